@@ -1,0 +1,114 @@
+# lees: a terminal reader.  `make` builds ./lees; `make run` and `make test` first install what
+# is missing (scripts/deps.sh).  B is the build directory, so the sanitizer build can sit beside
+# the normal one (make B=build/san SAN=1).
+
+VERSION   = 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+PKG_CONFIG ?= pkg-config
+B        ?= build
+
+CFLAGS   ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra -Wpedantic
+CPPFLAGS += -Iinclude -I$(B) -D_DEFAULT_SOURCE -DLEES_VERSION='"$(VERSION)"'
+
+ifeq ($(SAN),1)
+CC        = clang
+CFLAGS    = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+NCURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+NCURSES_LIBS   = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+MD4C_LIBS      = $(shell $(PKG_CONFIG) --libs md4c 2>/dev/null || echo -lmd4c)
+CMOCKA_LIBS    = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+VTERM_LIBS     = $(shell $(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm)
+CORE_LIBS      = $(MD4C_LIBS) -lunistring
+
+CORE_SRC = src/error.c src/glyph.c src/doc.c src/doc_md.c src/doc_text.c src/layout.c \
+           src/page.c src/print.c
+UI_SRC   = $(sort $(wildcard src/ui*.c))
+CORE_OBJ = $(CORE_SRC:src/%.c=$(B)/obj/%.o)
+UI_OBJ   = $(UI_SRC:src/%.c=$(B)/obj/%.o)
+APP_OBJ  = $(UI_OBJ) $(B)/obj/main.o $(B)/obj/builtin.o
+
+UNIT_SUITES = glyph doc layout page print
+UNIT_BINS   = $(UNIT_SUITES:%=$(B)/test-%)
+E2E_SRC     = $(sort $(wildcard tests/e2e/*.c))
+
+.PHONY: all run test check tests lint install uninstall clean deps-build deps-test
+
+all: lees
+
+lees: $(B)/lees
+	cp $(B)/lees lees
+
+$(B)/lees: $(CORE_OBJ) $(APP_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(NCURSES_LIBS)
+
+$(B)/libleescore.a: $(CORE_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/obj/%.o: src/%.c $(wildcard include/lees/*.h) $(wildcard src/*.h) | $(B)/obj
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) $(if $(filter src/ui%,$<),$(NCURSES_CFLAGS)) -c -o $@ $<
+
+$(B)/obj/builtin.o: $(B)/builtin.c | $(B)/obj
+	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/builtin.c: texts/handen-in-elkaar.md $(B)/embed
+	$(B)/embed $< handen-in-elkaar.md > $@.tmp && mv $@.tmp $@
+
+# A build tool, run on this machine: always the plain compiler, never the sanitizers.
+$(B)/embed: tools/embed.c | $(B)/obj
+	cc -std=c11 -O1 -o $@ $<
+
+$(B)/obj:
+	mkdir -p $@
+
+$(B)/test-%: tests/unit/test_%.c tests/unit/cases.c tests/unit/cases.h $(B)/libleescore.a
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/cases.c \
+		$(B)/libleescore.a $(CORE_LIBS) $(CMOCKA_LIBS)
+
+$(B)/test-e2e: $(E2E_SRC) $(wildcard tests/e2e/*.h) | $(B)/obj
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(CFLAGS) $(LDFLAGS) -o $@ $(E2E_SRC) \
+		$(VTERM_LIBS) $(CMOCKA_LIBS) -lutil
+
+tests: $(B)/lees $(UNIT_BINS) $(B)/test-e2e
+
+run: deps-build
+	$(MAKE) lees
+	./lees
+
+# Everything, twice: a normal build and one under AddressSanitizer and UBSan.
+test: deps-test
+	$(MAKE) check
+
+check:
+	$(MAKE) lees tests
+	$(MAKE) B=build/san SAN=1 tests
+	tests/run build build/san
+
+deps-build:
+	scripts/deps.sh build
+
+deps-test:
+	scripts/deps.sh test
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+		--std=c11 --inline-suppr -Iinclude -Isrc src tests/unit
+	clang-format --dry-run --Werror src/*.c src/*.h include/lees/*.h tests/unit/*.c \
+		tests/unit/*.h tools/*.c
+
+install: lees
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 lees $(DESTDIR)$(BINDIR)/lees
+	install -m 644 man/lees.1 $(DESTDIR)$(MANDIR)/man1/lees.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lees $(DESTDIR)$(MANDIR)/man1/lees.1
+
+clean:
+	rm -rf build lees

@@ -1,0 +1,126 @@
+/*
+ * lees: a text, as source bytes and the structure parsed from them.
+ *
+ * A doc owns its bytes (mapped, read, or borrowed for the built-in text) and three tables over
+ * them: blocks (paragraphs, headings, code blocks, rules), the runs of each block (byte ranges
+ * with a style), and sections (one per heading).  Every position is a byte offset into the
+ * source; nothing here knows of widths or terminals.  All pointers returned stay valid until
+ * doc_free.
+ */
+#ifndef LEES_DOC_H
+#define LEES_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lees/error.h"
+
+enum doc_format {
+    DOC_FORMAT_AUTO,     /* by file name (*.md …), else by content */
+    DOC_FORMAT_MARKDOWN, /* CommonMark, parsed with md4c */
+    DOC_FORMAT_TEXT,     /* lines kept; ATX headings still make sections */
+};
+
+enum doc_block_kind {
+    DOC_BLOCK_PARA,    /* wrapped; soft breaks are spaces */
+    DOC_BLOCK_HEADING, /* wrapped; starts a section */
+    DOC_BLOCK_CODE,    /* lines kept and cut, never wrapped */
+    DOC_BLOCK_RULE,    /* a thematic break */
+};
+
+enum doc_run_kind {
+    DOC_RUN_TEXT,        /* the source bytes themselves */
+    DOC_RUN_SPACE,       /* a soft line break (and its indentation), shown as one space */
+    DOC_RUN_BREAK,       /* a hard line break */
+    DOC_RUN_ENTITY,      /* an entity or character reference, shown decoded */
+    DOC_RUN_REPLACEMENT, /* a NUL byte, shown as U+FFFD */
+};
+
+/* A byte range [start, end) of the source and how it is shown. */
+struct doc_run {
+    size_t start, end;
+    uint8_t kind;   /* enum doc_run_kind */
+    uint16_t style; /* enum style_bits */
+};
+
+enum doc_container_kind { DOC_QUOTE, DOC_BULLET, DOC_ORDERED };
+
+/* A block quote or list item that holds a block; blocks carry their ancestry. */
+struct doc_container {
+    uint8_t kind;        /* enum doc_container_kind */
+    uint8_t list_depth;  /* nesting among lists, for the bullet's shape */
+    uint8_t show_marker; /* this block is the item's first: its first line gets the marker */
+    char delim;          /* '.' or ')' for ordered lists */
+    uint32_t number;     /* the item's number for ordered lists */
+};
+
+#define DOC_MAX_CONTAINERS 8
+
+struct doc_block {
+    size_t start, end;     /* source range covered by the runs */
+    uint32_t first_run;    /* index into the doc's run table */
+    uint32_t nruns;
+    uint32_t section;      /* the section that holds it */
+    uint8_t kind;          /* enum doc_block_kind */
+    uint8_t level;         /* heading level, 1–6 */
+    uint8_t space_before;  /* blank lines shown before it (not at a section's top) */
+    uint8_t ncontainers;   /* outermost first */
+    struct doc_container containers[DOC_MAX_CONTAINERS];
+};
+
+struct doc_section {
+    size_t start, end;    /* source range; sections tile the text */
+    uint32_t first_block; /* blocks [first_block, first_block + nblocks) */
+    uint32_t nblocks;
+    uint8_t level;        /* heading level, 0 for text before any heading */
+    char *title;          /* shown form: controls in notation, white space collapsed */
+};
+
+struct doc;
+
+/* Open the file at PATH (a regular file is mapped, anything else read); 0 or -1 with ERR. */
+int doc_open_file(const char *path, enum doc_format format, struct doc **out,
+                  struct lees_error *err);
+
+/* Read all of FD (standard input, a FIFO) and parse it; NAME is used in messages and the title. */
+int doc_open_fd(int fd, const char *name, enum doc_format format, struct doc **out,
+                struct lees_error *err);
+
+/* Parse LEN bytes at DATA without copying them: DATA must outlive the doc (the built-in text). */
+int doc_open_memory(const char *data, size_t len, const char *name, enum doc_format format,
+                    struct doc **out, struct lees_error *err);
+
+/* Release the doc, its tables and its bytes. */
+void doc_free(struct doc *doc);
+
+/* The source bytes (after a UTF-8 byte order mark, if any) and their length. */
+const char *doc_bytes(const struct doc *doc, size_t *len);
+
+/* The name it was opened by ("-" for standard input). */
+const char *doc_name(const struct doc *doc);
+
+/* The title: the first level-1 heading, else the first heading, else the name (shown form). */
+const char *doc_title(const struct doc *doc);
+
+/* The format it was parsed as (never DOC_FORMAT_AUTO). */
+enum doc_format doc_format_of(const struct doc *doc);
+
+size_t doc_section_count(const struct doc *doc);
+const struct doc_section *doc_section(const struct doc *doc, size_t i);
+
+/* The section that holds byte OFFSET (the last one for offsets past the end). */
+size_t doc_section_at(const struct doc *doc, size_t offset);
+
+size_t doc_block_count(const struct doc *doc);
+const struct doc_block *doc_block(const struct doc *doc, size_t i);
+
+/* The runs of block B, B->nruns of them. */
+const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_block *b);
+
+/*
+ * Decode the entity or character reference at S (N bytes, "&...;") into UTF-8 in OUT (at least
+ * 8 bytes); returns its length, or 0 when it is not one lees knows (it is then shown as written).
+ */
+size_t doc_entity_decode(const char *s, size_t n, char *out);
+
+#endif

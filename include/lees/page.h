@@ -1,0 +1,73 @@
+/*
+ * lees: pages over a layout, and the reading position.
+ *
+ * A page is HEIGHT lines of one section: every section starts on a fresh page, and its last
+ * page may be short.  The view is a section and the index of its top line; the reading position
+ * is the source offset of that line, so it survives a resize.  A page owns its layout (and
+ * replaces it on resize: lines from page_row are valid until the next page_resize or page_free).
+ * The doc must outlive the page.
+ */
+#ifndef LEES_PAGE_H
+#define LEES_PAGE_H
+
+#include <stddef.h>
+
+#include "lees/doc.h"
+#include "lees/layout.h"
+
+struct page;
+
+/* A view of DOC laid out at WIDTH cells, HEIGHT lines a page; NULL when out of memory. */
+struct page *page_new(const struct doc *doc, int width, int height);
+
+/* Release the page and its layout. */
+void page_free(struct page *page);
+
+/*
+ * Lay out again for a new size; the first text on screen before stays on screen after.
+ * Returns -1 (and keeps the old layout) when out of memory.
+ */
+int page_resize(struct page *page, int width, int height);
+
+int page_height(const struct page *page);
+struct layout *page_layout(const struct page *page);
+
+/* The line shown on row R (0 ≤ R < height), or NULL below the section's end. */
+const struct layout_line *page_row(const struct page *page, int r);
+
+/* The section on screen. */
+size_t page_section(const struct page *page);
+
+/* The reading position: the source offset of the top line. */
+size_t page_offset(const struct page *page);
+
+/* Show the page that holds byte OFFSET. */
+void page_goto_offset(struct page *page, size_t offset);
+
+/* Show page N (1-based, clamped to the text). */
+void page_goto(struct page *page, size_t n);
+
+/* Moves, as the keys do; each returns 0, or -1 when there was nowhere to go. */
+int page_line_down(struct page *page);
+int page_line_up(struct page *page);
+int page_half_down(struct page *page);
+int page_half_up(struct page *page);
+int page_next(struct page *page);
+int page_prev(struct page *page);
+int page_first(struct page *page);
+int page_last(struct page *page);
+int page_section_next(struct page *page);
+int page_section_prev(struct page *page);
+void page_goto_section(struct page *page, size_t s);
+
+/* The number (1-based) of the page on screen, and of the first page of section S. */
+size_t page_number(struct page *page);
+size_t page_of_section(struct page *page, size_t s);
+
+/* How many pages the text has at this size. */
+size_t page_total(struct page *page);
+
+/* The share of the text above the bottom of the screen, 0–100. */
+int page_percent(const struct page *page);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * lees: the terminal user interface.  The only module that includes <curses.h> (through
+ * src/ui_internal.h); the rest of lees reaches the screen through ui_run alone.
+ */
+#ifndef LEES_UI_H
+#define LEES_UI_H
+
+#include "lees/doc.h"
+#include "lees/error.h"
+
+struct ui_options {
+    int width;     /* the reading column's width in cells (at most; narrower terminals win) */
+    size_t page;   /* open at this page when non-zero */
+};
+
+/* Show DOC until the user quits; 0, or -1 with ERR when the terminal cannot be used. */
+int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * doc_md.c: CommonMark into blocks and runs, through md4c's callbacks.  md4c hands over
+ * pointers into the source, so each piece of text becomes a byte range; the few pieces it makes
+ * up (soft and hard breaks, NUL replacements) are given the range of the source bytes they stand
+ * for.  Containers (quotes, list items) are recorded on each block as its ancestry.
+ */
+#include <stdbool.h>
+#include <string.h>
+
+#include <md4c.h>
+#include <unistr.h>
+
+#include "doc_internal.h"
+#include "lees/style.h"
+
+struct md_list {
+    bool ordered, tight;
+    char delim;
+    uint32_t next; /* number of the next item */
+};
+
+struct md_state {
+    struct doc *doc;
+    struct doc_container stack[DOC_MAX_CONTAINERS];
+    int depth;     /* containers open, may exceed DOC_MAX_CONTAINERS */
+    struct md_list lists[DOC_MAX_CONTAINERS];
+    int nlists;    /* lists open, may exceed DOC_MAX_CONTAINERS */
+    bool marker_pending; /* the next block opens a list item */
+    unsigned em, strong, code, link, strike;
+    size_t last_end;     /* end of the last text seen in the source */
+    long fixup_run;      /* a break run whose end waits for the next text, or -1 */
+    unsigned list_id, prev_list_id; /* to keep tight list items together */
+};
+
+static uint16_t md_style(const struct md_state *st)
+{
+    uint16_t s = 0;
+    if (st->em)
+        s |= STYLE_EMPHASIS;
+    if (st->strong)
+        s |= STYLE_STRONG;
+    if (st->code)
+        s |= STYLE_CODE;
+    if (st->link)
+        s |= STYLE_LINK;
+    if (st->strike)
+        s |= STYLE_STRIKE;
+    return s;
+}
+
+static struct md_list *inner_list(struct md_state *st)
+{
+    if (st->nlists == 0 || st->nlists > DOC_MAX_CONTAINERS)
+        return NULL;
+    return &st->lists[st->nlists - 1];
+}
+
+static void md_begin(struct md_state *st, enum doc_block_kind kind, unsigned level)
+{
+    struct doc_block *b = docb_begin(st->doc, kind, st->last_end);
+    struct md_list *l = inner_list(st);
+    int n = st->depth < DOC_MAX_CONTAINERS ? st->depth : DOC_MAX_CONTAINERS;
+
+    st->fixup_run = -1;
+    if (b == NULL)
+        return;
+    b->level = (uint8_t)level;
+    b->ncontainers = (uint8_t)n;
+    memcpy(b->containers, st->stack, (size_t)n * sizeof st->stack[0]);
+    if (st->marker_pending && n > 0) {
+        b->containers[n - 1].show_marker = 1;
+        st->marker_pending = false;
+    }
+    /* Items of a tight list follow each other without a blank line. */
+    if (l != NULL && l->tight && st->prev_list_id == st->list_id && st->list_id != 0)
+        b->space_before = 0;
+    st->prev_list_id = st->nlists > 0 ? st->list_id : 0;
+}
+
+static void md_end(struct md_state *st)
+{
+    docb_end(st->doc);
+    st->fixup_run = -1;
+}
+
+static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+    struct md_state *st = userdata;
+
+    if (st->doc->in_block)
+        md_end(st); /* an implicit paragraph of a tight list item ends here */
+    switch (type) {
+    case MD_BLOCK_QUOTE:
+    case MD_BLOCK_LI:
+        if (st->depth < DOC_MAX_CONTAINERS) {
+            struct doc_container *c = &st->stack[st->depth];
+            struct md_list *l = inner_list(st);
+            memset(c, 0, sizeof *c);
+            if (type == MD_BLOCK_QUOTE) {
+                c->kind = DOC_QUOTE;
+            } else {
+                c->kind = l && l->ordered ? DOC_ORDERED : DOC_BULLET;
+                c->list_depth = (uint8_t)(st->nlists - 1);
+                c->delim = l ? l->delim : '.';
+                c->number = l ? l->next++ : 1;
+            }
+        }
+        st->depth++;
+        if (type == MD_BLOCK_LI)
+            st->marker_pending = true;
+        break;
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL:
+        if (st->nlists == 0)
+            st->list_id++;
+        if (st->nlists < DOC_MAX_CONTAINERS) {
+            struct md_list *l = &st->lists[st->nlists];
+            memset(l, 0, sizeof *l);
+            l->ordered = type == MD_BLOCK_OL;
+            if (l->ordered) {
+                MD_BLOCK_OL_DETAIL *d = detail;
+                l->tight = d->is_tight != 0;
+                l->delim = d->mark_delimiter;
+                l->next = d->start;
+            } else {
+                l->tight = ((MD_BLOCK_UL_DETAIL *)detail)->is_tight != 0;
+            }
+        }
+        st->nlists++;
+        break;
+    case MD_BLOCK_HR:
+        md_begin(st, DOC_BLOCK_RULE, 0);
+        md_end(st);
+        break;
+    case MD_BLOCK_H:
+        md_begin(st, DOC_BLOCK_HEADING, ((MD_BLOCK_H_DETAIL *)detail)->level);
+        break;
+    case MD_BLOCK_CODE:
+    case MD_BLOCK_HTML:
+        md_begin(st, DOC_BLOCK_CODE, 0);
+        break;
+    case MD_BLOCK_P:
+    case MD_BLOCK_TH:
+    case MD_BLOCK_TD:
+        md_begin(st, DOC_BLOCK_PARA, 0);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
+{
+    struct md_state *st = userdata;
+
+    (void)detail;
+    if (st->doc->in_block)
+        md_end(st);
+    switch (type) {
+    case MD_BLOCK_QUOTE:
+    case MD_BLOCK_LI:
+        if (st->depth > 0)
+            st->depth--;
+        st->marker_pending = false;
+        break;
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL:
+        if (st->nlists > 0)
+            st->nlists--;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static unsigned *span_counter(struct md_state *st, MD_SPANTYPE type)
+{
+    switch (type) {
+    case MD_SPAN_EM:
+    case MD_SPAN_U:
+        return &st->em;
+    case MD_SPAN_STRONG:
+        return &st->strong;
+    case MD_SPAN_CODE:
+        return &st->code;
+    case MD_SPAN_A:
+    case MD_SPAN_IMG:
+    case MD_SPAN_WIKILINK:
+        return &st->link;
+    case MD_SPAN_DEL:
+        return &st->strike;
+    default:
+        return NULL;
+    }
+}
+
+static int md_enter_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+    unsigned *c = span_counter(userdata, type);
+    (void)detail;
+    if (c != NULL)
+        (*c)++;
+    return 0;
+}
+
+static int md_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
+{
+    unsigned *c = span_counter(userdata, type);
+    (void)detail;
+    if (c != NULL && *c > 0)
+        (*c)--;
+    return 0;
+}
+
+static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
+{
+    struct md_state *st = userdata;
+    struct doc *doc = st->doc;
+    bool in_source = text >= doc->data && text + size <= doc->data + doc->len;
+    size_t off = in_source ? (size_t)(text - doc->data) : st->last_end;
+
+    if (!doc->in_block)
+        md_begin(st, DOC_BLOCK_PARA, 0); /* text straight in a tight list item */
+    if (in_source && st->fixup_run >= 0 && off >= doc->runs[st->fixup_run].start) {
+        /* A break stands for everything between the texts around it. */
+        doc->runs[st->fixup_run].end = off;
+        doc->blocks[doc->nblocks - 1].end = off;
+    }
+    st->fixup_run = -1;
+    switch (type) {
+    case MD_TEXT_SOFTBR:
+    case MD_TEXT_BR:
+        docb_run(doc, st->last_end, st->last_end,
+                 type == MD_TEXT_BR ? DOC_RUN_BREAK : DOC_RUN_SPACE, md_style(st));
+        st->fixup_run = (long)doc->nruns - 1;
+        return 0;
+    case MD_TEXT_NULLCHAR:
+        docb_run(doc, st->last_end, st->last_end + 1, DOC_RUN_REPLACEMENT, md_style(st));
+        st->last_end++;
+        return 0;
+    case MD_TEXT_ENTITY:
+        if (in_source)
+            docb_run(doc, off, off + size, DOC_RUN_ENTITY, md_style(st));
+        break;
+    case MD_TEXT_CODE:
+    case MD_TEXT_HTML:
+    case MD_TEXT_NORMAL:
+    default:
+        if (in_source) {
+            docb_run(doc, off, off + size, DOC_RUN_TEXT,
+                     (uint16_t)(md_style(st) | (type == MD_TEXT_CODE ? STYLE_CODE : 0)));
+        } else if (size == 1 && text[0] == '\n') {
+            /* A line end md4c made up inside a code block. */
+            docb_run(doc, st->last_end, st->last_end, DOC_RUN_BREAK, md_style(st));
+            st->fixup_run = (long)doc->nruns - 1;
+            return 0;
+        } else if (size == 1 && text[0] == ' ') {
+            docb_run(doc, st->last_end, st->last_end, DOC_RUN_SPACE, md_style(st));
+            st->fixup_run = (long)doc->nruns - 1;
+            return 0;
+        }
+        break;
+    }
+    if (in_source)
+        st->last_end = off + size;
+    return 0;
+}
+
+/* Parse doc->data as CommonMark. */
+int doc_parse_markdown(struct doc *doc)
+{
+    struct md_state st;
+    MD_PARSER parser;
+
+    memset(&st, 0, sizeof st);
+    st.doc = doc;
+    st.fixup_run = -1;
+    memset(&parser, 0, sizeof parser);
+    parser.abi_version = 0;
+    parser.flags = MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS;
+    parser.enter_block = md_enter_block;
+    parser.leave_block = md_leave_block;
+    parser.enter_span = md_enter_span;
+    parser.leave_span = md_leave_span;
+    parser.text = md_text;
+    if (doc->len > (size_t)(MD_SIZE)-1)
+        return -1;
+    if (md_parse(doc->data, (MD_SIZE)doc->len, &parser, &st) != 0)
+        return -1;
+    if (doc->in_block)
+        docb_end(doc);
+    return 0;
+}
+
+struct entity {
+    const char *name;
+    uint32_t uc;
+};
+
+/* The named references people actually write; others are shown as written. */
+static const struct entity entities[] = {
+    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
+    {"apos", '\''},     {"nbsp", 0xA0},      {"copy", 0xA9},      {"reg", 0xAE},
+    {"trade", 0x2122},  {"hellip", 0x2026},  {"mdash", 0x2014},   {"ndash", 0x2013},
+    {"lsquo", 0x2018},  {"rsquo", 0x2019},   {"ldquo", 0x201C},   {"rdquo", 0x201D},
+    {"laquo", 0xAB},    {"raquo", 0xBB},     {"bull", 0x2022},    {"middot", 0xB7},
+    {"euro", 0x20AC},   {"deg", 0xB0},       {"times", 0xD7},     {"eacute", 0xE9},
+    {"egrave", 0xE8},   {"euml", 0xEB},      {"iuml", 0xEF},      {"ouml", 0xF6},
+    {"uuml", 0xFC},     {"auml", 0xE4},      {"szlig", 0xDF},     {"sect", 0xA7},
+    {"para", 0xB6},     {"shy", 0xAD},       {"ccedil", 0xE7},    {"agrave", 0xE0},
+};
+
+/* Decode the reference at S (N bytes, "&...;") into UTF-8 in OUT; 0 when unknown. */
+size_t doc_entity_decode(const char *s, size_t n, char *out)
+{
+    uint32_t uc = 0;
+    int len;
+
+    if (n < 3 || s[0] != '&' || s[n - 1] != ';')
+        return 0;
+    if (s[1] == '#') {
+        bool hex = n > 3 && (s[2] == 'x' || s[2] == 'X');
+        size_t i = hex ? 3 : 2;
+        if (i >= n - 1)
+            return 0;
+        for (; i < n - 1; i++) {
+            char c = s[i];
+            unsigned d;
+            if (c >= '0' && c <= '9')
+                d = (unsigned)(c - '0');
+            else if (hex && c >= 'a' && c <= 'f')
+                d = (unsigned)(c - 'a' + 10);
+            else if (hex && c >= 'A' && c <= 'F')
+                d = (unsigned)(c - 'A' + 10);
+            else
+                return 0;
+            uc = uc * (hex ? 16 : 10) + d;
+            if (uc > 0x10FFFF)
+                uc = 0xFFFD;
+        }
+        if (uc == 0 || (uc >= 0xD800 && uc <= 0xDFFF))
+            uc = 0xFFFD;
+    } else {
+        size_t i;
+        for (i = 0; i < sizeof entities / sizeof entities[0]; i++)
+            if (strlen(entities[i].name) == n - 2 && memcmp(entities[i].name, s + 1, n - 2) == 0)
+                break;
+        if (i == sizeof entities / sizeof entities[0])
+            return 0;
+        uc = entities[i].uc;
+    }
+    len = u8_uctomb((uint8_t *)out, uc, 8);
+    return len > 0 ? (size_t)len : 0;
+}

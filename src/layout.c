@@ -1,0 +1,605 @@
+/*
+ * layout.c: wrapping blocks into lines for a width, and turning a line back into cells.
+ *
+ * Both directions walk the same source cells (cell_next), so what was measured when wrapping is
+ * exactly what is drawn.  Break opportunities come from libunistring (UAX #14) over the shown
+ * form of a block; widths from glyph_decode (uc_width).  Lines are cached per section.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unilbrk.h>
+
+#include "lees/glyph.h"
+#include "lees/layout.h"
+#include "lees/style.h"
+
+enum cell_kind { CELL_TEXT, CELL_SPACE, CELL_BREAK, CELL_TAB };
+
+enum iter_phase { PHASE_PREFIX, PHASE_TEXT, PHASE_RULE, PHASE_DONE };
+
+struct section_lines {
+    struct layout_line *lines;
+    size_t n;
+    int done;
+};
+
+struct layout {
+    const struct doc *doc;
+    int width;
+    struct section_lines *secs;
+};
+
+/* A walk over the runs of a block, one shown cell at a time. */
+struct cell_src {
+    const char *data;
+    const struct doc_run *runs;
+    uint32_t nruns, run;
+    size_t pos;
+    int code; /* newlines break lines and spaces are kept */
+    uint16_t style;
+};
+
+static const char spaces[] = "                ";
+
+static uint32_t first_run_at(const struct doc_run *runs, uint32_t n, size_t from)
+{
+    uint32_t lo = 0, hi = n;
+
+    /* Runs are ordered and disjoint, so "ends after FROM or starts at it" is monotone. */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (runs[mid].end > from || runs[mid].start >= from)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+static uint16_t block_style(const struct doc_block *b)
+{
+    if (b->kind == DOC_BLOCK_HEADING)
+        return (uint16_t)(STYLE_HEADING | (b->level == 1 ? STYLE_TITLE : 0));
+    if (b->kind == DOC_BLOCK_CODE)
+        return STYLE_CODE;
+    return STYLE_BODY;
+}
+
+static void cell_src_init(struct cell_src *s, const struct doc *doc, const struct doc_block *b,
+                          size_t from)
+{
+    size_t len;
+
+    s->data = doc_bytes(doc, &len);
+    s->runs = doc_block_runs(doc, b);
+    s->nruns = b->nruns;
+    s->run = first_run_at(s->runs, s->nruns, from);
+    s->pos = from;
+    s->code = b->kind == DOC_BLOCK_CODE;
+    s->style = block_style(b);
+}
+
+static void set_control(struct layout_cell *c, char *buf, const struct glyph *g)
+{
+    size_t n = strlen(g->notation);
+    memcpy(buf, g->notation, n + 1);
+    c->bytes = buf;
+    c->len = n;
+    c->width = (int)n;
+    c->style |= STYLE_CONTROL;
+}
+
+/* A whole run shown as one cell: breaks, soft breaks, references, NUL. */
+static enum cell_kind whole_run_cell(struct cell_src *s, const struct doc_run *r,
+                                     struct layout_cell *c, char *buf)
+{
+    struct glyph g;
+    size_t n;
+
+    switch (r->kind) {
+    case DOC_RUN_BREAK:
+        c->bytes = "";
+        c->len = 0;
+        c->width = 0;
+        return CELL_BREAK;
+    case DOC_RUN_SPACE:
+        c->bytes = " ";
+        c->len = 1;
+        c->width = 1;
+        return CELL_SPACE;
+    case DOC_RUN_REPLACEMENT:
+        c->bytes = "\xEF\xBF\xBD";
+        c->len = 3;
+        c->width = 1;
+        return CELL_TEXT;
+    default: /* DOC_RUN_ENTITY */
+        n = doc_entity_decode(s->data + r->start, r->end - r->start, buf);
+        if (n == 0) {
+            /* md4c only reports &name; with ASCII letters and digits: safe to show as is. */
+            c->bytes = s->data + r->start;
+            c->len = r->end - r->start;
+            c->width = (int)c->len;
+            return CELL_TEXT;
+        }
+        glyph_decode(buf, n, &g);
+        if (g.kind == GLYPH_TEXT) {
+            c->bytes = buf;
+            c->len = n;
+            c->width = g.width;
+        } else if (g.kind == GLYPH_CONTROL) {
+            set_control(c, buf, &g);
+        } else {
+            c->bytes = " ";
+            c->len = 1;
+            c->width = 1;
+            return CELL_SPACE;
+        }
+        return CELL_TEXT;
+    }
+}
+
+/* The next cell from S; COL is the text column, for tab stops.  BUF holds made-up bytes. */
+static int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *buf,
+                     enum cell_kind *kind)
+{
+    while (s->run < s->nruns) {
+        const struct doc_run *r = &s->runs[s->run];
+        struct glyph g;
+
+        if (s->pos < r->start)
+            s->pos = r->start;
+        c->style = (uint16_t)(s->style | r->style);
+        if (r->kind != DOC_RUN_TEXT) {
+            c->start = r->start;
+            c->end = r->end;
+            *kind = whole_run_cell(s, r, c, buf);
+            s->pos = r->end;
+            s->run++;
+            return 1;
+        }
+        if (s->pos >= r->end) {
+            s->run++;
+            continue;
+        }
+        c->start = s->pos;
+        s->pos += glyph_decode(s->data + s->pos, r->end - s->pos, &g);
+        c->end = s->pos;
+        *kind = CELL_TEXT;
+        switch (g.kind) {
+        case GLYPH_TAB:
+            c->width = GLYPH_TABSTOP - col % GLYPH_TABSTOP;
+            c->bytes = spaces;
+            c->len = (size_t)c->width;
+            *kind = CELL_TAB;
+            break;
+        case GLYPH_NEWLINE:
+            c->bytes = s->code ? "" : " ";
+            c->len = s->code ? 0 : 1;
+            c->width = s->code ? 0 : 1;
+            *kind = s->code ? CELL_BREAK : CELL_SPACE;
+            break;
+        case GLYPH_CONTROL:
+            set_control(c, buf, &g);
+            break;
+        default:
+            c->bytes = s->data + c->start;
+            c->len = g.len;
+            c->width = g.width;
+            if (g.uc == ' ' && !s->code)
+                *kind = CELL_SPACE;
+            break;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static int container_width(const struct doc_container *c)
+{
+    int digits = 1;
+
+    if (c->kind != DOC_ORDERED)
+        return 2;
+    for (uint32_t n = c->number; n >= 10; n /= 10)
+        digits++;
+    return digits + 2;
+}
+
+static int prefix_width(const struct doc_block *b)
+{
+    int w = b->kind == DOC_BLOCK_CODE ? 2 : 0;
+
+    for (int i = 0; i < b->ncontainers; i++)
+        w += container_width(&b->containers[i]);
+    return w;
+}
+
+/* Cells left for text after the prefix; deep nesting never takes more than half the width. */
+static int text_width(int width, const struct doc_block *b)
+{
+    int tw = width - prefix_width(b);
+    return tw < width - width / 2 ? width - width / 2 : tw;
+}
+
+/* Lay out a block (without wrapping for code) into lines; returns -1 on memory failure. */
+struct wrap_cell {
+    size_t start, end;
+    size_t dpos; /* where its shown bytes start in the shown form */
+    int width;
+    uint8_t kind;
+};
+
+struct line_buf {
+    struct layout_line *lines;
+    size_t n, cap;
+};
+
+static int push_line(struct line_buf *lb, size_t start, size_t end, uint32_t block, uint8_t flags)
+{
+    if (lb->n == lb->cap) {
+        size_t ncap = lb->cap ? lb->cap * 2 : 64;
+        struct layout_line *nl = realloc(lb->lines, ncap * sizeof *nl);
+        if (nl == NULL)
+            return -1;
+        lb->lines = nl;
+        lb->cap = ncap;
+    }
+    lb->lines[lb->n++] = (struct layout_line){start, end, block, flags};
+    return 0;
+}
+
+struct shown {
+    struct wrap_cell *cells;
+    size_t ncells, capcells;
+    char *text;
+    size_t len, cap;
+};
+
+static int shown_add(struct shown *sh, const struct layout_cell *c, enum cell_kind kind)
+{
+    const char *bytes = c->bytes;
+    size_t len = c->len;
+
+    if (kind == CELL_BREAK) {
+        bytes = "\n";
+        len = 1;
+    } else if (kind == CELL_TAB) {
+        bytes = "\t";
+        len = 1;
+    }
+    if (sh->ncells == sh->capcells) {
+        size_t ncap = sh->capcells ? sh->capcells * 2 : 256;
+        struct wrap_cell *nc = realloc(sh->cells, ncap * sizeof *nc);
+        if (nc == NULL)
+            return -1;
+        sh->cells = nc;
+        sh->capcells = ncap;
+    }
+    while (sh->len + len + 1 > sh->cap) {
+        size_t ncap = sh->cap ? sh->cap * 2 : 1024;
+        char *nt = realloc(sh->text, ncap);
+        if (nt == NULL)
+            return -1;
+        sh->text = nt;
+        sh->cap = ncap;
+    }
+    sh->cells[sh->ncells++] = (struct wrap_cell){c->start, c->end, sh->len, c->width, (uint8_t)kind};
+    memcpy(sh->text + sh->len, bytes, len);
+    sh->len += len;
+    return 0;
+}
+
+static int wrap_block(const struct layout *layout, uint32_t bi, struct line_buf *lb)
+{
+    const struct doc_block *b = doc_block(layout->doc, bi);
+    int tw = text_width(layout->width, b);
+    int code = b->kind == DOC_BLOCK_CODE;
+    struct shown sh = {0};
+    struct cell_src src;
+    struct layout_cell c;
+    enum cell_kind kind;
+    char buf[24];
+    char *brk = NULL;
+    size_t a = 0, last_opp = 0, k;
+    int col = 0, rc = -1;
+    uint8_t first = LAYOUT_FIRST;
+
+    if (b->kind == DOC_BLOCK_RULE)
+        return push_line(lb, b->start, b->end, bi, LAYOUT_FIRST | LAYOUT_RULE);
+    cell_src_init(&src, layout->doc, b, b->start);
+    while (cell_next(&src, 0, &c, buf, &kind))
+        if (shown_add(&sh, &c, kind) != 0)
+            goto out;
+    if (sh.ncells == 0) {
+        rc = push_line(lb, b->start, b->end, bi, LAYOUT_FIRST);
+        goto out;
+    }
+    brk = malloc(sh.len);
+    if (brk == NULL)
+        goto out;
+    u8_possible_linebreaks((const uint8_t *)sh.text, sh.len, "UTF-8", brk);
+
+    for (k = 0; k < sh.ncells; k++) {
+        const struct wrap_cell *wc = &sh.cells[k];
+        int w = wc->kind == CELL_TAB ? GLYPH_TABSTOP - col % GLYPH_TABSTOP : wc->width;
+
+        if (wc->kind == CELL_BREAK) {
+            uint8_t flags = first | (code && col > tw ? LAYOUT_CUT : 0);
+            if (push_line(lb, a < k ? sh.cells[a].start : wc->start, wc->end, bi, flags) != 0)
+                goto out;
+            first = 0;
+            a = k + 1;
+            col = 0;
+            last_opp = a;
+            continue;
+        }
+        if (k > a && (brk[wc->dpos] == UC_BREAK_POSSIBLE || brk[wc->dpos] == UC_BREAK_HYPHENATION))
+            last_opp = k;
+        if (wc->kind == CELL_SPACE && !code) {
+            col += w; /* spaces may hang past the edge */
+            continue;
+        }
+        if (!code && k > a && col + w > tw) {
+            size_t end = last_opp > a ? last_opp : k; /* a word longer than the line is cut */
+            if (push_line(lb, sh.cells[a].start, sh.cells[end].start, bi, first) != 0)
+                goto out;
+            first = 0;
+            a = end;
+            last_opp = a;
+            col = 0;
+            k = a - 1; /* measure the new line from its start */
+            continue;
+        }
+        col += w;
+    }
+    if (a < sh.ncells) {
+        uint8_t flags = first | (code && col > tw ? LAYOUT_CUT : 0);
+        if (push_line(lb, sh.cells[a].start, sh.cells[sh.ncells - 1].end, bi, flags) != 0)
+            goto out;
+    } else if (first) {
+        if (push_line(lb, b->start, b->end, bi, LAYOUT_FIRST) != 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(brk);
+    free(sh.cells);
+    free(sh.text);
+    return rc;
+}
+
+static int layout_compute(struct layout *layout, size_t s)
+{
+    const struct doc_section *sec = doc_section(layout->doc, s);
+    struct line_buf lb = {0};
+
+    for (uint32_t i = 0; i < sec->nblocks; i++) {
+        uint32_t bi = sec->first_block + i;
+        const struct doc_block *b = doc_block(layout->doc, bi);
+
+        for (int j = 0; i > 0 && j < b->space_before; j++)
+            if (push_line(&lb, b->start, b->start, LAYOUT_NO_BLOCK, LAYOUT_BLANK) != 0)
+                goto fail;
+        if (wrap_block(layout, bi, &lb) != 0)
+            goto fail;
+    }
+    if (lb.n == 0 && push_line(&lb, sec->start, sec->start, LAYOUT_NO_BLOCK, LAYOUT_BLANK) != 0)
+        goto fail;
+    layout->secs[s].lines = lb.lines;
+    layout->secs[s].n = lb.n;
+    layout->secs[s].done = 1;
+    return 0;
+fail:
+    free(lb.lines);
+    return -1;
+}
+
+/* Lay out DOC at WIDTH cells; NULL when out of memory. */
+struct layout *layout_new(const struct doc *doc, int width)
+{
+    struct layout *layout = calloc(1, sizeof *layout);
+
+    if (layout == NULL)
+        return NULL;
+    layout->doc = doc;
+    layout->width = width < LAYOUT_MIN_WIDTH ? LAYOUT_MIN_WIDTH : width;
+    layout->secs = calloc(doc_section_count(doc), sizeof *layout->secs);
+    if (layout->secs == NULL) {
+        free(layout);
+        return NULL;
+    }
+    return layout;
+}
+
+/* Release the layout and every line it handed out. */
+void layout_free(struct layout *layout)
+{
+    if (layout == NULL)
+        return;
+    for (size_t i = 0; i < doc_section_count(layout->doc); i++)
+        free(layout->secs[i].lines);
+    free(layout->secs);
+    free(layout);
+}
+
+/* The width it lays out for. */
+int layout_width(const struct layout *layout)
+{
+    return layout->width;
+}
+
+/* The doc it lays out. */
+const struct doc *layout_doc(const struct layout *layout)
+{
+    return layout->doc;
+}
+
+/* The N lines of section S, computed on first use; NULL when out of memory. */
+const struct layout_line *layout_section(struct layout *layout, size_t s, size_t *n)
+{
+    if (!layout->secs[s].done && layout_compute(layout, s) != 0) {
+        *n = 0;
+        return NULL;
+    }
+    *n = layout->secs[s].n;
+    return layout->secs[s].lines;
+}
+
+/* Index in section S of the line that shows byte OFFSET. */
+size_t layout_line_at(struct layout *layout, size_t s, size_t offset)
+{
+    size_t n, lo = 0, hi;
+    const struct layout_line *lines = layout_section(layout, s, &n);
+
+    if (lines == NULL || n == 0)
+        return 0;
+    /* The last line starting at or before OFFSET: a text line wins over the blanks before it. */
+    hi = n;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lines[mid].start <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Start walking LINE of LAYOUT. */
+void layout_iter_init(struct layout_iter *it, const struct layout *layout,
+                      const struct layout_line *line)
+{
+    memset(it, 0, sizeof *it);
+    it->layout = layout;
+    it->line = line;
+    if (line->block == LAYOUT_NO_BLOCK) {
+        it->phase = PHASE_DONE;
+        return;
+    }
+    it->block = doc_block(layout->doc, line->block);
+    it->runs = doc_block_runs(layout->doc, it->block);
+    it->text_width = text_width(layout->width, it->block);
+    it->prefix_width = layout->width - it->text_width;
+    it->style = block_style(it->block);
+    it->phase = PHASE_PREFIX;
+}
+
+static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA"};
+
+/* The cell of container PART of the prefix: a quote bar, a marker, or indentation. */
+static void prefix_cell(struct layout_iter *it, struct layout_cell *c)
+{
+    const struct doc_container *k = &it->block->containers[it->part];
+    int marker = (it->line->flags & LAYOUT_FIRST) && k->show_marker;
+    int w = container_width(k);
+
+    c->style = STYLE_MARKER;
+    if (k->kind == DOC_QUOTE) {
+        snprintf(it->buf, sizeof it->buf, "\xE2\x94\x82 ");
+        c->style = STYLE_QUOTE;
+    } else if (marker && k->kind == DOC_BULLET) {
+        snprintf(it->buf, sizeof it->buf, "%s ", bullets[k->list_depth % 3]);
+    } else if (marker) {
+        snprintf(it->buf, sizeof it->buf, "%u%c ", (unsigned)k->number, k->delim ? k->delim : '.');
+    } else {
+        snprintf(it->buf, sizeof it->buf, "%.*s", w, spaces);
+    }
+    c->bytes = it->buf;
+    c->len = strlen(it->buf);
+    c->width = w;
+}
+
+static bool iter_prefix(struct layout_iter *it, struct layout_cell *c)
+{
+    c->start = c->end = it->line->start;
+    while (it->part < it->block->ncontainers) {
+        prefix_cell(it, c);
+        it->part++;
+        if (it->col + c->width > it->prefix_width)
+            continue; /* nesting deeper than the budget shows no further indentation */
+        it->col += c->width;
+        return true;
+    }
+    it->phase = (it->line->flags & LAYOUT_RULE) ? PHASE_RULE : PHASE_TEXT;
+    it->pos = it->line->start;
+    it->run = first_run_at(it->runs, it->block->nruns, it->pos);
+    if (it->block->kind == DOC_BLOCK_CODE && it->col + 2 <= it->prefix_width) {
+        c->bytes = spaces;
+        c->len = 2;
+        c->width = 2;
+        c->style = STYLE_CODE;
+        it->col += 2;
+        return true;
+    }
+    return false;
+}
+
+static bool iter_text(struct layout_iter *it, struct layout_cell *c)
+{
+    struct cell_src src;
+    enum cell_kind kind;
+    int limit = it->text_width - ((it->line->flags & LAYOUT_CUT) ? 1 : 0);
+    size_t len;
+
+    src.data = doc_bytes(it->layout->doc, &len);
+    src.runs = it->runs;
+    src.nruns = it->block->nruns;
+    src.run = it->run;
+    src.pos = it->pos;
+    src.code = it->block->kind == DOC_BLOCK_CODE;
+    src.style = it->style;
+    while (cell_next(&src, it->text_col, c, it->buf, &kind)) {
+        if (c->start >= it->line->end && !(c->start == c->end && c->start == it->line->start))
+            break;
+        it->run = src.run;
+        it->pos = src.pos;
+        if (kind == CELL_BREAK || (c->width == 0 && c->len == 0))
+            continue;
+        if (it->text_col + c->width > limit)
+            break;
+        it->text_col += c->width;
+        it->col += c->width;
+        return true;
+    }
+    it->phase = PHASE_DONE;
+    if (it->line->flags & LAYOUT_CUT) {
+        c->bytes = "\xE2\x80\xBA"; /* › */
+        c->len = 3;
+        c->width = 1;
+        c->style = STYLE_MARKER;
+        c->start = c->end = it->line->end;
+        return true;
+    }
+    return false;
+}
+
+/* The next cell of the line, false at its end. */
+bool layout_iter_next(struct layout_iter *it, struct layout_cell *c)
+{
+    for (;;) {
+        switch (it->phase) {
+        case PHASE_PREFIX:
+            if (iter_prefix(it, c))
+                return true;
+            break;
+        case PHASE_TEXT:
+            return iter_text(it, c);
+        case PHASE_RULE:
+            if (it->text_col >= it->text_width) {
+                it->phase = PHASE_DONE;
+                return false;
+            }
+            c->bytes = "\xE2\x94\x80"; /* ─ */
+            c->len = 3;
+            c->width = 1;
+            c->style = STYLE_MARKER;
+            c->start = c->end = it->line->start;
+            it->text_col++;
+            return true;
+        default:
+            return false;
+        }
+    }
+}

@@ -1,0 +1,334 @@
+/*
+ * page.c: pages over the lines of a layout, and moving through them.  Page numbers are derived
+ * from the line counts of the sections at the current size and recomputed after a resize; the
+ * only lasting state is the section and top line, from which the reading offset follows.
+ */
+#include <stdlib.h>
+
+#include "lees/page.h"
+
+struct page {
+    const struct doc *doc;
+    struct layout *layout;
+    int height;
+    size_t section; /* on screen */
+    size_t top;     /* index of the top line in the section */
+    size_t *first_page; /* 0-based first page of each section, NULL until needed */
+};
+
+static size_t lines_of(const struct page *page, size_t s)
+{
+    size_t n;
+    layout_section(page->layout, s, &n);
+    return n;
+}
+
+static size_t pages_of(const struct page *page, size_t s)
+{
+    size_t n = lines_of(page, s), h = (size_t)page->height;
+    return n == 0 ? 1 : (n + h - 1) / h;
+}
+
+/* Top line of the last (possibly short) page of section S. */
+static size_t last_page_top(const struct page *page, size_t s)
+{
+    return (pages_of(page, s) - 1) * (size_t)page->height;
+}
+
+/* The lowest top line that still fills the screen, for scrolling by lines. */
+static size_t max_top(const struct page *page, size_t s)
+{
+    size_t n = lines_of(page, s), h = (size_t)page->height;
+    return n > h ? n - h : 0;
+}
+
+static int page_index(struct page *page)
+{
+    size_t ns = doc_section_count(page->doc), acc = 0;
+
+    if (page->first_page != NULL)
+        return 0;
+    page->first_page = malloc((ns + 1) * sizeof *page->first_page);
+    if (page->first_page == NULL)
+        return -1;
+    for (size_t s = 0; s < ns; s++) {
+        page->first_page[s] = acc;
+        acc += pages_of(page, s);
+    }
+    page->first_page[ns] = acc;
+    return 0;
+}
+
+/* A view of DOC laid out at WIDTH cells, HEIGHT lines a page. */
+struct page *page_new(const struct doc *doc, int width, int height)
+{
+    struct page *page = calloc(1, sizeof *page);
+
+    if (page == NULL)
+        return NULL;
+    page->doc = doc;
+    page->height = height < 1 ? 1 : height;
+    page->layout = layout_new(doc, width);
+    if (page->layout == NULL) {
+        free(page);
+        return NULL;
+    }
+    return page;
+}
+
+/* Release the page and its layout. */
+void page_free(struct page *page)
+{
+    if (page == NULL)
+        return;
+    layout_free(page->layout);
+    free(page->first_page);
+    free(page);
+}
+
+/* Lay out again for a new size; the first text on screen before stays on screen after. */
+int page_resize(struct page *page, int width, int height)
+{
+    size_t offset = page_offset(page);
+    struct layout *layout = layout_new(page->doc, width);
+
+    if (layout == NULL)
+        return -1;
+    layout_free(page->layout);
+    page->layout = layout;
+    page->height = height < 1 ? 1 : height;
+    free(page->first_page);
+    page->first_page = NULL;
+    /* Not snapped to a page boundary: the line with that text becomes the top line. */
+    page->section = doc_section_at(page->doc, offset);
+    page->top = layout_line_at(layout, page->section, offset);
+    return 0;
+}
+
+int page_height(const struct page *page)
+{
+    return page->height;
+}
+
+struct layout *page_layout(const struct page *page)
+{
+    return page->layout;
+}
+
+/* The line shown on row R, or NULL below the section's end. */
+const struct layout_line *page_row(const struct page *page, int r)
+{
+    size_t n;
+    const struct layout_line *lines = layout_section(page->layout, page->section, &n);
+
+    if (lines == NULL || r < 0 || page->top + (size_t)r >= n)
+        return NULL;
+    return &lines[page->top + (size_t)r];
+}
+
+/* The section on screen. */
+size_t page_section(const struct page *page)
+{
+    return page->section;
+}
+
+/* The reading position: the source offset of the top line. */
+size_t page_offset(const struct page *page)
+{
+    const struct layout_line *line = page_row(page, 0);
+    return line ? line->start : doc_section(page->doc, page->section)->start;
+}
+
+/* Show the page that holds byte OFFSET. */
+void page_goto_offset(struct page *page, size_t offset)
+{
+    size_t h = (size_t)page->height;
+
+    page->section = doc_section_at(page->doc, offset);
+    page->top = layout_line_at(page->layout, page->section, offset) / h * h;
+}
+
+/* Show page N (1-based, clamped to the text). */
+void page_goto(struct page *page, size_t n)
+{
+    size_t ns = doc_section_count(page->doc), lo = 0, hi = ns;
+
+    if (page_index(page) != 0)
+        return;
+    if (n < 1)
+        n = 1;
+    if (n > page->first_page[ns])
+        n = page->first_page[ns];
+    n--;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (page->first_page[mid] <= n)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    page->section = lo;
+    page->top = (n - page->first_page[lo]) * (size_t)page->height;
+}
+
+static int enter_section(struct page *page, size_t s, size_t top)
+{
+    page->section = s;
+    page->top = top;
+    return 0;
+}
+
+int page_line_down(struct page *page)
+{
+    if (page->top < max_top(page, page->section)) {
+        page->top++;
+        return 0;
+    }
+    if (page->section + 1 < doc_section_count(page->doc))
+        return enter_section(page, page->section + 1, 0);
+    return -1;
+}
+
+int page_line_up(struct page *page)
+{
+    if (page->top > 0) {
+        page->top--;
+        return 0;
+    }
+    if (page->section > 0)
+        return enter_section(page, page->section - 1, max_top(page, page->section - 1));
+    return -1;
+}
+
+int page_half_down(struct page *page)
+{
+    size_t m = max_top(page, page->section), half = (size_t)(page->height + 1) / 2;
+
+    if (page->top < m) {
+        page->top = page->top + half < m ? page->top + half : m;
+        return 0;
+    }
+    return page_line_down(page);
+}
+
+int page_half_up(struct page *page)
+{
+    size_t half = (size_t)(page->height + 1) / 2;
+
+    if (page->top > 0) {
+        page->top = page->top > half ? page->top - half : 0;
+        return 0;
+    }
+    if (page->section > 0)
+        return enter_section(page, page->section - 1, max_top(page, page->section - 1));
+    return -1;
+}
+
+int page_next(struct page *page)
+{
+    size_t h = (size_t)page->height;
+
+    if (page->top + h < lines_of(page, page->section)) {
+        page->top += h;
+        return 0;
+    }
+    if (page->section + 1 < doc_section_count(page->doc))
+        return enter_section(page, page->section + 1, 0);
+    return -1;
+}
+
+int page_prev(struct page *page)
+{
+    size_t h = (size_t)page->height;
+
+    if (page->top > 0) {
+        page->top = page->top > h ? page->top - h : 0;
+        return 0;
+    }
+    if (page->section > 0)
+        return enter_section(page, page->section - 1, last_page_top(page, page->section - 1));
+    return -1;
+}
+
+int page_first(struct page *page)
+{
+    if (page->section == 0 && page->top == 0)
+        return -1;
+    return enter_section(page, 0, 0);
+}
+
+int page_last(struct page *page)
+{
+    size_t s = doc_section_count(page->doc) - 1, top = last_page_top(page, s);
+
+    if (page->section == s && page->top == top)
+        return -1;
+    return enter_section(page, s, top);
+}
+
+int page_section_next(struct page *page)
+{
+    if (page->section + 1 >= doc_section_count(page->doc))
+        return -1;
+    return enter_section(page, page->section + 1, 0);
+}
+
+int page_section_prev(struct page *page)
+{
+    if (page->top > 0)
+        return enter_section(page, page->section, 0);
+    if (page->section == 0)
+        return -1;
+    return enter_section(page, page->section - 1, 0);
+}
+
+void page_goto_section(struct page *page, size_t s)
+{
+    if (s < doc_section_count(page->doc))
+        enter_section(page, s, 0);
+}
+
+/* The number (1-based) of the page on screen. */
+size_t page_number(struct page *page)
+{
+    if (page_index(page) != 0)
+        return 1;
+    return page->first_page[page->section] + page->top / (size_t)page->height + 1;
+}
+
+/* The number (1-based) of the first page of section S. */
+size_t page_of_section(struct page *page, size_t s)
+{
+    if (page_index(page) != 0)
+        return 1;
+    return page->first_page[s] + 1;
+}
+
+/* How many pages the text has at this size. */
+size_t page_total(struct page *page)
+{
+    if (page_index(page) != 0)
+        return 1;
+    return page->first_page[doc_section_count(page->doc)];
+}
+
+/* The share of the text above the bottom of the screen, 0–100. */
+int page_percent(const struct page *page)
+{
+    size_t len, n, end;
+    const struct layout_line *lines = layout_section(page->layout, page->section, &n);
+    size_t last = page->top + (size_t)page->height;
+
+    doc_bytes(page->doc, &len);
+    if (lines == NULL || len == 0)
+        return 100;
+    if (last >= n) {
+        /* The section's end is on screen: everything up to the next section is read. */
+        end = doc_section(page->doc, page->section)->end;
+    } else {
+        end = lines[last - 1].end;
+    }
+    if (end >= len)
+        return 100;
+    return (int)(end * 100 / len);
+}

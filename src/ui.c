@@ -1,0 +1,244 @@
+/*
+ * ui.c: the terminal session and the main loop.  It sets the terminal up and always puts it
+ * back, reads keys (from /dev/tty when the text came on standard input), handles resizes and
+ * passes every other key to the view on top of the stack.  Signal handlers only set a flag.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lees/glyph.h"
+#include "ui_internal.h"
+
+#define ESCDELAY_MS 25
+#define MIN_COLS 20
+#define MIN_ROWS 6
+
+static volatile sig_atomic_t quit_signal;
+
+static void on_quit_signal(int sig)
+{
+    quit_signal = sig;
+}
+
+/* Push VIEW on top; false when the stack is full. */
+bool ui_push(struct ui *ui, struct ui_view *view)
+{
+    if (view == NULL)
+        return false;
+    if (ui->nviews == UI_MAX_VIEWS) {
+        view->ops->free(view);
+        return false;
+    }
+    ui->views[ui->nviews++] = view;
+    return true;
+}
+
+static void ui_pop(struct ui *ui)
+{
+    struct ui_view *v = ui->views[--ui->nviews];
+    v->ops->free(v);
+}
+
+/* Set the notice shown on the next status line. */
+void ui_notice(struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ui->notice, sizeof ui->notice, fmt, ap);
+    va_end(ap);
+}
+
+/* Draw TEXT (in shown form) at ROW, COL, in at most CELLS cells; returns cells used. */
+int ui_put(int row, int col, const char *text, int cells, attr_t attr)
+{
+    size_t n = strlen(text);
+    size_t fit = cells > 0 ? glyph_fit(text, n, (size_t)cells) : 0;
+
+    if (fit == 0)
+        return 0;
+    attrset(attr);
+    mvaddnstr(row, col, text, (int)fit);
+    attrset(A_NORMAL);
+    return (int)glyph_width(text, fit);
+}
+
+/* Draw the status line: LEFT is cut first when both do not fit. */
+void ui_status(const char *left, const char *right)
+{
+    int row = LINES - 1, rw = (int)glyph_width(right, strlen(right));
+
+    attrset(A_REVERSE);
+    mvhline(row, 0, ' ', COLS);
+    if (rw > COLS)
+        rw = COLS;
+    ui_put(row, 0, left, COLS - rw - 1, A_REVERSE);
+    ui_put(row, COLS - rw, right, rw, A_REVERSE);
+    attrset(A_NORMAL);
+}
+
+static void fit_column(struct ui *ui)
+{
+    ui->colw = ui->width_opt < COLS ? ui->width_opt : COLS;
+    if (ui->colw < LAYOUT_MIN_WIDTH)
+        ui->colw = LAYOUT_MIN_WIDTH;
+    ui->margin = COLS > ui->colw ? (COLS - ui->colw) / 2 : 0;
+}
+
+static bool too_small(void)
+{
+    return COLS < MIN_COLS || LINES < MIN_ROWS;
+}
+
+static void draw_too_small(void)
+{
+    char msg[64];
+
+    erase();
+    snprintf(msg, sizeof msg, "Terminal too small (%dx%d); lees needs %dx%d.", COLS, LINES,
+             MIN_COLS, MIN_ROWS);
+    attrset(A_BOLD);
+    mvaddnstr(0, 0, msg, COLS);
+    attrset(A_NORMAL);
+}
+
+static void draw(struct ui *ui)
+{
+    curs_set(0);
+    if (too_small())
+        draw_too_small();
+    else
+        ui->views[ui->nviews - 1]->ops->draw(ui, ui->views[ui->nviews - 1]);
+    refresh();
+}
+
+static void resize(struct ui *ui)
+{
+    fit_column(ui);
+    if (page_resize(ui->page, ui->colw, LINES > 1 ? LINES - 1 : 1) != 0)
+        ui_notice(ui, "Out of memory: the text keeps its old width");
+}
+
+/* A key as an int: a code point, or a curses key code negated; ERR when none came. */
+static int read_key(void)
+{
+    wint_t wc;
+    int rc = get_wch(&wc);
+
+    if (rc == ERR)
+        return ERR;
+    if (rc == KEY_CODE_YES)
+        return UI_FN((int)wc);
+    return (int)wc;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_quit_signal;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: a signal interrupts the wait for a key, and the loop sees the flag. */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void loop(struct ui *ui)
+{
+    int errors = 0;
+
+    while (!quit_signal) {
+        int key;
+        enum ui_result r;
+
+        draw(ui);
+        key = read_key();
+        if (key == ERR) {
+            /* A signal, or a terminal that is gone: never spin on a dead terminal. */
+            if (errno == EINTR || quit_signal)
+                continue;
+            if (++errors > 100)
+                break;
+            continue;
+        }
+        errors = 0;
+        if (key == UI_FN(KEY_RESIZE)) {
+            resize(ui);
+            continue;
+        }
+        if (key == UI_CTRL('L')) {
+            clearok(curscr, TRUE);
+            continue;
+        }
+        ui->notice[0] = '\0';
+        if (too_small())
+            r = key == 'q' || key == 'Q' ? UI_QUIT : UI_HANDLED;
+        else
+            r = ui->views[ui->nviews - 1]->ops->key(ui, ui->views[ui->nviews - 1], key);
+        if (r == UI_QUIT)
+            break;
+        if (r == UI_CLOSE && ui->nviews > 1)
+            ui_pop(ui);
+    }
+}
+
+/* Show DOC until the user quits. */
+int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err)
+{
+    struct ui ui;
+    FILE *in = stdin;
+    SCREEN *screen;
+
+    memset(&ui, 0, sizeof ui);
+    ui.doc = doc;
+    ui.width_opt = opt->width;
+    if (!isatty(STDIN_FILENO)) {
+        /* The text came on standard input: keys come from the terminal itself. */
+        in = fopen("/dev/tty", "r");
+        if (in == NULL)
+            return lees_error_set(err, LEES_ERR_TERMINAL, "/dev/tty: %s", strerror(errno));
+    }
+    if (getenv("ESCDELAY") == NULL)
+        set_escdelay(ESCDELAY_MS);
+    screen = newterm(NULL, stdout, in);
+    if (screen == NULL) {
+        if (in != stdin)
+            fclose(in);
+        return lees_error_set(err, LEES_ERR_TERMINAL, "%s: cannot use this terminal",
+                              getenv("TERM") ? getenv("TERM") : "TERM");
+    }
+    set_term(screen);
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    meta(stdscr, TRUE);
+    install_signals();
+    ui_style_init(&ui);
+    fit_column(&ui);
+    ui.page = page_new(doc, ui.colw, LINES > 1 ? LINES - 1 : 1);
+    if (ui.page == NULL || !ui_push(&ui, ui_pager_new())) {
+        endwin();
+        delscreen(screen);
+        page_free(ui.page);
+        return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+    }
+    if (opt->page > 0)
+        page_goto(ui.page, opt->page);
+    loop(&ui);
+    while (ui.nviews > 0)
+        ui_pop(&ui);
+    endwin();
+    delscreen(screen);
+    if (in != stdin)
+        fclose(in);
+    page_free(ui.page);
+    return 0;
+}

@@ -1,0 +1,60 @@
+/*
+ * ui_help.c: the help screen, every key of the reader with what it does.  Kept beside the key
+ * handling in ui_pager.c; man/lees.1 carries the same table.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui_internal.h"
+
+static const char *const keys[][2] = {
+    {"Space f PgDn ^F", "next page"},
+    {"b PgUp ^B", "previous page"},
+    {"j Down Enter ^N ^E", "one line down"},
+    {"k Up ^P ^Y", "one line up"},
+    {"d ^D", "half a page down"},
+    {"u ^U", "half a page up"},
+    {"g Home <", "first page"},
+    {"G End >", "last page"},
+    {"N g  N G", "page N (a count typed first)"},
+    {":N Enter", "page N"},
+    {"N (before a move)", "repeat the move N times"},
+    {"]", "next section"},
+    {"[", "previous section (or this one's start)"},
+    {"t", "table of contents"},
+    {"h F1", "this help"},
+    {"^L", "redraw the screen"},
+    {"Esc", "close a list or prompt; clear a count"},
+    {"q Q", "quit (in a list: close it)"},
+    {"", ""},
+    {"In the contents", ""},
+    {"j k Up Down", "move"},
+    {"PgUp PgDn g G", "move by page, to the ends"},
+    {"Enter", "go to the section"},
+    {"Esc q", "close"},
+};
+
+/* The help screen. */
+struct ui_view *ui_help_new(struct ui *ui)
+{
+    size_t n = sizeof keys / sizeof keys[0];
+    struct ui_list *l = ui_list_new(n, " Keys", " Keys \xC2\xB7 j/k: scroll  Esc or q: close");
+
+    (void)ui;
+    if (l == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(keys[i][0]) + strlen(keys[i][1]) + 24;
+        char *row = malloc(len);
+
+        if (row == NULL) {
+            ui_list_ops.free(&l->view);
+            return NULL;
+        }
+        /* Keys in a column of their own, so the descriptions line up. */
+        snprintf(row, len, "%-20s %s", keys[i][0], keys[i][1]);
+        l->rows[i].left = row;
+    }
+    return &l->view;
+}

@@ -1,0 +1,122 @@
+/*
+ * ui_internal.h: what the ui files share.  The only header that includes <curses.h>; nothing
+ * outside src/ui*.c includes it.
+ *
+ * The screen is a stack of views (the page, the table of contents, help): keys go to the view
+ * on top, and it draws the whole screen, status line included.
+ */
+#ifndef LEES_UI_INTERNAL_H
+#define LEES_UI_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "lees/doc.h"
+#include "lees/page.h"
+#include "lees/ui.h"
+
+/* A key: a character (its code point, ≥ 0) or a curses key code, negated. */
+#define UI_FN(k) (-(k))
+#define UI_CTRL(c) ((c)&0x1f)
+#define UI_ESC 27
+
+enum ui_result {
+    UI_HANDLED,
+    UI_CLOSE, /* pop the view */
+    UI_QUIT,
+};
+
+struct ui;
+struct ui_view;
+
+struct ui_view_ops {
+    void (*draw)(struct ui *ui, struct ui_view *view);
+    enum ui_result (*key)(struct ui *ui, struct ui_view *view, int key);
+    void (*free)(struct ui_view *view);
+};
+
+/* Concrete views embed this first. */
+struct ui_view {
+    const struct ui_view_ops *ops;
+};
+
+#define UI_MAX_VIEWS 8
+
+struct ui {
+    const struct doc *doc;
+    struct page *page;
+    int width_opt; /* the widest reading column asked for */
+    int colw;      /* the reading column now */
+    int margin;    /* cells left of the column, to centre it */
+    bool color, italic;
+    struct ui_view *views[UI_MAX_VIEWS];
+    int nviews;
+    char notice[256]; /* one-line message for the status line, until the next key */
+};
+
+/* Push VIEW on top (it is freed when popped); false when the stack is full. */
+bool ui_push(struct ui *ui, struct ui_view *view);
+
+/* The attributes for a style (ui_style.c). */
+void ui_style_init(struct ui *ui);
+attr_t ui_style_attr(const struct ui *ui, unsigned style);
+
+/* Draw TEXT (already in shown form) at ROW, COL, in at most CELLS cells; returns cells used. */
+int ui_put(int row, int col, const char *text, int cells, attr_t attr);
+
+/* Draw the status line: LEFT is cut first when both do not fit. */
+void ui_status(const char *left, const char *right);
+
+/* Set the notice shown on the next status line. */
+void ui_notice(struct ui *ui, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The page view (ui_pager.c): the reader itself, always at the bottom of the stack. */
+struct ui_view *ui_pager_new(void);
+
+/* The table of contents (ui_toc.c) and the help screen (ui_help.c). */
+struct ui_view *ui_toc_new(struct ui *ui);
+struct ui_view *ui_help_new(struct ui *ui);
+
+/* A line editor on the status line (ui_prompt.c). */
+struct ui_prompt {
+    char label[16];
+    char buf[256]; /* UTF-8 */
+    size_t len;
+    bool active;
+};
+
+enum ui_prompt_result { UI_PROMPT_EDITING, UI_PROMPT_DONE, UI_PROMPT_CANCEL };
+
+void ui_prompt_open(struct ui_prompt *p, const char *label);
+enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, int key);
+void ui_prompt_draw(const struct ui_prompt *p);
+
+/* A scrolling list of rows, for the contents and help screens (ui_list.c). */
+struct ui_list_row {
+    char *left;  /* shown form */
+    char *right; /* shown form, right-aligned; may be NULL */
+    int indent;
+};
+
+struct ui_list {
+    struct ui_view view;
+    const char *heading;
+    const char *hint; /* for the status line */
+    struct ui_list_row *rows;
+    size_t n, sel, top;
+    bool selectable;
+    void (*activate)(struct ui *ui, struct ui_list *list); /* Enter on the selection */
+};
+
+extern const struct ui_view_ops ui_list_ops;
+
+/* Allocate a list of N rows with the list operations; NULL when out of memory. */
+struct ui_list *ui_list_new(size_t n, const char *heading, const char *hint);
+
+#endif

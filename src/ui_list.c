@@ -1,0 +1,164 @@
+/*
+ * ui_list.c: a full-screen list with a heading, a selection and scrolling, shared by the table
+ * of contents and the help screen so that both move and close the same way.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lees/glyph.h"
+#include "ui_internal.h"
+
+static int list_rows(void)
+{
+    return LINES > 2 ? LINES - 2 : 1; /* a heading row and the status line */
+}
+
+static void keep_in_view(struct ui_list *l)
+{
+    size_t rows = (size_t)list_rows();
+
+    if (l->sel < l->top)
+        l->top = l->sel;
+    if (l->sel >= l->top + rows)
+        l->top = l->sel - rows + 1;
+    if (l->n > rows && l->top > l->n - rows)
+        l->top = l->n - rows;
+    if (l->n <= rows)
+        l->top = 0;
+}
+
+static void list_draw(struct ui *ui, struct ui_view *view)
+{
+    struct ui_list *l = (struct ui_list *)view;
+    int rows = list_rows(), left = ui->margin, width = ui->colw;
+    char status[64];
+
+    erase();
+    keep_in_view(l);
+    ui_put(0, left, l->heading, width, A_BOLD);
+    for (int r = 0; r < rows && l->top + (size_t)r < l->n; r++) {
+        const struct ui_list_row *row = &l->rows[l->top + (size_t)r];
+        bool sel = l->selectable && l->top + (size_t)r == l->sel;
+        attr_t attr = sel ? A_REVERSE : A_NORMAL;
+        int rw = row->right ? (int)glyph_width(row->right, strlen(row->right)) : 0;
+        int y = r + 1, x = left + 1 + row->indent;
+        int room = width - 2 - row->indent - (rw ? rw + 1 : 0);
+
+        if (sel) {
+            attrset(A_REVERSE);
+            mvhline(y, left, ' ', width);
+        }
+        ui_put(y, x, row->left, room, attr);
+        if (row->right)
+            ui_put(y, left + width - 1 - rw, row->right, rw, attr);
+        attrset(A_NORMAL);
+    }
+    snprintf(status, sizeof status, "%zu/%zu ", l->n ? l->sel + 1 : 0, l->n);
+    ui_status(l->hint, status);
+}
+
+static void list_move(struct ui_list *l, long delta)
+{
+    long sel = (long)l->sel + delta;
+
+    if (!l->selectable) {
+        /* Without a selection the list scrolls: the selection stands for the top row. */
+        long max = (long)l->n - list_rows();
+        long top = (long)l->top + delta;
+        l->top = (size_t)(top < 0 ? 0 : top > max ? (max < 0 ? 0 : max) : top);
+        l->sel = l->top;
+        return;
+    }
+    if (sel < 0)
+        sel = 0;
+    if (sel >= (long)l->n)
+        sel = (long)l->n - 1;
+    l->sel = (size_t)(sel < 0 ? 0 : sel);
+}
+
+static enum ui_result list_key(struct ui *ui, struct ui_view *view, int key)
+{
+    struct ui_list *l = (struct ui_list *)view;
+    long page = list_rows();
+
+    switch (key) {
+    case 'q':
+    case 'Q':
+    case UI_ESC:
+        return UI_CLOSE;
+    case 'j':
+    case UI_CTRL('N'):
+    case UI_FN(KEY_DOWN):
+        list_move(l, 1);
+        break;
+    case 'k':
+    case UI_CTRL('P'):
+    case UI_FN(KEY_UP):
+        list_move(l, -1);
+        break;
+    case ' ':
+    case 'f':
+    case UI_CTRL('F'):
+    case UI_FN(KEY_NPAGE):
+        list_move(l, page);
+        break;
+    case 'b':
+    case UI_CTRL('B'):
+    case UI_FN(KEY_PPAGE):
+        list_move(l, -page);
+        break;
+    case 'g':
+    case UI_FN(KEY_HOME):
+        list_move(l, -(long)l->n);
+        break;
+    case 'G':
+    case UI_FN(KEY_END):
+        list_move(l, (long)l->n);
+        break;
+    case '\r':
+    case '\n':
+    case UI_FN(KEY_ENTER):
+        if (l->selectable && l->activate != NULL && l->n > 0) {
+            l->activate(ui, l);
+            return UI_CLOSE;
+        }
+        break;
+    default:
+        break;
+    }
+    return UI_HANDLED;
+}
+
+static void list_free(struct ui_view *view)
+{
+    struct ui_list *l = (struct ui_list *)view;
+
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->rows[i].left);
+        free(l->rows[i].right);
+    }
+    free(l->rows);
+    free(l);
+}
+
+const struct ui_view_ops ui_list_ops = {list_draw, list_key, list_free};
+
+/* Allocate a list of N rows with the list operations. */
+struct ui_list *ui_list_new(size_t n, const char *heading, const char *hint)
+{
+    struct ui_list *l = calloc(1, sizeof *l);
+
+    if (l == NULL)
+        return NULL;
+    l->rows = calloc(n ? n : 1, sizeof *l->rows);
+    if (l->rows == NULL) {
+        free(l);
+        return NULL;
+    }
+    l->view.ops = &ui_list_ops;
+    l->n = n;
+    l->heading = heading;
+    l->hint = hint;
+    return l;
+}

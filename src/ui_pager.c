@@ -1,0 +1,232 @@
+/*
+ * ui_pager.c: the page view, the reader itself.  It draws the lines of the current page in the
+ * centred column, the status line, and maps the keys of less and vim onto page moves.  A count
+ * typed before a key repeats it (or, before g and G, names a page).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lees/layout.h"
+#include "ui_internal.h"
+
+#define MAX_COUNT 100000000
+
+struct pager {
+    struct ui_view view;
+    size_t count; /* digits typed before a key, 0 for none */
+    struct ui_prompt prompt;
+};
+
+static void draw_line(struct ui *ui, int row, const struct layout_line *line)
+{
+    struct layout_iter it;
+    struct layout_cell c;
+    int col = 0;
+
+    layout_iter_init(&it, page_layout(ui->page), line);
+    while (layout_iter_next(&it, &c)) {
+        attrset(ui_style_attr(ui, c.style));
+        /* Each cell is placed by our own width count, so a terminal that measures a character
+         * differently cannot shift the rest of the line. */
+        if (c.width > 0)
+            move(row, ui->margin + col);
+        addnstr(c.bytes, (int)c.len);
+        col += c.width;
+    }
+    attrset(A_NORMAL);
+}
+
+static void draw_status(struct ui *ui, struct pager *p)
+{
+    const char *title = doc_title(ui->doc);
+    const struct doc_section *sec = doc_section(ui->doc, page_section(ui->page));
+    char left[768], right[96];
+
+    if (p->prompt.active) {
+        ui_prompt_draw(&p->prompt);
+        return;
+    }
+    if (ui->notice[0] != '\0')
+        snprintf(left, sizeof left, " %s", ui->notice);
+    else if (page_section(ui->page) == 0 && strcmp(sec->title, title) == 0)
+        snprintf(left, sizeof left, " %s", title);
+    else
+        snprintf(left, sizeof left, " %s \xC2\xB7 %s", title, sec->title);
+    if (p->count > 0)
+        snprintf(right, sizeof right, "%zu  page %zu/%zu  %3d%% ", p->count,
+                 page_number(ui->page), page_total(ui->page), page_percent(ui->page));
+    else
+        snprintf(right, sizeof right, "page %zu/%zu  %3d%% ", page_number(ui->page),
+                 page_total(ui->page), page_percent(ui->page));
+    ui_status(left, right);
+}
+
+static void pager_draw(struct ui *ui, struct ui_view *view)
+{
+    struct pager *p = (struct pager *)view;
+
+    erase();
+    for (int r = 0; r < page_height(ui->page) && r < LINES - 1; r++) {
+        const struct layout_line *line = page_row(ui->page, r);
+        if (line != NULL)
+            draw_line(ui, r, line);
+    }
+    draw_status(ui, p);
+}
+
+static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, const char *edge)
+{
+    size_t n = count ? count : 1;
+
+    for (size_t i = 0; i < n; i++) {
+        if (step(ui->page) != 0) {
+            if (i == 0)
+                ui_notice(ui, "%s", edge);
+            break;
+        }
+    }
+}
+
+static void prompt_done(struct ui *ui, struct pager *p)
+{
+    char *end;
+    unsigned long long n = strtoull(p->prompt.buf, &end, 10);
+
+    if (p->prompt.len == 0)
+        return;
+    if (*end != '\0' || n == 0) {
+        ui_notice(ui, "Not a page number: %.200s", p->prompt.buf);
+        return;
+    }
+    page_goto(ui->page, (size_t)n);
+}
+
+/* Apply KEY when it moves through the text; false when it is not a move. */
+static bool pager_move_key(struct ui *ui, int key, size_t count)
+{
+    switch (key) {
+    case ' ':
+    case 'f':
+    case UI_CTRL('F'):
+    case UI_CTRL('V'):
+    case UI_FN(KEY_NPAGE):
+        repeat(ui, page_next, count, "End of the text");
+        break;
+    case 'b':
+    case UI_CTRL('B'):
+    case UI_FN(KEY_PPAGE):
+        repeat(ui, page_prev, count, "Start of the text");
+        break;
+    case 'j':
+    case '\r':
+    case '\n':
+    case UI_CTRL('N'):
+    case UI_CTRL('E'):
+    case UI_FN(KEY_DOWN):
+    case UI_FN(KEY_ENTER):
+        repeat(ui, page_line_down, count, "End of the text");
+        break;
+    case 'k':
+    case UI_CTRL('P'):
+    case UI_CTRL('Y'):
+    case UI_FN(KEY_UP):
+        repeat(ui, page_line_up, count, "Start of the text");
+        break;
+    case 'd':
+    case UI_CTRL('D'):
+        repeat(ui, page_half_down, count, "End of the text");
+        break;
+    case 'u':
+    case UI_CTRL('U'):
+        repeat(ui, page_half_up, count, "Start of the text");
+        break;
+    case 'g':
+    case '<':
+    case UI_FN(KEY_HOME):
+        if (count > 0)
+            page_goto(ui->page, count);
+        else
+            page_first(ui->page);
+        break;
+    case 'G':
+    case '>':
+    case UI_FN(KEY_END):
+        if (count > 0)
+            page_goto(ui->page, count);
+        else
+            page_last(ui->page);
+        break;
+    case ']':
+        repeat(ui, page_section_next, count, "No section after this one");
+        break;
+    case '[':
+        repeat(ui, page_section_prev, count, "No section before this one");
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
+{
+    struct pager *p = (struct pager *)view;
+    size_t count = p->count;
+
+    if (p->prompt.active) {
+        enum ui_prompt_result r = ui_prompt_key(&p->prompt, key);
+        if (r == UI_PROMPT_DONE)
+            prompt_done(ui, p);
+        return UI_HANDLED;
+    }
+    if (key >= '0' && key <= '9') {
+        size_t next = p->count * 10 + (size_t)(key - '0');
+        p->count = next > MAX_COUNT ? p->count : next;
+        return UI_HANDLED;
+    }
+    p->count = 0;
+    if (pager_move_key(ui, key, count))
+        return UI_HANDLED;
+    switch (key) {
+    case 'q':
+    case 'Q':
+        return UI_QUIT;
+    case ':':
+        ui_prompt_open(&p->prompt, ":");
+        break;
+    case 't':
+        if (!ui_push(ui, ui_toc_new(ui)))
+            ui_notice(ui, "Out of memory");
+        break;
+    case 'h':
+    case UI_FN(KEY_F(1)):
+        if (!ui_push(ui, ui_help_new(ui)))
+            ui_notice(ui, "Out of memory");
+        break;
+    case UI_ESC:
+        break;
+    default:
+        ui_notice(ui, "Press h for help, q to quit");
+        break;
+    }
+    return UI_HANDLED;
+}
+
+static void pager_free(struct ui_view *view)
+{
+    free(view);
+}
+
+static const struct ui_view_ops pager_ops = {pager_draw, pager_key, pager_free};
+
+/* The page view. */
+struct ui_view *ui_pager_new(void)
+{
+    struct pager *p = calloc(1, sizeof *p);
+
+    if (p == NULL)
+        return NULL;
+    p->view.ops = &pager_ops;
+    return &p->view;
+}

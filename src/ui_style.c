@@ -1,0 +1,69 @@
+/*
+ * ui_style.c: the one table from semantic styles to curses attributes.  It is decided here,
+ * once for colour terminals and once for none (NO_COLOR, vt100), that every style stays
+ * visible without colour.
+ */
+#include <stdlib.h>
+
+#include <term.h>
+
+#include "lees/style.h"
+#include "ui_internal.h"
+
+enum { PAIR_HEADING = 1, PAIR_CODE, PAIR_LINK, PAIR_CONTROL, PAIR_MARKER };
+
+/* Decide colour and italic support once, after the terminal is set up. */
+void ui_style_init(struct ui *ui)
+{
+    const char *no_color = getenv("NO_COLOR");
+    const char *sitm = tigetstr("sitm");
+
+    ui->italic = sitm != NULL && sitm != (char *)-1;
+    ui->color = has_colors() && (no_color == NULL || no_color[0] == '\0');
+    if (!ui->color)
+        return;
+    start_color();
+    use_default_colors();
+    init_pair(PAIR_HEADING, COLOR_CYAN, -1);
+    init_pair(PAIR_CODE, COLOR_GREEN, -1);
+    init_pair(PAIR_LINK, COLOR_BLUE, -1);
+    init_pair(PAIR_CONTROL, COLOR_RED, -1);
+    init_pair(PAIR_MARKER, COLOR_YELLOW, -1);
+}
+
+/* The attributes for a style. */
+attr_t ui_style_attr(const struct ui *ui, unsigned style)
+{
+    attr_t a = A_NORMAL;
+
+    if (style & STYLE_EMPHASIS)
+        a |= ui->italic ? A_ITALIC : A_UNDERLINE;
+    if (style & (STYLE_STRONG | STYLE_HEADING))
+        a |= A_BOLD;
+    if (style & STYLE_TITLE)
+        a |= A_UNDERLINE;
+    if (style & STYLE_LINK)
+        a |= A_UNDERLINE;
+    if (style & STYLE_QUOTE)
+        a |= A_DIM;
+    if (style & STYLE_CONTROL)
+        a |= ui->color ? A_BOLD : A_REVERSE;
+    if (!ui->color) {
+        if (style & STYLE_CODE)
+            a |= A_DIM;
+        if (style & STYLE_MARKER)
+            a |= A_BOLD;
+        return a;
+    }
+    if (style & STYLE_CONTROL)
+        a |= COLOR_PAIR(PAIR_CONTROL);
+    else if (style & STYLE_HEADING)
+        a |= COLOR_PAIR(PAIR_HEADING);
+    else if (style & STYLE_CODE)
+        a |= COLOR_PAIR(PAIR_CODE);
+    else if (style & STYLE_LINK)
+        a |= COLOR_PAIR(PAIR_LINK);
+    else if (style & STYLE_MARKER)
+        a |= COLOR_PAIR(PAIR_MARKER);
+    return a;
+}
