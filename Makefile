@@ -42,7 +42,7 @@ E2E_SRC     = $(sort $(wildcard tests/e2e/*.c))
 all: lees
 
 lees: $(B)/lees
-	cp $(B)/lees lees
+	cp $(B)/lees lees.tmp && mv -f lees.tmp lees
 
 $(B)/lees: $(CORE_OBJ) $(APP_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(NCURSES_LIBS)
@@ -68,14 +68,14 @@ $(B)/obj:
 	mkdir -p $@
 
 $(B)/test-%: tests/unit/test_%.c tests/unit/cases.c tests/unit/cases.h $(B)/libleescore.a
-	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/cases.c \
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit -DCASES_DIR='"tests/unit/cases"' $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/cases.c \
 		$(B)/libleescore.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 $(B)/test-e2e: $(E2E_SRC) $(wildcard tests/e2e/*.h) | $(B)/obj
 	$(CC) $(WARN) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(CFLAGS) $(LDFLAGS) -o $@ $(E2E_SRC) \
 		$(VTERM_LIBS) $(CMOCKA_LIBS) -lutil
 
-tests: $(B)/lees $(UNIT_BINS) $(B)/test-e2e
+tests: $(B)/lees $(UNIT_BINS) $(if $(E2E_SRC),$(B)/test-e2e)
 
 run: deps-build
 	$(MAKE) lees

@@ -199,12 +199,10 @@ static int build_sections(struct doc *doc)
     struct doc_section *secs = NULL;
     const struct doc_block *title_block = NULL;
 
-    for (size_t i = 0; i < doc->nblocks; i++) {
+    for (size_t i = 0; i < doc->nblocks && title_block == NULL; i++) {
         const struct doc_block *b = &doc->blocks[i];
-        if (b->kind == DOC_BLOCK_HEADING && b->ncontainers == 0) {
-            if (title_block == NULL || (b->level == 1 && title_block->level != 1))
-                title_block = b;
-        }
+        if (b->kind == DOC_BLOCK_HEADING && b->ncontainers == 0 && b->level == 1)
+            title_block = b;
     }
     doc->title = title_block ? block_text(doc, title_block) : NULL;
     if (doc->title == NULL || doc->title[0] == '\0') {

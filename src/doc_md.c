@@ -29,6 +29,7 @@ struct md_state {
     unsigned em, strong, code, link, strike;
     size_t last_end;     /* end of the last text seen in the source */
     long fixup_run;      /* a break run whose end waits for the next text, or -1 */
+    size_t indent;       /* code indentation md4c made up, to take from the source */
     unsigned list_id, prev_list_id; /* to keep tight list items together */
 };
 
@@ -214,6 +215,14 @@ static int md_leave_span(MD_SPANTYPE type, void *detail, void *userdata)
     return 0;
 }
 
+static bool all_spaces(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ')
+            return false;
+    return n > 0;
+}
+
 static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
     struct md_state *st = userdata;
@@ -229,6 +238,16 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
         doc->blocks[doc->nblocks - 1].end = off;
     }
     st->fixup_run = -1;
+    if (in_source && st->indent > 0) {
+        /* The indentation stands in the source just before the text (as spaces or tabs). */
+        size_t from = off;
+        while (from > 0 && off - from < st->indent &&
+               (doc->data[from - 1] == ' ' || doc->data[from - 1] == '\t'))
+            from--;
+        if (from < off)
+            docb_run(doc, from, off, DOC_RUN_TEXT, (uint16_t)(md_style(st) | STYLE_CODE));
+        st->indent = 0;
+    }
     switch (type) {
     case MD_TEXT_SOFTBR:
     case MD_TEXT_BR:
@@ -255,6 +274,9 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
             /* A line end md4c made up inside a code block. */
             docb_run(doc, st->last_end, st->last_end, DOC_RUN_BREAK, md_style(st));
             st->fixup_run = (long)doc->nruns - 1;
+            return 0;
+        } else if (type == MD_TEXT_CODE && all_spaces(text, size)) {
+            st->indent += size; /* code indentation, from md4c's own string of spaces */
             return 0;
         } else if (size == 1 && text[0] == ' ') {
             docb_run(doc, st->last_end, st->last_end, DOC_RUN_SPACE, md_style(st));
@@ -336,11 +358,10 @@ size_t doc_entity_decode(const char *s, size_t n, char *out)
                 d = (unsigned)(c - 'A' + 10);
             else
                 return 0;
-            uc = uc * (hex ? 16 : 10) + d;
-            if (uc > 0x10FFFF)
-                uc = 0xFFFD;
+            if (uc <= 0x10FFFF)
+                uc = uc * (hex ? 16 : 10) + d; /* past the range it stays past it */
         }
-        if (uc == 0 || (uc >= 0xD800 && uc <= 0xDFFF))
+        if (uc == 0 || uc > 0x10FFFF || (uc >= 0xD800 && uc <= 0xDFFF))
             uc = 0xFFFD;
     } else {
         size_t i;

@@ -29,17 +29,59 @@ static size_t pages_of(const struct page *page, size_t s)
     return n == 0 ? 1 : (n + h - 1) / h;
 }
 
+/* Rows a section takes: its pages, the last one padded out with blank rows. */
+static size_t span_of(const struct page *page, size_t s)
+{
+    return pages_of(page, s) * (size_t)page->height;
+}
+
 /* Top line of the last (possibly short) page of section S. */
 static size_t last_page_top(const struct page *page, size_t s)
 {
-    return (pages_of(page, s) - 1) * (size_t)page->height;
+    return span_of(page, s) - (size_t)page->height;
 }
 
-/* The lowest top line that still fills the screen, for scrolling by lines. */
-static size_t max_top(const struct page *page, size_t s)
+static size_t nsections(const struct page *page)
 {
-    size_t n = lines_of(page, s), h = (size_t)page->height;
-    return n > h ? n - h : 0;
+    return doc_section_count(page->doc);
+}
+
+/* Whether the view is at the last page of the text, as far down as it goes. */
+static int at_end(const struct page *page)
+{
+    size_t last = nsections(page) - 1;
+    return page->section == last && page->top >= last_page_top(page, last);
+}
+
+/* Move the top N rows down the padded stream of sections; -1 when already at the end. */
+static int advance(struct page *page, size_t n)
+{
+    size_t last = nsections(page) - 1;
+
+    if (at_end(page))
+        return -1;
+    page->top += n;
+    while (page->section < last && page->top >= span_of(page, page->section)) {
+        page->top -= span_of(page, page->section);
+        page->section++;
+    }
+    if (page->section == last && page->top > last_page_top(page, last))
+        page->top = last_page_top(page, last);
+    return 0;
+}
+
+/* Move the top N rows up; -1 when already at the start. */
+static int retreat(struct page *page, size_t n)
+{
+    if (page->section == 0 && page->top == 0)
+        return -1;
+    while (n > page->top && page->section > 0) {
+        n -= page->top + 1;
+        page->section--;
+        page->top = span_of(page, page->section) - 1;
+    }
+    page->top = n > page->top ? 0 : page->top - n;
+    return 0;
 }
 
 static int page_index(struct page *page)
@@ -115,15 +157,19 @@ struct layout *page_layout(const struct page *page)
     return page->layout;
 }
 
-/* The line shown on row R, or NULL below the section's end. */
+/* The line shown on row R, or NULL for a blank row (padding at a section's end). */
 const struct layout_line *page_row(const struct page *page, int r)
 {
-    size_t n;
-    const struct layout_line *lines = layout_section(page->layout, page->section, &n);
+    size_t s = page->section, k = page->top + (size_t)(r < 0 ? 0 : r), n;
+    const struct layout_line *lines;
 
-    if (lines == NULL || r < 0 || page->top + (size_t)r >= n)
-        return NULL;
-    return &lines[page->top + (size_t)r];
+    while (k >= span_of(page, s)) {
+        k -= span_of(page, s);
+        if (++s >= nsections(page))
+            return NULL;
+    }
+    lines = layout_section(page->layout, s, &n);
+    return lines != NULL && k < n ? &lines[k] : NULL;
 }
 
 /* The section on screen. */
@@ -132,11 +178,15 @@ size_t page_section(const struct page *page)
     return page->section;
 }
 
-/* The reading position: the source offset of the top line. */
+/* The reading position: the source offset of the first line on screen. */
 size_t page_offset(const struct page *page)
 {
-    const struct layout_line *line = page_row(page, 0);
-    return line ? line->start : doc_section(page->doc, page->section)->start;
+    for (int r = 0; r < page->height; r++) {
+        const struct layout_line *line = page_row(page, r);
+        if (line != NULL)
+            return line->start;
+    }
+    return doc_section(page->doc, page->section)->start;
 }
 
 /* Show the page that holds byte OFFSET. */
@@ -180,74 +230,35 @@ static int enter_section(struct page *page, size_t s, size_t top)
 
 int page_line_down(struct page *page)
 {
-    if (page->top < max_top(page, page->section)) {
-        page->top++;
-        return 0;
-    }
-    if (page->section + 1 < doc_section_count(page->doc))
-        return enter_section(page, page->section + 1, 0);
-    return -1;
+    return advance(page, 1);
 }
 
 int page_line_up(struct page *page)
 {
-    if (page->top > 0) {
-        page->top--;
-        return 0;
-    }
-    if (page->section > 0)
-        return enter_section(page, page->section - 1, max_top(page, page->section - 1));
-    return -1;
+    return retreat(page, 1);
 }
 
 int page_half_down(struct page *page)
 {
-    size_t m = max_top(page, page->section), half = (size_t)(page->height + 1) / 2;
-
-    if (page->top < m) {
-        page->top = page->top + half < m ? page->top + half : m;
-        return 0;
-    }
-    return page_line_down(page);
+    return advance(page, (size_t)(page->height + 1) / 2);
 }
 
 int page_half_up(struct page *page)
 {
-    size_t half = (size_t)(page->height + 1) / 2;
-
-    if (page->top > 0) {
-        page->top = page->top > half ? page->top - half : 0;
-        return 0;
-    }
-    if (page->section > 0)
-        return enter_section(page, page->section - 1, max_top(page, page->section - 1));
-    return -1;
+    return retreat(page, (size_t)(page->height + 1) / 2);
 }
 
+/* Page keys land on page boundaries, so sections keep starting at the top of the screen. */
 int page_next(struct page *page)
 {
     size_t h = (size_t)page->height;
-
-    if (page->top + h < lines_of(page, page->section)) {
-        page->top += h;
-        return 0;
-    }
-    if (page->section + 1 < doc_section_count(page->doc))
-        return enter_section(page, page->section + 1, 0);
-    return -1;
+    return advance(page, h - page->top % h);
 }
 
 int page_prev(struct page *page)
 {
     size_t h = (size_t)page->height;
-
-    if (page->top > 0) {
-        page->top = page->top > h ? page->top - h : 0;
-        return 0;
-    }
-    if (page->section > 0)
-        return enter_section(page, page->section - 1, last_page_top(page, page->section - 1));
-    return -1;
+    return retreat(page, page->top % h ? page->top % h : h);
 }
 
 int page_first(struct page *page)
@@ -259,7 +270,7 @@ int page_first(struct page *page)
 
 int page_last(struct page *page)
 {
-    size_t s = doc_section_count(page->doc) - 1, top = last_page_top(page, s);
+    size_t s = nsections(page) - 1, top = last_page_top(page, s);
 
     if (page->section == s && page->top == top)
         return -1;
@@ -268,7 +279,7 @@ int page_last(struct page *page)
 
 int page_section_next(struct page *page)
 {
-    if (page->section + 1 >= doc_section_count(page->doc))
+    if (page->section + 1 >= nsections(page))
         return -1;
     return enter_section(page, page->section + 1, 0);
 }
@@ -282,9 +293,10 @@ int page_section_prev(struct page *page)
     return enter_section(page, page->section - 1, 0);
 }
 
+/* Show the first page of section S. */
 void page_goto_section(struct page *page, size_t s)
 {
-    if (s < doc_section_count(page->doc))
+    if (s < nsections(page))
         enter_section(page, s, 0);
 }
 
@@ -315,20 +327,32 @@ size_t page_total(struct page *page)
 /* The share of the text above the bottom of the screen, 0–100. */
 int page_percent(const struct page *page)
 {
-    size_t len, n, end;
-    const struct layout_line *lines = layout_section(page->layout, page->section, &n);
-    size_t last = page->top + (size_t)page->height;
+    size_t len, end = 0;
 
     doc_bytes(page->doc, &len);
-    if (lines == NULL || len == 0)
+    if (len == 0 || at_end(page))
         return 100;
-    if (last >= n) {
-        /* The section's end is on screen: everything up to the next section is read. */
-        end = doc_section(page->doc, page->section)->end;
-    } else {
-        end = lines[last - 1].end;
+    for (int r = page->height - 1; r >= 0; r--) {
+        const struct layout_line *line = page_row(page, r);
+        if (line != NULL) {
+            end = line->end;
+            break;
+        }
     }
-    if (end >= len)
-        return 100;
-    return (int)(end * 100 / len);
+    if (end == 0 || page_row(page, page->height - 1) == NULL) {
+        /* The bottom row is past a section's end: that section is read to its end. */
+        size_t s = page->section;
+        size_t k = page->top + (size_t)page->height - 1;
+        while (s + 1 < nsections(page) && k >= span_of(page, s)) {
+            k -= span_of(page, s);
+            s++;
+        }
+        if (k >= span_of(page, s) || page_row(page, page->height - 1) == NULL) {
+            size_t n;
+            layout_section(page->layout, s, &n);
+            if (k >= n)
+                end = doc_section(page->doc, s)->end;
+        }
+    }
+    return end >= len ? 100 : (int)(end * 100 / len);
 }

@@ -99,7 +99,7 @@ const char *doc_bytes(const struct doc *doc, size_t *len);
 /* The name it was opened by ("-" for standard input). */
 const char *doc_name(const struct doc *doc);
 
-/* The title: the first level-1 heading, else the first heading, else the name (shown form). */
+/* The title: the first level-1 heading, else the name it was opened by (shown form). */
 const char *doc_title(const struct doc *doc);
 
 /* The format it was parsed as (never DOC_FORMAT_AUTO). */

@@ -1,0 +1,280 @@
+/*
+ * test_doc.c: parsing into blocks, runs and sections: both kinds of heading, emphasis, plain
+ * text, the section table, titles, offsets, and awkward input.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "lees/style.h"
+#include "unit.h"
+
+static const char *section_title(const struct doc *doc, size_t i)
+{
+    return doc_section(doc, i)->title;
+}
+
+static void test_atx_and_setext_headings(void **state)
+{
+    static const char text[] = "# Title\n\nIntro.\n\n## One\n\nText.\n\nTwo\n---\n\nMore.\n\n"
+                               "### Three ###\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+
+    (void)state;
+    assert_int_equal(doc_section_count(doc), 4);
+    assert_string_equal(doc_title(doc), "Title");
+    assert_string_equal(section_title(doc, 0), "Title");
+    assert_string_equal(section_title(doc, 1), "One");
+    assert_string_equal(section_title(doc, 2), "Two");
+    assert_string_equal(section_title(doc, 3), "Three");
+    assert_int_equal(doc_section(doc, 0)->level, 1);
+    assert_int_equal(doc_section(doc, 1)->level, 2);
+    assert_int_equal(doc_section(doc, 2)->level, 2);
+    assert_int_equal(doc_section(doc, 3)->level, 3);
+    doc_free(doc);
+}
+
+static void test_sections_tile_the_text(void **state)
+{
+    static const char text[] = "Before any heading.\n\n## A\n\nText a.\n\n## B\n\nText b.\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    size_t n = doc_section_count(doc);
+
+    (void)state;
+    assert_int_equal(n, 3);
+    assert_int_equal(doc_section(doc, 0)->start, 0);
+    assert_int_equal(doc_section(doc, 0)->level, 0);
+    for (size_t i = 1; i < n; i++)
+        assert_int_equal(doc_section(doc, i)->start, doc_section(doc, i - 1)->end);
+    assert_int_equal(doc_section(doc, n - 1)->end, sizeof text - 1);
+    /* A section starts at its heading's line, "## " included. */
+    assert_int_equal(doc_section(doc, 1)->start, (size_t)(strstr(text, "## A") - text));
+    assert_int_equal(doc_section_at(doc, (size_t)(strstr(text, "Text b") - text)), 2);
+    assert_int_equal(doc_section_at(doc, (size_t)(strstr(text, "## B") - text)), 2);
+    assert_int_equal(doc_section_at(doc, 0), 0);
+    assert_int_equal(doc_section_at(doc, 100000), 2);
+    /* Without a level-1 heading, the text and what stands before any heading take its name. */
+    assert_string_equal(doc_title(doc), "test.md");
+    assert_string_equal(section_title(doc, 0), "test.md");
+    doc_free(doc);
+}
+
+static void test_emphasis_runs(void **state)
+{
+    static const char text[] = "plain *em* **strong** ***both*** `code`\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    const struct doc_block *b = doc_block(doc, 0);
+    const struct doc_run *r = doc_block_runs(doc, b);
+    unsigned found = 0;
+
+    (void)state;
+    assert_int_equal(doc_block_count(doc), 1);
+    for (uint32_t i = 0; i < b->nruns; i++) {
+        const char *s = text + r[i].start;
+        size_t n = r[i].end - r[i].start;
+        if (n == 2 && memcmp(s, "em", 2) == 0) {
+            assert_int_equal(r[i].style, STYLE_EMPHASIS);
+            found |= 1;
+        } else if (n == 6 && memcmp(s, "strong", 6) == 0) {
+            assert_int_equal(r[i].style, STYLE_STRONG);
+            found |= 2;
+        } else if (n == 4 && memcmp(s, "both", 4) == 0) {
+            assert_int_equal(r[i].style, STYLE_EMPHASIS | STYLE_STRONG);
+            found |= 4;
+        } else if (n == 4 && memcmp(s, "code", 4) == 0) {
+            assert_int_equal(r[i].style, STYLE_CODE);
+            found |= 8;
+        }
+    }
+    assert_int_equal(found, 15);
+    doc_free(doc);
+}
+
+static void test_runs_are_source_ranges(void **state)
+{
+    static const char text[] = "# Kop\n\nEen *lange*\nregel met &amp; en een\\\nbreuk.\n\n"
+                               "> citaat\n\n- een\n- twee\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    size_t prev_end = 0;
+
+    (void)state;
+    for (size_t i = 0; i < doc_block_count(doc); i++) {
+        const struct doc_block *b = doc_block(doc, i);
+        const struct doc_run *r = doc_block_runs(doc, b);
+        for (uint32_t j = 0; j < b->nruns; j++) {
+            assert_true(r[j].start >= prev_end); /* ordered, disjoint */
+            assert_true(r[j].end >= r[j].start);
+            assert_true(r[j].end <= sizeof text - 1);
+            if (r[j].kind == DOC_RUN_ENTITY)
+                assert_memory_equal(text + r[j].start, "&amp;", 5);
+            if (r[j].kind == DOC_RUN_BREAK)
+                assert_memory_equal(text + r[j].start, "\\\n", 2);
+            prev_end = r[j].end;
+        }
+    }
+    doc_free(doc);
+}
+
+static void test_containers(void **state)
+{
+    static const char text[] = "> quoted\n\n3. three\n4. four\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    const struct doc_block *q = doc_block(doc, 0), *l = doc_block(doc, 2);
+
+    (void)state;
+    assert_int_equal(doc_block_count(doc), 3);
+    assert_int_equal(q->ncontainers, 1);
+    assert_int_equal(q->containers[0].kind, DOC_QUOTE);
+    assert_int_equal(l->ncontainers, 1);
+    assert_int_equal(l->containers[0].kind, DOC_ORDERED);
+    assert_int_equal(l->containers[0].number, 4);
+    assert_int_equal(l->space_before, 0); /* tight */
+    doc_free(doc);
+}
+
+static void test_plain_text(void **state)
+{
+    static const char text[] = "Line one\r\nLine *two*\r\n\r\n# Not in Markdown but a section\r\n"
+                               "tail\r\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
+    struct doc *none = doc_of("just text\n\nmore text\n", DOC_FORMAT_TEXT);
+    const struct doc_run *r;
+
+    (void)state;
+    assert_int_equal(doc_format_of(doc), DOC_FORMAT_TEXT);
+    assert_int_equal(doc_section_count(doc), 2);
+    assert_string_equal(section_title(doc, 1), "Not in Markdown but a section");
+    r = doc_block_runs(doc, doc_block(doc, 0));
+    assert_int_equal(r[0].kind, DOC_RUN_TEXT);
+    assert_int_equal(r[0].end - r[0].start, 8); /* the CR is not text */
+    assert_int_equal(r[1].kind, DOC_RUN_BREAK);
+    assert_int_equal(r[2].style, 0);             /* no emphasis in plain text */
+    assert_int_equal(doc_section_count(none), 1);
+    assert_string_equal(doc_title(none), "test.md");
+    doc_free(doc);
+    doc_free(none);
+}
+
+static void test_byte_order_mark(void **state)
+{
+    struct doc *doc = doc_of("\xEF\xBB\xBF# Titel\n", DOC_FORMAT_MARKDOWN);
+    size_t len;
+
+    (void)state;
+    assert_int_equal(doc_section_count(doc), 1);
+    assert_string_equal(doc_title(doc), "Titel");
+    assert_memory_equal(doc_bytes(doc, &len), "# Titel", 7);
+    assert_int_equal(len, 8);
+    doc_free(doc);
+}
+
+static void test_titles_are_shown_form(void **state)
+{
+    struct doc *doc = doc_of("# Evil \x1b]0;pwned\x07 title\n", DOC_FORMAT_MARKDOWN);
+
+    (void)state;
+    assert_string_equal(doc_title(doc), "Evil ^[]0;pwned^G title");
+    doc_free(doc);
+}
+
+static void test_empty_and_blank(void **state)
+{
+    struct doc *empty = doc_of("", DOC_FORMAT_MARKDOWN);
+    struct doc *blank = doc_of("\n\n   \n", DOC_FORMAT_TEXT);
+
+    (void)state;
+    assert_int_equal(doc_section_count(empty), 1);
+    assert_int_equal(doc_block_count(empty), 0);
+    assert_int_equal(doc_section_count(blank), 1);
+    doc_free(empty);
+    doc_free(blank);
+}
+
+static void test_stdin_format_detection(void **state)
+{
+    struct doc *md = NULL, *txt = NULL;
+    struct lees_error err;
+
+    (void)state;
+    assert_int_equal(doc_open_memory("\n# Heading\n\n*x*\n", 16, "-", DOC_FORMAT_AUTO, &md, &err),
+                     0);
+    assert_int_equal(doc_format_of(md), DOC_FORMAT_MARKDOWN);
+    assert_int_equal(doc_open_memory("plain *x*\n", 10, "-", DOC_FORMAT_AUTO, &txt, &err), 0);
+    assert_int_equal(doc_format_of(txt), DOC_FORMAT_TEXT);
+    doc_free(md);
+    doc_free(txt);
+}
+
+static void test_open_errors(void **state)
+{
+    struct doc *doc = NULL;
+    struct lees_error err;
+
+    (void)state;
+    assert_int_equal(doc_open_file("/nonexistent/x.md", DOC_FORMAT_AUTO, &doc, &err), -1);
+    assert_int_equal(err.code, LEES_ERR_FILE);
+    assert_string_equal(err.msg, "/nonexistent/x.md: No such file or directory");
+    assert_int_equal(doc_open_file("/", DOC_FORMAT_AUTO, &doc, &err), -1);
+    assert_string_equal(err.msg, "/: is a directory");
+    assert_null(doc);
+}
+
+static void test_open_file_maps(void **state)
+{
+    char path[] = "/tmp/lees-test-XXXXXX";
+    int fd = mkstemp(path);
+    struct doc *doc = NULL;
+    struct lees_error err;
+    char name[64];
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "# Kop\n\ntekst\n", 13), 13);
+    close(fd);
+    /* Without a Markdown suffix a file is plain text, but its ATX heading still counts. */
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_AUTO, &doc, &err), 0);
+    assert_int_equal(doc_format_of(doc), DOC_FORMAT_TEXT);
+    assert_string_equal(doc_title(doc), "Kop");
+    doc_free(doc);
+    snprintf(name, sizeof name, "%s.md", path);
+    assert_int_equal(rename(path, name), 0);
+    assert_int_equal(doc_open_file(name, DOC_FORMAT_AUTO, &doc, &err), 0);
+    assert_int_equal(doc_format_of(doc), DOC_FORMAT_MARKDOWN);
+    doc_free(doc);
+    unlink(name);
+}
+
+static void test_entities(void **state)
+{
+    char out[8];
+
+    (void)state;
+    assert_int_equal(doc_entity_decode("&amp;", 5, out), 1);
+    assert_memory_equal(out, "&", 1);
+    assert_int_equal(doc_entity_decode("&#233;", 6, out), 2);
+    assert_memory_equal(out, "\xC3\xA9", 2);
+    assert_int_equal(doc_entity_decode("&#x1F600;", 9, out), 4);
+    assert_int_equal(doc_entity_decode("&#0;", 4, out), 3); /* U+FFFD */
+    assert_int_equal(doc_entity_decode("&#99999999;", 11, out), 3);
+    assert_int_equal(doc_entity_decode("&nope;", 6, out), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_atx_and_setext_headings),
+        cmocka_unit_test(test_sections_tile_the_text),
+        cmocka_unit_test(test_emphasis_runs),
+        cmocka_unit_test(test_runs_are_source_ranges),
+        cmocka_unit_test(test_containers),
+        cmocka_unit_test(test_plain_text),
+        cmocka_unit_test(test_byte_order_mark),
+        cmocka_unit_test(test_titles_are_shown_form),
+        cmocka_unit_test(test_empty_and_blank),
+        cmocka_unit_test(test_stdin_format_detection),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_open_file_maps),
+        cmocka_unit_test(test_entities),
+    };
+    return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
+}

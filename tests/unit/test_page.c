@@ -1,0 +1,255 @@
+/*
+ * test_page.c: pages over sections: counts, the page of an offset, sections starting on fresh
+ * pages, moving by line, page and section, and keeping the place across resizes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lees/page.h"
+#include "unit.h"
+
+/* Three sections of 11, 4 and 26 lines (plain text keeps one line per source line). */
+static char *fixture(void)
+{
+    static char text[1024];
+    size_t n = 0;
+
+    n += (size_t)snprintf(text + n, sizeof text - n, "# A\n");
+    for (int i = 1; i <= 10; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "a%d\n", i);
+    n += (size_t)snprintf(text + n, sizeof text - n, "# B\nb1\nb2\nb3\n# C\n");
+    for (int i = 1; i <= 25; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "c%d\n", i);
+    return text;
+}
+
+static const char *row_text(struct page *p, int r, const char *src)
+{
+    static char buf[64];
+    const struct layout_line *line = page_row(p, r);
+
+    if (line == NULL)
+        return "";
+    snprintf(buf, sizeof buf, "%.*s", (int)(line->end - line->start), src + line->start);
+    buf[strcspn(buf, "\n")] = '\0';
+    return buf;
+}
+
+static void test_counts_and_section_starts(void **state)
+{
+    const char *text = fixture();
+    struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
+    struct page *p = page_new(doc, 40, 5);
+
+    (void)state;
+    assert_int_equal(page_total(p), 10);
+    assert_int_equal(page_of_section(p, 0), 1);
+    assert_int_equal(page_of_section(p, 1), 4);
+    assert_int_equal(page_of_section(p, 2), 5);
+    assert_int_equal(page_number(p), 1);
+    assert_string_equal(row_text(p, 0, text), "A");
+    assert_string_equal(row_text(p, 4, text), "a4");
+    /* The last page of A is short; B starts on the next page, not below it. */
+    page_goto(p, 3);
+    assert_string_equal(row_text(p, 0, text), "a10");
+    assert_string_equal(row_text(p, 1, text), "");
+    assert_null(page_row(p, 1));
+    assert_int_equal(page_next(p), 0);
+    assert_int_equal(page_number(p), 4);
+    assert_int_equal(page_section(p), 1);
+    assert_string_equal(row_text(p, 0, text), "B");
+    page_free(p);
+    doc_free(doc);
+}
+
+static void test_page_of_offset(void **state)
+{
+    const char *text = fixture();
+    struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
+    struct page *p = page_new(doc, 40, 5);
+
+    (void)state;
+    page_goto_offset(p, (size_t)(strstr(text, "a7") - text));
+    assert_int_equal(page_number(p), 2);
+    assert_string_equal(row_text(p, 0, text), "a5");
+    page_goto_offset(p, (size_t)(strstr(text, "c12") - text));
+    assert_int_equal(page_number(p), 7);
+    assert_int_equal(page_section(p), 2);
+    page_goto_offset(p, 0);
+    assert_int_equal(page_number(p), 1);
+    page_free(p);
+    doc_free(doc);
+}
+
+static void test_goto_clamps(void **state)
+{
+    struct doc *doc = doc_of(fixture(), DOC_FORMAT_TEXT);
+    struct page *p = page_new(doc, 40, 5);
+
+    (void)state;
+    page_goto(p, 100);
+    assert_int_equal(page_number(p), 10);
+    assert_int_equal(page_percent(p), 100);
+    page_goto(p, 0);
+    assert_int_equal(page_number(p), 1);
+    assert_int_equal(page_prev(p), -1);
+    assert_int_equal(page_line_up(p), -1);
+    assert_int_equal(page_last(p), 0);
+    assert_int_equal(page_number(p), 10);
+    assert_int_equal(page_next(p), -1);
+    assert_int_equal(page_line_down(p), -1);
+    assert_int_equal(page_first(p), 0);
+    assert_int_equal(page_number(p), 1);
+    page_free(p);
+    doc_free(doc);
+}
+
+static void test_lines_scroll_through_section_ends(void **state)
+{
+    const char *text = fixture();
+    struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
+    struct page *p = page_new(doc, 40, 5);
+
+    (void)state;
+    page_goto(p, 3); /* a10 and four blank rows */
+    assert_int_equal(page_line_down(p), 0);
+    assert_string_equal(row_text(p, 0, text), "");
+    assert_string_equal(row_text(p, 4, text), "B"); /* B comes up from below */
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(page_line_down(p), 0);
+    assert_int_equal(page_section(p), 1);
+    assert_string_equal(row_text(p, 0, text), "B");
+    assert_int_equal(page_line_up(p), 0);
+    assert_int_equal(page_section(p), 0);
+    assert_string_equal(row_text(p, 0, text), "");
+    assert_string_equal(row_text(p, 1, text), "B");
+    /* A page key from between pages lands on a page boundary again. */
+    assert_int_equal(page_next(p), 0);
+    assert_string_equal(row_text(p, 0, text), "B");
+    assert_int_equal(page_line_down(p), 0);
+    assert_int_equal(page_prev(p), 0);
+    assert_string_equal(row_text(p, 0, text), "B");
+    assert_int_equal(page_half_down(p), 0);
+    assert_string_equal(row_text(p, 0, text), "b3");
+    assert_int_equal(page_half_up(p), 0);
+    assert_string_equal(row_text(p, 0, text), "B");
+    page_free(p);
+    doc_free(doc);
+}
+
+static void test_sections(void **state)
+{
+    const char *text = fixture();
+    struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
+    struct page *p = page_new(doc, 40, 5);
+
+    (void)state;
+    assert_int_equal(page_section_next(p), 0);
+    assert_int_equal(page_section_next(p), 0);
+    assert_string_equal(row_text(p, 0, text), "C");
+    assert_int_equal(page_section_next(p), -1);
+    page_next(p);
+    assert_int_equal(page_section_prev(p), 0); /* first back to this section's start */
+    assert_string_equal(row_text(p, 0, text), "C");
+    assert_int_equal(page_section_prev(p), 0);
+    assert_string_equal(row_text(p, 0, text), "B");
+    page_goto_section(p, 0);
+    assert_int_equal(page_number(p), 1);
+    assert_int_equal(page_section_prev(p), -1);
+    page_free(p);
+    doc_free(doc);
+}
+
+static char *read_interview(size_t *len)
+{
+    FILE *f = fopen("texts/handen-in-elkaar.md", "rb");
+    char *buf = malloc(65536);
+
+    assert_non_null(f);
+    assert_non_null(buf);
+    *len = fread(buf, 1, 65535, f);
+    buf[*len] = '\0';
+    fclose(f);
+    return buf;
+}
+
+/* The text at the top of the screen is on screen after any resize, however many. */
+static void test_resize_keeps_place(void **state)
+{
+    size_t len;
+    char *text = read_interview(&len);
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    struct page *p = page_new(doc, 80, 23);
+    unsigned seed = 12345;
+
+    (void)state;
+    for (int step = 0; step < 400; step++) {
+        size_t offset;
+        int w, h, seen = 0;
+
+        seed = seed * 1103515245u + 12345u;
+        switch (seed >> 16 & 3) {
+        case 0:
+            page_next(p);
+            break;
+        case 1:
+            page_line_down(p);
+            break;
+        case 2:
+            page_prev(p);
+            break;
+        default:
+            break;
+        }
+        offset = page_offset(p);
+        w = 10 + (int)(seed >> 8 & 127);
+        h = 1 + (int)(seed >> 20 & 31);
+        assert_int_equal(page_resize(p, w, h), 0);
+        for (int r = 0; r < h; r++) {
+            const struct layout_line *line = page_row(p, r);
+            if (line != NULL && line->start <= offset && (offset < line->end || line->start == offset))
+                seen = 1;
+        }
+        if (!seen)
+            print_message("offset %zu lost at %dx%d, step %d\n", offset, w, h, step);
+        assert_true(seen);
+    }
+    page_free(p);
+    doc_free(doc);
+    free(text);
+}
+
+static void test_interview_pages(void **state)
+{
+    size_t len;
+    char *text = read_interview(&len);
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    struct page *p = page_new(doc, 80, 23);
+
+    (void)state;
+    assert_int_equal(doc_section_count(doc), 8);
+    assert_int_equal(page_total(p), 8); /* every section fits one page at 80×24 */
+    assert_true(page_percent(p) > 0 && page_percent(p) < 100);
+    page_free(p);
+    p = page_new(doc, 40, 14);
+    assert_true(page_total(p) > 8);
+    for (size_t s = 1; s < doc_section_count(doc); s++)
+        assert_true(page_of_section(p, s) > page_of_section(p, s - 1));
+    page_free(p);
+    doc_free(doc);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts_and_section_starts),
+        cmocka_unit_test(test_page_of_offset),
+        cmocka_unit_test(test_goto_clamps),
+        cmocka_unit_test(test_lines_scroll_through_section_ends),
+        cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_resize_keeps_place),
+        cmocka_unit_test(test_interview_pages),
+    };
+    return cmocka_run_group_tests_name("page", tests, NULL, NULL);
+}

@@ -1,0 +1,30 @@
+/*
+ * unit.h: what every unit suite includes: cmocka in the order it needs, and small helpers to
+ * open a doc from a string.
+ */
+#ifndef LEES_TEST_UNIT_H
+#define LEES_TEST_UNIT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "lees/doc.h"
+
+/* A doc over the string S (which must outlive it), failing the test when it cannot be made. */
+static inline struct doc *doc_of(const char *s, enum doc_format format)
+{
+    struct doc *doc = NULL;
+    struct lees_error err;
+
+    assert_int_equal(doc_open_memory(s, strlen(s), "test.md", format, &doc, &err), 0);
+    assert_non_null(doc);
+    return doc;
+}
+
+#endif
