@@ -54,7 +54,11 @@ static void list_draw(struct ui *ui, struct ui_view *view)
             ui_put(y, left + width - 1 - rw, row->right, rw, attr);
         attrset(A_NORMAL);
     }
-    snprintf(status, sizeof status, "%zu/%zu ", l->n ? l->sel + 1 : 0, l->n);
+    if (l->selectable)
+        snprintf(status, sizeof status, "%zu/%zu ", l->n ? l->sel + 1 : 0, l->n);
+    else
+        snprintf(status, sizeof status, "%zu-%zu/%zu ", l->n ? l->top + 1 : 0,
+                 l->top + (size_t)rows < l->n ? l->top + (size_t)rows : l->n, l->n);
     ui_status(l->hint, status);
 }
 

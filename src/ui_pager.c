@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lees/glyph.h"
 #include "lees/layout.h"
 #include "ui_internal.h"
 
@@ -37,28 +38,48 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
     attrset(A_NORMAL);
 }
 
+/* " TITLE · SECTION" in ROOM cells: the title gives way first, so the section stays readable. */
+static void status_left(char *out, size_t cap, const char *title, const char *section, int room)
+{
+    size_t tlen = strlen(title);
+    int tw = (int)glyph_width(title, tlen);
+    int sw = section ? (int)glyph_width(section, strlen(section)) + 3 : 0;
+    int keep = room - 1 - sw;
+
+    if (section == NULL || tw + sw + 1 <= room) {
+        snprintf(out, cap, " %s%s%s", title, section ? " \xC2\xB7 " : "", section ? section : "");
+        return;
+    }
+    if (keep < 12)
+        keep = 12; /* too narrow for both: some of the title, then what fits of the section */
+    tlen = glyph_fit(title, tlen, (size_t)keep - 1);
+    snprintf(out, cap, " %.*s\xE2\x80\xA6 \xC2\xB7 %s", (int)tlen, title, section);
+}
+
 static void draw_status(struct ui *ui, struct pager *p)
 {
     const char *title = doc_title(ui->doc);
     const struct doc_section *sec = doc_section(ui->doc, page_section(ui->page));
-    char left[768], right[96];
+    char left[1024], right[96];
+    int rw;
 
     if (p->prompt.active) {
         ui_prompt_draw(&p->prompt);
         return;
     }
-    if (ui->notice[0] != '\0')
-        snprintf(left, sizeof left, " %s", ui->notice);
-    else if (page_section(ui->page) == 0 && strcmp(sec->title, title) == 0)
-        snprintf(left, sizeof left, " %s", title);
-    else
-        snprintf(left, sizeof left, " %s \xC2\xB7 %s", title, sec->title);
     if (p->count > 0)
         snprintf(right, sizeof right, "%zu  page %zu/%zu  %3d%% ", p->count,
                  page_number(ui->page), page_total(ui->page), page_percent(ui->page));
     else
         snprintf(right, sizeof right, "page %zu/%zu  %3d%% ", page_number(ui->page),
                  page_total(ui->page), page_percent(ui->page));
+    rw = (int)strlen(right);
+    if (ui->notice[0] != '\0')
+        snprintf(left, sizeof left, " %s", ui->notice);
+    else if (page_section(ui->page) == 0 && strcmp(sec->title, title) == 0)
+        status_left(left, sizeof left, title, NULL, COLS - rw - 1);
+    else
+        status_left(left, sizeof left, title, sec->title, COLS - rw - 1);
     ui_status(left, right);
 }
 
