@@ -91,7 +91,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
     opt->width = DEFAULT_WIDTH;
     opt->format = DOC_FORMAT_AUTO;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+hVw:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:hVw:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage(stdout);
