@@ -24,17 +24,18 @@ NCURSES_LIBS   = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncu
 MD4C_LIBS      = $(shell $(PKG_CONFIG) --libs md4c 2>/dev/null || echo -lmd4c)
 CMOCKA_LIBS    = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 VTERM_LIBS     = $(shell $(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm)
-CORE_LIBS      = $(MD4C_LIBS) -lunistring
+XXHASH_LIBS    = $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null || echo -lxxhash)
+CORE_LIBS      = $(MD4C_LIBS) $(XXHASH_LIBS) -lunistring
 
-CORE_SRC = src/error.c src/glyph.c src/doc.c src/doc_md.c src/doc_text.c src/layout.c \
-           src/page.c src/print.c
+# The core is every source file but the ui and main: a library the unit tests link without a
+# terminal.
 UI_SRC   = $(sort $(wildcard src/ui*.c))
+CORE_SRC = $(filter-out $(UI_SRC) src/main.c,$(sort $(wildcard src/*.c)))
 CORE_OBJ = $(CORE_SRC:src/%.c=$(B)/obj/%.o)
 UI_OBJ   = $(UI_SRC:src/%.c=$(B)/obj/%.o)
 APP_OBJ  = $(UI_OBJ) $(B)/obj/main.o $(B)/obj/builtin.o
 
-UNIT_SUITES = glyph doc layout page print
-UNIT_BINS   = $(UNIT_SUITES:%=$(B)/test-%)
+UNIT_BINS   = $(patsubst tests/unit/test_%.c,$(B)/test-%,$(sort $(wildcard tests/unit/test_*.c)))
 E2E_SRC     = $(sort $(wildcard tests/e2e/*.c))
 
 .PHONY: all run test check tests lint install uninstall clean deps-build deps-test
