@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include <unistr.h>
+#include <stdlib.h>
+#include <unictype.h>
+#include <uninorm.h>
 #include <uniwidth.h>
 
 #include "lees/glyph.h"
@@ -140,4 +143,94 @@ size_t glyph_fit(const char *s, size_t n, size_t cells)
         i += len;
     }
     return i;
+}
+
+struct ascii_form {
+    uint32_t uc;
+    const char *s;
+};
+
+/* Punctuation and letters that have no ASCII decomposition but a customary plain form. */
+static const struct ascii_form ascii_forms[] = {
+    {0x00A0, " "},   {0x00A9, "(c)"}, {0x00AB, "<<"},  {0x00AD, ""},    {0x00AE, "(R)"},
+    {0x00B0, "o"},   {0x00B7, "."},   {0x00BB, ">>"},  {0x00C6, "AE"},  {0x00D7, "x"},
+    {0x00D8, "O"},   {0x00DF, "ss"},  {0x00E6, "ae"},  {0x00F7, "/"},   {0x00F8, "o"},
+    {0x0110, "D"},   {0x0111, "d"},   {0x0131, "i"},   {0x0141, "L"},   {0x0142, "l"},
+    {0x0152, "OE"},  {0x0153, "oe"},  {0x2010, "-"},   {0x2011, "-"},   {0x2012, "-"},
+    {0x2013, "-"},   {0x2014, "-"},   {0x2015, "-"},   {0x2018, "'"},   {0x2019, "'"},
+    {0x201A, ","},   {0x201B, "'"},   {0x201C, "\""},  {0x201D, "\""},  {0x201E, "\""},
+    {0x201F, "\""},  {0x2022, "*"},   {0x2026, "..."}, {0x2039, "<"},   {0x203A, ">"},
+    {0x20AC, "EUR"}, {0x2122, "TM"},  {0x2212, "-"},   {0x2500, "-"},   {0x2502, "|"},
+    {0x25AA, "*"},   {0x25E6, "o"},   {0xFFFD, "?"},
+};
+
+/* An ASCII stand-in for code point UC. */
+size_t glyph_ascii(uint32_t uc, char *out, size_t cap)
+{
+    uint8_t enc[8], dec[64];
+    size_t declen = sizeof dec, len = 0;
+    int n;
+    uint8_t *d;
+
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    if (uc < 0x80) {
+        if (cap > 1) {
+            out[0] = (char)uc;
+            out[1] = '\0';
+            return 1;
+        }
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof ascii_forms / sizeof ascii_forms[0]; i++) {
+        if (ascii_forms[i].uc == uc) {
+            snprintf(out, cap, "%s", ascii_forms[i].s);
+            return strlen(out);
+        }
+    }
+    if (uc_is_general_category(uc, UC_CATEGORY_M))
+        return 0;
+    /* Compatibility decomposition keeps the letters of ë, ĳ, ﬁ, ２ and drops the rest. */
+    n = u8_uctomb(enc, uc, (int)sizeof enc);
+    d = n > 0 ? u8_normalize(UNINORM_NFKD, enc, (size_t)n, dec, &declen) : NULL;
+    if (d != NULL) {
+        for (size_t i = 0; i < declen && len + 1 < cap; i++)
+            if (d[i] >= 0x20 && d[i] < 0x7f)
+                out[len++] = (char)d[i];
+        if (d != dec)
+            free(d);
+    }
+    if (len == 0 && cap > 1)
+        out[len++] = '?';
+    out[len] = '\0';
+    return len;
+}
+
+/* Like glyph_sanitize, and then everything non-ASCII replaced by its stand-in. */
+size_t glyph_sanitize_ascii(char *dst, size_t cap, const char *s, size_t n)
+{
+    size_t i = 0, out = 0;
+    struct glyph g;
+
+    if (cap == 0)
+        return 0;
+    while (i < n) {
+        char piece[24];
+        size_t plen;
+
+        i += glyph_decode(s + i, n - i, &g);
+        if (g.kind == GLYPH_CONTROL)
+            plen = (size_t)snprintf(piece, sizeof piece, "%s", g.notation);
+        else if (g.kind != GLYPH_TEXT)
+            plen = (size_t)snprintf(piece, sizeof piece, " ");
+        else
+            plen = glyph_ascii(g.uc, piece, sizeof piece);
+        if (out + plen >= cap)
+            break;
+        memcpy(dst + out, piece, plen);
+        out += plen;
+    }
+    dst[out] = '\0';
+    return out;
 }

@@ -28,6 +28,7 @@ struct section_lines {
 struct layout {
     const struct doc *doc;
     int width;
+    unsigned flags;
     struct section_lines *secs;
 };
 
@@ -38,6 +39,7 @@ struct cell_src {
     uint32_t nruns, run;
     size_t pos;
     int code; /* newlines break lines and spaces are kept */
+    int ascii; /* LAYOUT_ASCII */
     uint16_t style;
 };
 
@@ -67,9 +69,11 @@ static uint16_t block_style(const struct doc_block *b)
     return STYLE_BODY;
 }
 
-static void cell_src_init(struct cell_src *s, const struct doc *doc, const struct doc_block *b,
-                          size_t from)
+static void cell_src_init(struct cell_src *s, const struct layout *layout,
+                          const struct doc_block *b, size_t from)
 {
+    const struct doc *doc = layout->doc;
+
     size_t len;
 
     s->data = doc_bytes(doc, &len);
@@ -78,7 +82,16 @@ static void cell_src_init(struct cell_src *s, const struct doc *doc, const struc
     s->run = first_run_at(s->runs, s->nruns, from);
     s->pos = from;
     s->code = b->kind == DOC_BLOCK_CODE;
+    s->ascii = (layout->flags & LAYOUT_ASCII) != 0;
     s->style = block_style(b);
+}
+
+/* Replace a non-ASCII cell by its ASCII stand-in, for terminals without UTF-8. */
+static void make_ascii(struct layout_cell *c, char *buf, uint32_t uc)
+{
+    c->len = glyph_ascii(uc, buf, 24);
+    c->bytes = buf;
+    c->width = (int)c->len;
 }
 
 static void set_control(struct layout_cell *c, char *buf, const struct glyph *g)
@@ -110,9 +123,11 @@ static enum cell_kind whole_run_cell(struct cell_src *s, const struct doc_run *r
         c->width = 1;
         return CELL_SPACE;
     case DOC_RUN_REPLACEMENT:
-        c->bytes = "\xEF\xBF\xBD";
-        c->len = 3;
-        c->width = 1;
+        /* md4c's stand-in for a NUL byte: shown like any other control. */
+        c->bytes = "^@";
+        c->len = 2;
+        c->width = 2;
+        c->style |= STYLE_CONTROL;
         return CELL_TEXT;
     default: /* DOC_RUN_ENTITY */
         n = doc_entity_decode(s->data + r->start, r->end - r->start, buf);
@@ -124,7 +139,9 @@ static enum cell_kind whole_run_cell(struct cell_src *s, const struct doc_run *r
             return CELL_TEXT;
         }
         glyph_decode(buf, n, &g);
-        if (g.kind == GLYPH_TEXT) {
+        if (g.kind == GLYPH_TEXT && s->ascii && g.uc >= 0x80) {
+            make_ascii(c, buf, g.uc);
+        } else if (g.kind == GLYPH_TEXT) {
             c->bytes = buf;
             c->len = n;
             c->width = g.width;
@@ -187,6 +204,8 @@ static int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *b
             c->bytes = s->data + c->start;
             c->len = g.len;
             c->width = g.width;
+            if (s->ascii && g.uc >= 0x80)
+                make_ascii(c, buf, g.uc);
             if (g.uc == ' ' && !s->code)
                 *kind = CELL_SPACE;
             break;
@@ -308,7 +327,7 @@ static int wrap_block(const struct layout *layout, uint32_t bi, struct line_buf 
 
     if (b->kind == DOC_BLOCK_RULE)
         return push_line(lb, b->start, b->end, bi, LAYOUT_FIRST | LAYOUT_RULE);
-    cell_src_init(&src, layout->doc, b, b->start);
+    cell_src_init(&src, layout, b, b->start);
     while (cell_next(&src, 0, &c, buf, &kind))
         if (shown_add(&sh, &c, kind) != 0)
             goto out;
@@ -397,13 +416,14 @@ fail:
 }
 
 /* Lay out DOC at WIDTH cells; NULL when out of memory. */
-struct layout *layout_new(const struct doc *doc, int width)
+struct layout *layout_new(const struct doc *doc, int width, unsigned flags)
 {
     struct layout *layout = calloc(1, sizeof *layout);
 
     if (layout == NULL)
         return NULL;
     layout->doc = doc;
+    layout->flags = flags;
     layout->width = width < LAYOUT_MIN_WIDTH ? LAYOUT_MIN_WIDTH : width;
     layout->secs = calloc(doc_section_count(doc), sizeof *layout->secs);
     if (layout->secs == NULL) {
@@ -487,6 +507,13 @@ void layout_iter_init(struct layout_iter *it, const struct layout *layout,
 }
 
 static const char *const bullets[] = {"\xE2\x80\xA2", "\xE2\x97\xA6", "\xE2\x96\xAA"};
+static const char *const ascii_bullets[] = {"*", "o", "-"};
+
+/* A marker in UTF-8, or its ASCII form on a terminal without UTF-8. */
+static const char *mark(const struct layout_iter *it, const char *utf8, const char *ascii)
+{
+    return (it->layout->flags & LAYOUT_ASCII) ? ascii : utf8;
+}
 
 /* The cell of container PART of the prefix: a quote bar, a marker, or indentation. */
 static void prefix_cell(struct layout_iter *it, struct layout_cell *c)
@@ -497,10 +524,11 @@ static void prefix_cell(struct layout_iter *it, struct layout_cell *c)
 
     c->style = STYLE_MARKER;
     if (k->kind == DOC_QUOTE) {
-        snprintf(it->buf, sizeof it->buf, "\xE2\x94\x82 ");
+        snprintf(it->buf, sizeof it->buf, "%s ", mark(it, "\xE2\x94\x82", "|"));
         c->style = STYLE_QUOTE;
     } else if (marker && k->kind == DOC_BULLET) {
-        snprintf(it->buf, sizeof it->buf, "%s ", bullets[k->list_depth % 3]);
+        snprintf(it->buf, sizeof it->buf, "%s ",
+                 mark(it, bullets[k->list_depth % 3], ascii_bullets[k->list_depth % 3]));
     } else if (marker) {
         snprintf(it->buf, sizeof it->buf, "%u%c ", (unsigned)k->number, k->delim ? k->delim : '.');
     } else {
@@ -549,6 +577,7 @@ static bool iter_text(struct layout_iter *it, struct layout_cell *c)
     src.run = it->run;
     src.pos = it->pos;
     src.code = it->block->kind == DOC_BLOCK_CODE;
+    src.ascii = (it->layout->flags & LAYOUT_ASCII) != 0;
     src.style = it->style;
     while (cell_next(&src, it->text_col, c, it->buf, &kind)) {
         if (c->start >= it->line->end && !(c->start == c->end && c->start == it->line->start))
@@ -565,8 +594,8 @@ static bool iter_text(struct layout_iter *it, struct layout_cell *c)
     }
     it->phase = PHASE_DONE;
     if (it->line->flags & LAYOUT_CUT) {
-        c->bytes = "\xE2\x80\xBA"; /* › */
-        c->len = 3;
+        c->bytes = mark(it, "\xE2\x80\xBA", ">"); /* › */
+        c->len = strlen(c->bytes);
         c->width = 1;
         c->style = STYLE_MARKER;
         c->start = c->end = it->line->end;
@@ -591,8 +620,8 @@ bool layout_iter_next(struct layout_iter *it, struct layout_cell *c)
                 it->phase = PHASE_DONE;
                 return false;
             }
-            c->bytes = "\xE2\x94\x80"; /* ─ */
-            c->len = 3;
+            c->bytes = mark(it, "\xE2\x94\x80", "-"); /* ─ */
+            c->len = strlen(c->bytes);
             c->width = 1;
             c->style = STYLE_MARKER;
             c->start = c->end = it->line->start;

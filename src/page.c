@@ -11,6 +11,7 @@ struct page {
     const struct doc *doc;
     struct layout *layout;
     int height;
+    unsigned flags; /* for the layout */
     size_t section; /* on screen */
     size_t top;     /* index of the top line in the section */
     size_t *first_page; /* 0-based first page of each section, NULL until needed */
@@ -102,7 +103,7 @@ static int page_index(struct page *page)
 }
 
 /* A view of DOC laid out at WIDTH cells, HEIGHT lines a page. */
-struct page *page_new(const struct doc *doc, int width, int height)
+struct page *page_new(const struct doc *doc, int width, int height, unsigned flags)
 {
     struct page *page = calloc(1, sizeof *page);
 
@@ -110,7 +111,8 @@ struct page *page_new(const struct doc *doc, int width, int height)
         return NULL;
     page->doc = doc;
     page->height = height < 1 ? 1 : height;
-    page->layout = layout_new(doc, width);
+    page->flags = flags;
+    page->layout = layout_new(doc, width, flags);
     if (page->layout == NULL) {
         free(page);
         return NULL;
@@ -132,7 +134,7 @@ void page_free(struct page *page)
 int page_resize(struct page *page, int width, int height)
 {
     size_t offset = page_offset(page);
-    struct layout *layout = layout_new(page->doc, width);
+    struct layout *layout = layout_new(page->doc, width, page->flags);
 
     if (layout == NULL)
         return -1;

@@ -37,7 +37,7 @@ int print_line(const struct layout *layout, const struct layout_line *line, FILE
 /* Write DOC wrapped at WIDTH, a blank line between sections. */
 int print_doc(const struct doc *doc, int width, FILE *out)
 {
-    struct layout *layout = layout_new(doc, width);
+    struct layout *layout = layout_new(doc, width, 0);
     int rc = 0;
 
     if (layout == NULL) {
@@ -68,7 +68,7 @@ int print_doc(const struct doc *doc, int width, FILE *out)
 /* Write the table of contents with page numbers for WIDTH × HEIGHT pages. */
 int print_toc(const struct doc *doc, int width, int height, FILE *out)
 {
-    struct page *page = page_new(doc, width, height);
+    struct page *page = page_new(doc, width, height, 0);
     int rc = 0;
 
     if (page == NULL) {

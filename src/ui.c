@@ -4,6 +4,7 @@
  * passes every other key to the view on top of the stack.  Signal handlers only set a flag.
  */
 #include <errno.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -15,11 +16,14 @@
 #include "lees/glyph.h"
 #include "ui_internal.h"
 
+#include <term.h>
+
 #define ESCDELAY_MS 25
 #define MIN_COLS 20
 #define MIN_ROWS 6
 
 static volatile sig_atomic_t quit_signal;
+static bool ascii_only; /* the locale is not UTF-8 (set once in ui_run) */
 
 static void on_quit_signal(int sig)
 {
@@ -57,9 +61,14 @@ void ui_notice(struct ui *ui, const char *fmt, ...)
 /* Draw TEXT (in shown form) at ROW, COL, in at most CELLS cells; returns cells used. */
 int ui_put(int row, int col, const char *text, int cells, attr_t attr)
 {
-    size_t n = strlen(text);
-    size_t fit = cells > 0 ? glyph_fit(text, n, (size_t)cells) : 0;
+    char ascii[1024];
+    size_t n = strlen(text), fit;
 
+    if (ascii_only) {
+        n = glyph_sanitize_ascii(ascii, sizeof ascii, text, n);
+        text = ascii;
+    }
+    fit = cells > 0 ? glyph_fit(text, n, (size_t)cells) : 0;
     if (fit == 0)
         return 0;
     attrset(attr);
@@ -160,6 +169,11 @@ static void loop(struct ui *ui)
 
         draw(ui);
         key = read_key();
+        if (quit_signal == SIGINT) {
+            /* Ctrl-C is a key to the view on top: a prompt cancels, anything else quits. */
+            quit_signal = 0;
+            key = UI_INTERRUPT;
+        }
         if (key == ERR) {
             /* A signal, or a terminal that is gone: never spin on a dead terminal. */
             if (errno == EINTR || quit_signal)
@@ -189,12 +203,40 @@ static void loop(struct ui *ui)
     }
 }
 
+/*
+ * The terminal type to use: TERM when this machine knows it, else a common one that is close
+ * (over SSH, TERM often names a terminal whose entry is not installed here).  NULL means TERM.
+ */
+static const char *pick_term(char *notice, size_t cap)
+{
+    static const char *const fallbacks[] = {"xterm-256color", "xterm", "vt100"};
+    const char *term = getenv("TERM");
+    int status;
+
+    if (setupterm(NULL, STDOUT_FILENO, &status) == OK) {
+        del_curterm(cur_term);
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof fallbacks / sizeof fallbacks[0]; i++) {
+        if (setupterm(fallbacks[i], STDOUT_FILENO, &status) == OK) {
+            char shown[128];
+            del_curterm(cur_term);
+            glyph_sanitize(shown, sizeof shown, term ? term : "", term ? strlen(term) : 0);
+            snprintf(notice, cap, "TERM=%s is unknown here; using %s", shown, fallbacks[i]);
+            return fallbacks[i];
+        }
+    }
+    return NULL;
+}
+
 /* Show DOC until the user quits. */
 int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err)
 {
     struct ui ui;
     FILE *in = stdin;
     SCREEN *screen;
+    const char *term;
+    char term_notice[256] = "";
 
     memset(&ui, 0, sizeof ui);
     ui.doc = doc;
@@ -207,12 +249,17 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     }
     if (getenv("ESCDELAY") == NULL)
         set_escdelay(ESCDELAY_MS);
-    screen = newterm(NULL, stdout, in);
+    ascii_only = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
+    ui.ascii = ascii_only;
+    term = pick_term(term_notice, sizeof term_notice);
+    screen = newterm(term, stdout, in);
     if (screen == NULL) {
+        char shown[128];
+        const char *t = getenv("TERM") ? getenv("TERM") : "";
         if (in != stdin)
             fclose(in);
-        return lees_error_set(err, LEES_ERR_TERMINAL, "%s: cannot use this terminal",
-                              getenv("TERM") ? getenv("TERM") : "TERM");
+        glyph_sanitize(shown, sizeof shown, t, strlen(t));
+        return lees_error_set(err, LEES_ERR_TERMINAL, "TERM=%s: cannot use this terminal", shown);
     }
     set_term(screen);
     cbreak();
@@ -223,7 +270,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     install_signals();
     ui_style_init(&ui);
     fit_column(&ui);
-    ui.page = page_new(doc, ui.colw, LINES > 1 ? LINES - 1 : 1);
+    ui.page = page_new(doc, ui.colw, LINES > 1 ? LINES - 1 : 1, ui.ascii ? LAYOUT_ASCII : 0);
     if (ui.page == NULL || !ui_push(&ui, ui_pager_new())) {
         endwin();
         delscreen(screen);
@@ -232,6 +279,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     }
     if (opt->page > 0)
         page_goto(ui.page, opt->page);
+    if (term_notice[0] != '\0')
+        ui_notice(&ui, "%s", term_notice);
     loop(&ui);
     while (ui.nviews > 0)
         ui_pop(&ui);

@@ -39,7 +39,7 @@ static const char *const keys[][2] = {
 struct ui_view *ui_help_new(struct ui *ui)
 {
     size_t n = sizeof keys / sizeof keys[0];
-    struct ui_list *l = ui_list_new(n, " Keys", " Keys \xC2\xB7 j/k: scroll  Esc or q: close");
+    struct ui_list *l = ui_list_new(n, " Keys", " Keys - j/k: scroll  Esc or q: close");
 
     (void)ui;
     if (l == NULL)

@@ -21,6 +21,8 @@
 #define UI_FN(k) (-(k))
 #define UI_CTRL(c) ((c)&0x1f)
 #define UI_ESC 27
+/* Ctrl-C: cancels a prompt, quits elsewhere (it arrives as SIGINT in cbreak mode). */
+#define UI_INTERRUPT UI_FN(KEY_MAX + 1)
 
 enum ui_result {
     UI_HANDLED,
@@ -51,6 +53,7 @@ struct ui {
     int colw;      /* the reading column now */
     int margin;    /* cells left of the column, to centre it */
     bool color, italic;
+    bool ascii; /* the locale is not UTF-8: everything drawn is ASCII */
     struct ui_view *views[UI_MAX_VIEWS];
     int nviews;
     char notice[256]; /* one-line message for the status line, until the next key */
@@ -63,7 +66,8 @@ bool ui_push(struct ui *ui, struct ui_view *view);
 void ui_style_init(struct ui *ui);
 attr_t ui_style_attr(const struct ui *ui, unsigned style);
 
-/* Draw TEXT (already in shown form) at ROW, COL, in at most CELLS cells; returns cells used. */
+/* Draw TEXT (shown form; made ASCII when the locale wants it) at ROW, COL, in at most CELLS
+ * cells; returns the cells used. */
 int ui_put(int row, int col, const char *text, int cells, attr_t attr);
 
 /* Draw the status line: LEFT is cut first when both do not fit. */

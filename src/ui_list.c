@@ -87,6 +87,8 @@ static enum ui_result list_key(struct ui *ui, struct ui_view *view, int key)
     long page = list_rows();
 
     switch (key) {
+    case UI_INTERRUPT:
+        return UI_QUIT;
     case 'q':
     case 'Q':
     case UI_ESC:

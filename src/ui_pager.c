@@ -38,22 +38,38 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
     attrset(A_NORMAL);
 }
 
-/* " TITLE · SECTION" in ROOM cells: the title gives way first, so the section stays readable. */
-static void status_left(char *out, size_t cap, const char *title, const char *section, int room)
+/*
+ * " TITLE · SECTION" in ROOM cells: the title gives way first, so the section stays readable.
+ * Measured in the form that is drawn (ASCII on a terminal without UTF-8).
+ */
+static void status_left(const struct ui *ui, char *out, size_t cap, const char *title,
+                        const char *section, int room)
 {
-    size_t tlen = strlen(title);
-    int tw = (int)glyph_width(title, tlen);
-    int sw = section ? (int)glyph_width(section, strlen(section)) + 3 : 0;
-    int keep = room - 1 - sw;
+    char t[512], s[512];
+    const char *sep = ui->ascii ? " - " : " \xC2\xB7 ", *ell = ui->ascii ? "..." : "\xE2\x80\xA6";
+    size_t tlen = ui->ascii ? glyph_sanitize_ascii(t, sizeof t, title, strlen(title))
+                            : (size_t)snprintf(t, sizeof t, "%s", title);
+    int tw, sw = 0, keep;
 
+    if (section != NULL) {
+        if (ui->ascii)
+            glyph_sanitize_ascii(s, sizeof s, section, strlen(section));
+        else
+            snprintf(s, sizeof s, "%s", section);
+        sw = (int)glyph_width(s, strlen(s)) + 3;
+    }
+    if (tlen >= sizeof t)
+        tlen = strlen(t);
+    tw = (int)glyph_width(t, tlen);
     if (section == NULL || tw + sw + 1 <= room) {
-        snprintf(out, cap, " %s%s%s", title, section ? " \xC2\xB7 " : "", section ? section : "");
+        snprintf(out, cap, " %s%s%s", t, section ? sep : "", section ? s : "");
         return;
     }
-    if (keep < 12)
-        keep = 12; /* too narrow for both: some of the title, then what fits of the section */
-    tlen = glyph_fit(title, tlen, (size_t)keep - 1);
-    snprintf(out, cap, " %.*s\xE2\x80\xA6 \xC2\xB7 %s", (int)tlen, title, section);
+    keep = room - 1 - sw - (int)glyph_width(ell, strlen(ell));
+    if (keep < 10)
+        keep = 10; /* too narrow for both: some of the title, then what fits of the section */
+    tlen = glyph_fit(t, tlen, (size_t)keep);
+    snprintf(out, cap, " %.*s%s%s%s", (int)tlen, t, ell, sep, s);
 }
 
 static void draw_status(struct ui *ui, struct pager *p)
@@ -77,9 +93,9 @@ static void draw_status(struct ui *ui, struct pager *p)
     if (ui->notice[0] != '\0')
         snprintf(left, sizeof left, " %s", ui->notice);
     else if (page_section(ui->page) == 0 && strcmp(sec->title, title) == 0)
-        status_left(left, sizeof left, title, NULL, COLS - rw - 1);
+        status_left(ui, left, sizeof left, title, NULL, COLS - rw - 1);
     else
-        status_left(left, sizeof left, title, sec->title, COLS - rw - 1);
+        status_left(ui, left, sizeof left, title, sec->title, COLS - rw - 1);
     ui_status(left, right);
 }
 
@@ -212,6 +228,7 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     switch (key) {
     case 'q':
     case 'Q':
+    case UI_INTERRUPT:
         return UI_QUIT;
     case ':':
         ui_prompt_open(&p->prompt, ":");

@@ -43,6 +43,7 @@ enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, int key)
 
     switch (key) {
     case UI_ESC:
+    case UI_INTERRUPT:
     case UI_CTRL('C'):
     case UI_CTRL('G'):
         p->active = false;

@@ -17,7 +17,7 @@ static void toc_activate(struct ui *ui, struct ui_list *l)
 struct ui_view *ui_toc_new(struct ui *ui)
 {
     size_t n = doc_section_count(ui->doc);
-    struct ui_list *l = ui_list_new(n, " Contents", " Contents \xC2\xB7 Enter: go  Esc: close");
+    struct ui_list *l = ui_list_new(n, " Contents", " Contents - Enter: go  Esc: close");
 
     if (l == NULL)
         return NULL;

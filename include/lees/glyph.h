@@ -40,6 +40,16 @@ size_t glyph_width(const char *s, size_t n);
  */
 size_t glyph_sanitize(char *dst, size_t cap, const char *s, size_t n);
 
+/*
+ * An ASCII stand-in for code point UC, for terminals whose locale is not UTF-8: accents dropped
+ * (ë → e), typographic punctuation made plain (“ → ", — → -, … → ...), "?" for the rest.
+ * Writes at most CAP - 1 bytes and a NUL into OUT; returns the length (0 for combining marks).
+ */
+size_t glyph_ascii(uint32_t uc, char *out, size_t cap);
+
+/* Like glyph_sanitize, and then everything non-ASCII replaced by its stand-in. */
+size_t glyph_sanitize_ascii(char *dst, size_t cap, const char *s, size_t n);
+
 /* How many of the N bytes at S fit in CELLS cells, cut at a code point boundary. */
 size_t glyph_fit(const char *s, size_t n, size_t cells);
 

@@ -43,8 +43,12 @@ struct layout_cell {
 
 struct layout;
 
+enum layout_flags {
+    LAYOUT_ASCII = 1u << 0, /* for a terminal without UTF-8: every cell in ASCII (glyph_ascii) */
+};
+
 /* Lay out DOC at WIDTH cells (at least LAYOUT_MIN_WIDTH); NULL when out of memory. */
-struct layout *layout_new(const struct doc *doc, int width);
+struct layout *layout_new(const struct doc *doc, int width, unsigned flags);
 
 /* Release the layout and every line it handed out. */
 void layout_free(struct layout *layout);

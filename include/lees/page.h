@@ -17,8 +17,9 @@
 
 struct page;
 
-/* A view of DOC laid out at WIDTH cells, HEIGHT lines a page; NULL when out of memory. */
-struct page *page_new(const struct doc *doc, int width, int height);
+/* A view of DOC laid out at WIDTH cells (layout FLAGS), HEIGHT lines a page; NULL when out of
+ * memory. */
+struct page *page_new(const struct doc *doc, int width, int height, unsigned flags);
 
 /* Release the page and its layout. */
 void page_free(struct page *page);

@@ -48,7 +48,7 @@ static void test_cells_fit_width(void **state)
     (void)state;
     for (int width = LAYOUT_MIN_WIDTH; width <= 40; width++) {
         struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-        struct layout *l = layout_new(doc, width);
+        struct layout *l = layout_new(doc, width, 0);
 
         for (size_t s = 0; s < doc_section_count(doc); s++) {
             size_t n;
@@ -71,7 +71,7 @@ static void test_cells_fit_width(void **state)
 static void test_styles_of_cells(void **state)
 {
     struct doc *doc = doc_of("# Title\n\nplain *em* **strong** `code`\n", DOC_FORMAT_MARKDOWN);
-    struct layout *l = layout_new(doc, 80);
+    struct layout *l = layout_new(doc, 80, 0);
     size_t n;
     const struct layout_line *lines = layout_section(l, 0, &n);
     struct layout_iter it;
@@ -123,7 +123,7 @@ static void test_line_at_offset(void **state)
 {
     static const char text[] = "one two three four five six seven eight nine ten\n";
     struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    struct layout *l = layout_new(doc, 10);
+    struct layout *l = layout_new(doc, 10, 0);
     size_t n;
     const struct layout_line *lines = layout_section(l, 0, &n);
     const char *six = strstr(text, "six");
@@ -146,7 +146,7 @@ static void test_line_at_offset(void **state)
 static void test_empty_text(void **state)
 {
     struct doc *doc = doc_of("", DOC_FORMAT_MARKDOWN);
-    struct layout *l = layout_new(doc, 20);
+    struct layout *l = layout_new(doc, 20, 0);
     size_t n;
     const struct layout_line *lines = layout_section(l, 0, &n);
 

@@ -39,7 +39,7 @@ static void test_counts_and_section_starts(void **state)
 {
     const char *text = fixture();
     struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
-    struct page *p = page_new(doc, 40, 5);
+    struct page *p = page_new(doc, 40, 5, 0);
 
     (void)state;
     assert_int_equal(page_total(p), 10);
@@ -66,7 +66,7 @@ static void test_page_of_offset(void **state)
 {
     const char *text = fixture();
     struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
-    struct page *p = page_new(doc, 40, 5);
+    struct page *p = page_new(doc, 40, 5, 0);
 
     (void)state;
     page_goto_offset(p, (size_t)(strstr(text, "a7") - text));
@@ -84,7 +84,7 @@ static void test_page_of_offset(void **state)
 static void test_goto_clamps(void **state)
 {
     struct doc *doc = doc_of(fixture(), DOC_FORMAT_TEXT);
-    struct page *p = page_new(doc, 40, 5);
+    struct page *p = page_new(doc, 40, 5, 0);
 
     (void)state;
     page_goto(p, 100);
@@ -108,7 +108,7 @@ static void test_lines_scroll_through_section_ends(void **state)
 {
     const char *text = fixture();
     struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
-    struct page *p = page_new(doc, 40, 5);
+    struct page *p = page_new(doc, 40, 5, 0);
 
     (void)state;
     page_goto(p, 3); /* a10 and four blank rows */
@@ -141,7 +141,7 @@ static void test_sections(void **state)
 {
     const char *text = fixture();
     struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
-    struct page *p = page_new(doc, 40, 5);
+    struct page *p = page_new(doc, 40, 5, 0);
 
     (void)state;
     assert_int_equal(page_section_next(p), 0);
@@ -179,7 +179,7 @@ static void test_resize_keeps_place(void **state)
     size_t len;
     char *text = read_interview(&len);
     struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    struct page *p = page_new(doc, 80, 23);
+    struct page *p = page_new(doc, 80, 23, 0);
     unsigned seed = 12345;
 
     (void)state;
@@ -224,14 +224,14 @@ static void test_interview_pages(void **state)
     size_t len;
     char *text = read_interview(&len);
     struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    struct page *p = page_new(doc, 80, 23);
+    struct page *p = page_new(doc, 80, 23, 0);
 
     (void)state;
     assert_int_equal(doc_section_count(doc), 8);
     assert_int_equal(page_total(p), 8); /* every section fits one page at 80×24 */
     assert_true(page_percent(p) > 0 && page_percent(p) < 100);
     page_free(p);
-    p = page_new(doc, 40, 14);
+    p = page_new(doc, 40, 14, 0);
     assert_true(page_total(p) > 8);
     for (size_t s = 1; s < doc_section_count(doc); s++)
         assert_true(page_of_section(p, s) > page_of_section(p, s - 1));
