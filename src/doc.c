@@ -466,6 +466,25 @@ const char *doc_title(const struct doc *doc)
     return doc->title;
 }
 
+/* Whether the text looks binary: judged on its first 8 KiB, as less and grep do. */
+int doc_looks_binary(const struct doc *doc)
+{
+    size_t n = doc->len < 8192 ? doc->len : 8192, i = 0, odd = 0;
+
+    if (memchr(doc->data, '\0', n) != NULL)
+        return 1;
+    while (i < n) {
+        struct glyph g;
+        size_t len = glyph_decode(doc->data + i, n - i, &g);
+        /* A character cut by the 8 KiB boundary is not held against the text. */
+        if (g.kind == GLYPH_CONTROL && !(len == 1 && i + 4 > n && g.uc >= 0x80) &&
+            g.uc != '\r' && g.uc != '\f' && g.uc != 0x1b)
+            odd++;
+        i += len;
+    }
+    return odd * 10 > n; /* more than a tenth */
+}
+
 /* The format it was parsed as. */
 enum doc_format doc_format_of(const struct doc *doc)
 {

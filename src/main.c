@@ -16,6 +16,7 @@
 
 #include "lees/builtin.h"
 #include "lees/doc.h"
+#include "lees/glyph.h"
 #include "lees/print.h"
 #include "lees/ui.h"
 
@@ -28,12 +29,22 @@
 
 enum { OPT_TOC = 256, OPT_FORMAT };
 
+/* Messages name files and options the user gave: shown, never obeyed by the terminal. */
+static void print_error(const char *msg)
+{
+    char shown[2048];
+
+    glyph_sanitize(shown, sizeof shown, msg, strlen(msg));
+    fprintf(stderr, "lees: %s\n", shown);
+}
+
 struct options {
     int width;
     int toc;
     enum doc_format format;
     const char *file; /* NULL: the built-in text, "-": standard input */
     size_t page;
+    int force; /* show a binary-looking file without asking */
 };
 
 static void usage(FILE *out)
@@ -47,6 +58,7 @@ static void usage(FILE *out)
             "  -w, --width=N        reading column of at most N cells (default %d, at least %d)\n"
             "      --toc            print the table of contents and exit\n"
             "      --format=FMT     read the text as FMT: markdown or text\n"
+            "  -f, --force          show a file that looks binary without asking\n"
             "  +N                   open at page N\n"
             "  -h, --help           show this help and exit\n"
             "  -V, --version        show the version and exit\n"
@@ -58,9 +70,11 @@ static void usage(FILE *out)
 
 static int bad_usage(const char *fmt, const char *arg)
 {
-    fprintf(stderr, "lees: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\nTry 'lees --help'.\n");
+    char msg[1024];
+
+    snprintf(msg, sizeof msg, fmt, arg);
+    print_error(msg);
+    fprintf(stderr, "Try 'lees --help'.\n");
     return 2;
 }
 
@@ -83,7 +97,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {"width", required_argument, NULL, 'w'},   {"toc", no_argument, NULL, OPT_TOC},
-        {"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0},
+        {"format", required_argument, NULL, OPT_FORMAT}, {"force", no_argument, NULL, 'f'},
+        {NULL, 0, NULL, 0},
     };
     int c;
     long v;
@@ -91,7 +106,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
     opt->width = DEFAULT_WIDTH;
     opt->format = DOC_FORMAT_AUTO;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:hVw:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:fhVw:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage(stdout);
@@ -103,6 +118,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
             if (parse_number(optarg, MIN_WIDTH, 10000, &v) != 0)
                 return bad_usage("--width: not a width of at least 20 cells: %s", optarg);
             opt->width = (int)v;
+            break;
+        case 'f':
+            opt->force = 1;
             break;
         case OPT_TOC:
             opt->toc = 1;
@@ -193,7 +211,7 @@ int main(int argc, char **argv)
         return rc < 0 ? 0 : rc;
     setlocale(LC_ALL, "");
     if (open_text(&opt, &doc, &err) != 0) {
-        fprintf(stderr, "lees: %s\n", err.msg);
+        print_error(err.msg);
         return err.code == LEES_ERR_USAGE ? 2 : 1;
     }
     if (opt.toc) {
@@ -203,10 +221,10 @@ int main(int argc, char **argv)
     } else if (!isatty(STDOUT_FILENO) || plain_terminal()) {
         rc = print_doc(doc, opt.width, stdout);
     } else {
-        struct ui_options uo = {opt.width, opt.page};
+        struct ui_options uo = {opt.width, opt.page, !opt.force && doc_looks_binary(doc)};
         rc = ui_run(doc, &uo, &err);
         if (rc != 0)
-            fprintf(stderr, "lees: %s\n", err.msg);
+            print_error(err.msg);
         doc_free(doc);
         return rc == 0 ? 0 : 1;
     }

@@ -229,6 +229,28 @@ static const char *pick_term(char *notice, size_t cap)
     return NULL;
 }
 
+/* Ask whether to show a text that looks binary; true for yes. */
+static bool confirm_binary(const struct doc *doc)
+{
+    char q[512], name[256];
+
+    glyph_sanitize(name, sizeof name, doc_name(doc), strlen(doc_name(doc)));
+    snprintf(q, sizeof q, "%s looks like a binary file. Show it anyway? (y/n)", name);
+    for (;;) {
+        int key;
+        erase();
+        ui_put(0, 0, q, COLS, A_BOLD);
+        refresh();
+        key = read_key();
+        if (key == 'y' || key == 'Y')
+            return true;
+        if (key == 'n' || key == 'N' || key == 'q' || key == 'Q' || key == UI_ESC || quit_signal)
+            return false;
+        if (key == ERR && errno != EINTR)
+            return false;
+    }
+}
+
 /* Show DOC until the user quits. */
 int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err)
 {
@@ -281,7 +303,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         page_goto(ui.page, opt->page);
     if (term_notice[0] != '\0')
         ui_notice(&ui, "%s", term_notice);
-    loop(&ui);
+    if (!opt->ask_binary || confirm_binary(doc))
+        loop(&ui);
     while (ui.nviews > 0)
         ui_pop(&ui);
     endwin();

@@ -102,6 +102,9 @@ const char *doc_name(const struct doc *doc);
 /* The title: the first level-1 heading, else the name it was opened by (shown form). */
 const char *doc_title(const struct doc *doc);
 
+/* Whether the text looks like a binary file (NUL bytes, or mostly controls and invalid UTF-8). */
+int doc_looks_binary(const struct doc *doc);
+
 /* The format it was parsed as (never DOC_FORMAT_AUTO). */
 enum doc_format doc_format_of(const struct doc *doc);
 

@@ -11,6 +11,7 @@
 struct ui_options {
     int width;     /* the reading column's width in cells (at most; narrower terminals win) */
     size_t page;   /* open at this page when non-zero */
+    int ask_binary; /* the text looks binary: ask before showing it */
 };
 
 /* Show DOC until the user quits; 0, or -1 with ERR when the terminal cannot be used. */
