@@ -242,7 +242,7 @@ static int text_width(int width, const struct doc_block *b)
     return tw < width - width / 2 ? width - width / 2 : tw;
 }
 
-/* Lay out a block (without wrapping for code) into lines; returns -1 on memory failure. */
+/* A cell of a block in its shown form, for finding break opportunities. */
 struct wrap_cell {
     size_t start, end;
     size_t dpos; /* where its shown bytes start in the shown form */
@@ -310,82 +310,201 @@ static int shown_add(struct shown *sh, const struct layout_cell *c, enum cell_ki
     return 0;
 }
 
-static int wrap_block(const struct layout *layout, uint32_t bi, struct line_buf *lb)
+/*
+ * Wrapping streams over a block: only the cells of the line being filled (and a little context
+ * on each side, for the line-breaking rules) are held, so a single line of 50 MB is wrapped in
+ * memory proportional to the width, not to the line.
+ */
+#define WRAP_CONTEXT 16 /* cells kept before a line's start and looked at past its end */
+
+struct wrap {
+    struct cell_src src;
+    int src_done;
+    struct shown sh; /* buffered cells; sh.cells[i] is cell number base + i of the block */
+    size_t base;
+    char buf[24];
+    char *brk;
+    size_t brkcap;
+};
+
+/* Make cell number K available; 1 when the block ends before it, -1 when out of memory. */
+static int wrap_fill(struct wrap *w, size_t k)
+{
+    while (w->base + w->sh.ncells <= k) {
+        struct layout_cell c;
+        enum cell_kind kind;
+
+        if (w->src_done || !cell_next(&w->src, 0, &c, w->buf, &kind)) {
+            w->src_done = 1;
+            return 1;
+        }
+        if (shown_add(&w->sh, &c, kind) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static const struct wrap_cell *wrap_cell(const struct wrap *w, size_t k)
+{
+    return &w->sh.cells[k - w->base];
+}
+
+/* Forget the cells before number KEEP. */
+static void wrap_drop(struct wrap *w, size_t keep)
+{
+    size_t n = keep > w->base ? keep - w->base : 0, shift;
+
+    if (n == 0)
+        return;
+    if (n > w->sh.ncells)
+        n = w->sh.ncells;
+    shift = n < w->sh.ncells ? w->sh.cells[n].dpos : w->sh.len;
+    memmove(w->sh.cells, w->sh.cells + n, (w->sh.ncells - n) * sizeof *w->sh.cells);
+    w->sh.ncells -= n;
+    for (size_t i = 0; i < w->sh.ncells; i++)
+        w->sh.cells[i].dpos -= shift;
+    memmove(w->sh.text, w->sh.text + shift, w->sh.len - shift);
+    w->sh.len -= shift;
+    w->base += n;
+}
+
+/* The last break opportunity J with A < J ≤ K (cell numbers), or K when there is none. */
+static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
+{
+    size_t from = a > w->base + WRAP_CONTEXT ? a - WRAP_CONTEXT : w->base, to = k + WRAP_CONTEXT;
+    size_t d0, d1;
+    int r = wrap_fill(w, to);
+
+    if (r < 0)
+        return -1;
+    if (to >= w->base + w->sh.ncells)
+        to = w->base + w->sh.ncells - 1;
+    d0 = wrap_cell(w, from)->dpos;
+    d1 = to + 1 < w->base + w->sh.ncells ? wrap_cell(w, to + 1)->dpos : w->sh.len;
+    if (d1 - d0 > w->brkcap) {
+        char *nb = realloc(w->brk, d1 - d0);
+        if (nb == NULL)
+            return -1;
+        w->brk = nb;
+        w->brkcap = d1 - d0;
+    }
+    u8_possible_linebreaks((const uint8_t *)w->sh.text + d0, d1 - d0, "UTF-8", w->brk);
+    *out = k;
+    for (size_t j = k; j > a; j--) {
+        char b = w->brk[wrap_cell(w, j)->dpos - d0];
+        if (b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION) {
+            *out = j;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Code lines are never wrapped: a line runs to its break, cut when it is wider than the text. */
+static int wrap_code(const struct layout *layout, uint32_t bi, int tw, struct line_buf *lb)
 {
     const struct doc_block *b = doc_block(layout->doc, bi);
-    int tw = text_width(layout->width, b);
-    int code = b->kind == DOC_BLOCK_CODE;
-    struct shown sh = {0};
     struct cell_src src;
     struct layout_cell c;
     enum cell_kind kind;
     char buf[24];
-    char *brk = NULL;
-    size_t a = 0, last_opp = 0, k;
-    int col = 0, rc = -1;
+    size_t start = b->start, end = b->start;
+    int col = 0, any = 0;
+    uint8_t first = LAYOUT_FIRST;
+
+    cell_src_init(&src, layout, b, b->start);
+    while (cell_next(&src, col, &c, buf, &kind)) {
+        if (!any)
+            start = c.start;
+        any = 1;
+        if (kind == CELL_BREAK) {
+            if (push_line(lb, start, c.end, bi, (uint8_t)(first | (col > tw ? LAYOUT_CUT : 0))))
+                return -1;
+            first = 0;
+            col = 0;
+            any = 0;
+            continue;
+        }
+        col += c.width;
+        end = c.end;
+    }
+    if (any || first)
+        return push_line(lb, any ? start : b->start, any ? end : b->end, bi,
+                         (uint8_t)(first | (col > tw ? LAYOUT_CUT : 0)));
+    return 0;
+}
+
+static int wrap_block(const struct layout *layout, uint32_t bi, struct line_buf *lb)
+{
+    const struct doc_block *b = doc_block(layout->doc, bi);
+    int tw = text_width(layout->width, b);
+    struct wrap w;
+    size_t a = 0, k;
+    int col, rc = -1, r;
     uint8_t first = LAYOUT_FIRST;
 
     if (b->kind == DOC_BLOCK_RULE)
         return push_line(lb, b->start, b->end, bi, LAYOUT_FIRST | LAYOUT_RULE);
-    cell_src_init(&src, layout, b, b->start);
-    while (cell_next(&src, 0, &c, buf, &kind))
-        if (shown_add(&sh, &c, kind) != 0)
-            goto out;
-    if (sh.ncells == 0) {
-        rc = push_line(lb, b->start, b->end, bi, LAYOUT_FIRST);
-        goto out;
-    }
-    brk = malloc(sh.len);
-    if (brk == NULL)
-        goto out;
-    u8_possible_linebreaks((const uint8_t *)sh.text, sh.len, "UTF-8", brk);
+    if (b->kind == DOC_BLOCK_CODE)
+        return wrap_code(layout, bi, tw, lb);
+    memset(&w, 0, sizeof w);
+    cell_src_init(&w.src, layout, b, b->start);
+    for (;;) {
+        int hang = 0; /* cells of white space past the edge */
 
-    for (k = 0; k < sh.ncells; k++) {
-        const struct wrap_cell *wc = &sh.cells[k];
-        int w = wc->kind == CELL_TAB ? GLYPH_TABSTOP - col % GLYPH_TABSTOP : wc->width;
+        col = 0;
+        for (k = a;; k++) {
+            const struct wrap_cell *wc;
+            int cw;
 
-        if (wc->kind == CELL_BREAK) {
-            uint8_t flags = first | (code && col > tw ? LAYOUT_CUT : 0);
-            if (push_line(lb, a < k ? sh.cells[a].start : wc->start, wc->end, bi, flags) != 0)
+            r = wrap_fill(&w, k);
+            if (r < 0)
                 goto out;
-            first = 0;
-            a = k + 1;
-            col = 0;
-            last_opp = a;
-            continue;
-        }
-        if (k > a && (brk[wc->dpos] == UC_BREAK_POSSIBLE || brk[wc->dpos] == UC_BREAK_HYPHENATION))
-            last_opp = k;
-        if (wc->kind == CELL_SPACE && !code) {
-            col += w; /* spaces may hang past the edge */
-            continue;
-        }
-        if (!code && k > a && col + w > tw) {
-            size_t end = last_opp > a ? last_opp : k; /* a word longer than the line is cut */
-            if (push_line(lb, sh.cells[a].start, sh.cells[end].start, bi, first) != 0)
+            if (r > 0) {
+                /* The block ends: what is left is its last line. */
+                if (k > a && push_line(lb, wrap_cell(&w, a)->start, wrap_cell(&w, k - 1)->end, bi,
+                                       first) != 0)
+                    goto out;
+                if (k == a && first && push_line(lb, b->start, b->end, bi, first) != 0)
+                    goto out;
+                rc = 0;
                 goto out;
-            first = 0;
-            a = end;
-            last_opp = a;
-            col = 0;
-            k = a - 1; /* measure the new line from its start */
-            continue;
+            }
+            wc = wrap_cell(&w, k);
+            if (wc->kind == CELL_BREAK) {
+                if (push_line(lb, k > a ? wrap_cell(&w, a)->start : wc->start, wc->end, bi, first))
+                    goto out;
+                a = k + 1;
+                break;
+            }
+            cw = wc->kind == CELL_TAB ? GLYPH_TABSTOP - col % GLYPH_TABSTOP : wc->width;
+            if (wc->kind == CELL_SPACE && (col + cw <= tw || hang < tw)) {
+                /* Spaces may hang past the edge, within reason. */
+                if (col + cw > tw)
+                    hang += cw;
+                else
+                    col += cw;
+                continue;
+            }
+            if (k > a && col + cw > tw) {
+                size_t end;
+                if (wrap_opportunity(&w, a, k, &end) != 0)
+                    goto out;
+                /* A word longer than the line is cut where it overflows. */
+                if (push_line(lb, wrap_cell(&w, a)->start, wrap_cell(&w, end)->start, bi, first))
+                    goto out;
+                a = end;
+                break;
+            }
+            col += cw;
         }
-        col += w;
+        first = 0;
+        wrap_drop(&w, a > WRAP_CONTEXT ? a - WRAP_CONTEXT : 0);
     }
-    if (a < sh.ncells) {
-        uint8_t flags = first | (code && col > tw ? LAYOUT_CUT : 0);
-        if (push_line(lb, sh.cells[a].start, sh.cells[sh.ncells - 1].end, bi, flags) != 0)
-            goto out;
-    } else if (first) {
-        if (push_line(lb, b->start, b->end, bi, LAYOUT_FIRST) != 0)
-            goto out;
-    }
-    rc = 0;
 out:
-    free(brk);
-    free(sh.cells);
-    free(sh.text);
+    free(w.brk);
+    free(w.sh.cells);
+    free(w.sh.text);
     return rc;
 }
 
