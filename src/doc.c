@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "doc_internal.h"
+#include "doc_map.h"
 #include "lees/glyph.h"
 #include "lees/style.h"
 
@@ -411,13 +412,13 @@ int doc_open_file(const char *path, enum doc_format format, struct doc **out,
         close(fd);
         return rc;
     }
-    map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    map = doc_map(fd, (size_t)st.st_size);
     close(fd);
-    if (map == MAP_FAILED)
+    if (map == NULL)
         return lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(errno));
     doc = doc_alloc(path);
     if (doc == NULL) {
-        munmap(map, (size_t)st.st_size);
+        doc_unmap(map, (size_t)st.st_size);
         return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
     }
     doc->base = map;
@@ -434,7 +435,7 @@ void doc_free(struct doc *doc)
     if (doc == NULL)
         return;
     if (doc->own == DOC_MAPPED)
-        munmap(doc->base, doc->base_len);
+        doc_unmap(doc->base, doc->base_len);
     else if (doc->own == DOC_HEAP)
         free(doc->base);
     for (size_t i = 0; i < doc->nsections; i++)

@@ -244,6 +244,35 @@ static void test_open_file_maps(void **state)
     unlink(name);
 }
 
+/* A mapped file cut short while open reads as NULs past its new end; nothing crashes. */
+static void test_truncated_while_open(void **state)
+{
+    char path[] = "/tmp/lees-test-XXXXXX";
+    int fd = mkstemp(path);
+    struct doc *doc = NULL;
+    struct lees_error err;
+    char block[4096];
+    const char *bytes;
+    size_t len, zeros = 0;
+
+    (void)state;
+    assert_true(fd >= 0);
+    memset(block, 'a', sizeof block);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(write(fd, block, sizeof block), (ssize_t)sizeof block);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_TEXT, &doc, &err), 0);
+    assert_int_equal(ftruncate(fd, 100), 0);
+    close(fd);
+    bytes = doc_bytes(doc, &len);
+    assert_int_equal(len, 4 * sizeof block);
+    for (size_t i = 0; i < len; i++)
+        zeros += bytes[i] == '\0';
+    assert_true(zeros >= len - sizeof block); /* every page past the new end reads as zeros */
+    assert_int_equal(bytes[0], 'a');
+    doc_free(doc);
+    unlink(path);
+}
+
 static void test_entities(void **state)
 {
     char out[8];
@@ -275,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_open_file_maps),
         cmocka_unit_test(test_entities),
+        cmocka_unit_test(test_truncated_while_open),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
