@@ -38,7 +38,7 @@ APP_OBJ  = $(UI_OBJ) $(B)/obj/main.o $(B)/obj/builtin.o
 UNIT_BINS   = $(patsubst tests/unit/test_%.c,$(B)/test-%,$(sort $(wildcard tests/unit/test_*.c)))
 E2E_SRC     = $(sort $(wildcard tests/e2e/*.c))
 
-.PHONY: all run test check tests lint install uninstall clean deps-build deps-test
+.PHONY: all run test check tests lint install uninstall clean deps-build deps-test fuzz fuzz-replay
 
 all: lees
 
@@ -76,6 +76,23 @@ $(B)/test-e2e: $(E2E_SRC) $(wildcard tests/e2e/*.h) | $(B)/obj
 	$(CC) $(WARN) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 $(CFLAGS) $(LDFLAGS) -o $@ $(E2E_SRC) \
 		$(VTERM_LIBS) $(CMOCKA_LIBS) -lutil
 
+# libFuzzer targets: `make fuzz` runs each for FUZZ_TIME seconds; `make test` replays the corpora.
+FUZZ_SRC   = $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  = $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz-%,$(FUZZ_SRC))
+FUZZ_TIME ?= 60
+FUZZ_FLAGS = -std=c11 -D_DEFAULT_SOURCE -Iinclude -g -O1 -fsanitize=fuzzer,address,undefined
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz_%.c $(CORE_SRC) $(wildcard include/lees/*.h src/*.h)
+	@mkdir -p build/fuzz
+	clang $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) $(CORE_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	for t in $(FUZZ_BINS); do n=$${t##*/fuzz-}; mkdir -p build/fuzz/corpus-$$n; \
+		$$t -max_total_time=$(FUZZ_TIME) build/fuzz/corpus-$$n tests/fuzz/corpus/$$n || exit 1; done
+
+fuzz-replay: $(FUZZ_BINS)
+	tests/fuzz/replay $(FUZZ_BINS)
+
 tests: $(B)/lees $(UNIT_BINS) $(if $(E2E_SRC),$(B)/test-e2e)
 
 run: deps-build
@@ -89,7 +106,8 @@ test: deps-test
 check:
 	$(MAKE) lees tests
 	$(MAKE) B=build/san SAN=1 tests
-	tests/run build build/san
+	$(MAKE) $(FUZZ_BINS)
+	tests/run build build/san build/fuzz
 
 deps-build:
 	scripts/deps.sh build

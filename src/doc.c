@@ -227,6 +227,9 @@ static int build_sections(struct doc *doc)
             memset(s, 0, sizeof *s);
             s->first_block = (uint32_t)i;
             s->start = n == 0 ? 0 : line_start(doc, b->start);
+            /* An empty heading has no text to place it: never before the block above it. */
+            if (n > 0 && i > 0 && s->start < doc->blocks[i - 1].end)
+                s->start = doc->blocks[i - 1].end;
             if (heading) {
                 s->level = b->level;
                 s->title = block_text(doc, b);

@@ -59,6 +59,20 @@ static void test_sections_tile_the_text(void **state)
     doc_free(doc);
 }
 
+/* Found by fuzzing: an empty heading right after a paragraph took the paragraph's line. */
+static void test_empty_heading_after_paragraph(void **state)
+{
+    static const char text[] = "para # h\n# \nnext\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+
+    (void)state;
+    assert_int_equal(doc_section_count(doc), 2);
+    assert_int_equal(doc_block(doc, 0)->section, 0);
+    assert_true(doc_section(doc, 1)->start >= doc_block(doc, 0)->end);
+    assert_int_equal(doc_section_at(doc, 0), 0);
+    doc_free(doc);
+}
+
 static void test_emphasis_runs(void **state)
 {
     static const char text[] = "plain *em* **strong** ***both*** `code`\n";
@@ -293,6 +307,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_atx_and_setext_headings),
         cmocka_unit_test(test_sections_tile_the_text),
+        cmocka_unit_test(test_empty_heading_after_paragraph),
         cmocka_unit_test(test_emphasis_runs),
         cmocka_unit_test(test_runs_are_source_ranges),
         cmocka_unit_test(test_containers),
