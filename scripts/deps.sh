@@ -48,10 +48,11 @@ vterm|libvterm (pkg-config vterm)|libvterm-dev|libvterm-devel|libvterm-dev|libvt
 clang|clang|clang|clang|clang|llvm
 clang-rt|clang runtime (clang -fsanitize=fuzzer,address,undefined)|libclang-rt-dev|compiler-rt|compiler-rt|llvm
 cppcheck|cppcheck|cppcheck|cppcheck|cppcheck|cppcheck
-clang-format|clang-format|clang-format|clang-tools-extra|clang-extra-tools|clang-format'
+clang-format|clang-format|clang-format|clang-tools-extra|clang-extra-tools|clang-format
+valgrind|valgrind (the linear-growth check)|valgrind|valgrind|valgrind|-'
 
 build_checks='cc make pkg-config ncursesw libunistring md4c xxhash'
-test_checks='cmocka vterm clang clang-rt cppcheck clang-format'
+test_checks='cmocka vterm clang clang-rt cppcheck clang-format valgrind'
 checks=$build_checks
 [ "$mode" = test ] && checks="$checks $test_checks"
 
@@ -151,7 +152,7 @@ run_checks() {
         ok=0
         case $name in
         cc) command -v "$cc" >/dev/null 2>&1 && ok=1 ;;
-        make | pkg-config | clang | cppcheck | clang-format)
+        make | pkg-config | clang | cppcheck | clang-format | valgrind)
             command -v "$name" >/dev/null 2>&1 && ok=1
             ;;
         libunistring)
@@ -215,7 +216,11 @@ report() {
         say "  macOS (brew):        xcode-select --install${brew:+ && brew install $brew}"
         ;;
     *)
-        say "  macOS (brew):        brew install $brew"
+        if [ -n "$brew" ]; then
+            say "  macOS (brew):        brew install $brew"
+        else
+            say "  macOS (brew):        (not packaged there)"
+        fi
         ;;
     esac
     case " $brew " in
