@@ -45,7 +45,7 @@ all: lees
 lees: $(B)/lees
 	cp $(B)/lees lees.tmp && mv -f lees.tmp lees
 
-$(B)/lees: $(CORE_OBJ) $(APP_OBJ)
+$(B)/lees: $(APP_OBJ) $(B)/libleescore.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(NCURSES_LIBS)
 
 $(B)/libleescore.a: $(CORE_OBJ)

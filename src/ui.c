@@ -312,5 +312,6 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     if (in != stdin)
         fclose(in);
     page_free(ui.page);
+    ui_spans_free(&ui.spans);
     return 0;
 }

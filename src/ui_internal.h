@@ -44,6 +44,20 @@ struct ui_view {
     const struct ui_view_ops *ops;
 };
 
+/* Byte ranges painted over the text (ui_spans.c). */
+enum ui_span_kind { UI_SPAN_TERM, UI_SPAN_MATCH, UI_SPAN_CURRENT };
+
+struct ui_span {
+    size_t start, end;
+    enum ui_span_kind kind;
+    unsigned index; /* the term, for UI_SPAN_TERM */
+};
+
+struct ui_spans {
+    struct ui_span *v;
+    size_t n, cap;
+};
+
 #define UI_MAX_VIEWS 8
 
 struct ui {
@@ -57,6 +71,7 @@ struct ui {
     struct ui_view *views[UI_MAX_VIEWS];
     int nviews;
     char notice[256]; /* one-line message for the status line, until the next key */
+    struct ui_spans spans; /* painted over the lines on screen, collected before each draw */
 };
 
 /* Push VIEW on top (it is freed when popped); false when the stack is full. */
@@ -65,6 +80,20 @@ bool ui_push(struct ui *ui, struct ui_view *view);
 /* The attributes for a style (ui_style.c). */
 void ui_style_init(struct ui *ui);
 attr_t ui_style_attr(const struct ui *ui, unsigned style);
+
+/* A key term's colour (or, without colour, bold and underline) added to BASE. */
+attr_t ui_style_term(const struct ui *ui, unsigned term, attr_t base);
+
+/* A search match (CURRENT: the one n and N move to) over BASE. */
+attr_t ui_style_match(const struct ui *ui, bool current, attr_t base);
+
+void ui_spans_clear(struct ui_spans *sp);
+void ui_spans_free(struct ui_spans *sp);
+bool ui_spans_add(struct ui_spans *sp, size_t start, size_t end, enum ui_span_kind kind,
+                  unsigned index);
+void ui_spans_sort(struct ui_spans *sp);
+attr_t ui_spans_attr(const struct ui *ui, const struct ui_spans *sp, size_t start, size_t end,
+                     attr_t base);
 
 /* Draw TEXT (shown form; made ASCII when the locale wants it) at ROW, COL, in at most CELLS
  * cells; returns the cells used. */

@@ -27,7 +27,7 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
 
     layout_iter_init(&it, page_layout(ui->page), line);
     while (layout_iter_next(&it, &c)) {
-        attrset(ui_style_attr(ui, c.style));
+        attrset(ui_spans_attr(ui, &ui->spans, c.start, c.end, ui_style_attr(ui, c.style)));
         /* Each cell is placed by our own width count, so a terminal that measures a character
          * differently cannot shift the rest of the line. */
         if (c.width > 0)

@@ -10,7 +10,16 @@
 #include "lees/style.h"
 #include "ui_internal.h"
 
-enum { PAIR_HEADING = 1, PAIR_CODE, PAIR_LINK, PAIR_CONTROL, PAIR_MARKER };
+enum { PAIR_HEADING = 1, PAIR_CODE, PAIR_LINK, PAIR_CONTROL, PAIR_MARKER, PAIR_MATCH, PAIR_TERM };
+
+/*
+ * Term colours: mid-tones that read on dark and on light backgrounds.  With 256 colours each
+ * term of the interview gets its own; with 8 the basic ones repeat after six.
+ */
+static const short term_colors_256[] = {166, 31, 127, 64, 25, 161, 94, 30, 99, 130, 37, 90};
+static const short term_colors_8[] = {COLOR_MAGENTA, COLOR_BLUE, COLOR_RED,
+                                      COLOR_CYAN,    COLOR_GREEN, COLOR_YELLOW};
+static int nterm_colors;
 
 /* Decide colour and italic support once, after the terminal is set up. */
 void ui_style_init(struct ui *ui)
@@ -29,6 +38,36 @@ void ui_style_init(struct ui *ui)
     init_pair(PAIR_LINK, COLOR_BLUE, -1);
     init_pair(PAIR_CONTROL, COLOR_RED, -1);
     init_pair(PAIR_MARKER, COLOR_YELLOW, -1);
+    init_pair(PAIR_MATCH, COLOR_BLACK, COLOR_YELLOW);
+    if (COLORS >= 256 && COLOR_PAIRS > PAIR_TERM + 12) {
+        nterm_colors = (int)(sizeof term_colors_256 / sizeof term_colors_256[0]);
+        for (int i = 0; i < nterm_colors; i++)
+            init_pair((short)(PAIR_TERM + i), term_colors_256[i], -1);
+    } else {
+        nterm_colors = (int)(sizeof term_colors_8 / sizeof term_colors_8[0]);
+        for (int i = 0; i < nterm_colors; i++)
+            init_pair((short)(PAIR_TERM + i), term_colors_8[i], -1);
+    }
+}
+
+/* A key term's colour (or, without colour, bold and underline) added to BASE. */
+attr_t ui_style_term(const struct ui *ui, unsigned term, attr_t base)
+{
+    if (!ui->color || nterm_colors == 0)
+        return base | A_BOLD | A_UNDERLINE;
+    return (base & ~A_COLOR) | COLOR_PAIR(PAIR_TERM + (int)(term % (unsigned)nterm_colors));
+}
+
+/* A search match over BASE: reverse video, and the current one bold and underlined as well. */
+attr_t ui_style_match(const struct ui *ui, bool current, attr_t base)
+{
+    attr_t a = base | A_REVERSE;
+
+    if (ui->color && !current)
+        a = (base & ~A_COLOR) | COLOR_PAIR(PAIR_MATCH);
+    if (current)
+        a |= A_BOLD | A_UNDERLINE;
+    return a;
 }
 
 /* The attributes for a style. */
