@@ -116,17 +116,25 @@ struct ui_view *ui_pager_new(void);
 struct ui_view *ui_toc_new(struct ui *ui);
 struct ui_view *ui_help_new(struct ui *ui);
 
+/* Earlier lines typed at a prompt, oldest first; owned by whoever keeps them. */
+struct ui_history {
+    char **items;
+    size_t n;
+};
+
 /* A line editor on the status line (ui_prompt.c). */
 struct ui_prompt {
     char label[16];
     char buf[256]; /* UTF-8 */
-    size_t len;
+    size_t len, pos; /* pos: the cursor, a byte index at a code point boundary */
     bool active;
+    const struct ui_history *history;
+    size_t recall; /* the history entry shown, history->n for the line being typed */
 };
 
 enum ui_prompt_result { UI_PROMPT_EDITING, UI_PROMPT_DONE, UI_PROMPT_CANCEL };
 
-void ui_prompt_open(struct ui_prompt *p, const char *label);
+void ui_prompt_open(struct ui_prompt *p, const char *label, const struct ui_history *history);
 enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, int key);
 void ui_prompt_draw(const struct ui_prompt *p);
 

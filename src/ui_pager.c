@@ -231,7 +231,7 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     case UI_INTERRUPT:
         return UI_QUIT;
     case ':':
-        ui_prompt_open(&p->prompt, ":");
+        ui_prompt_open(&p->prompt, ":", NULL);
         break;
     case 't':
         if (!ui_push(ui, ui_toc_new(ui)))
