@@ -26,14 +26,16 @@ void ui_prompt_open(struct ui_prompt *p, const char *label, const struct ui_hist
 static size_t prev_char(const struct ui_prompt *p, size_t at)
 {
     const uint8_t *s = (const uint8_t *)p->buf;
-    const uint8_t *prev = u8_prev(NULL, s + at, s);
+    ucs4_t uc;
+    const uint8_t *prev = u8_prev(&uc, s + at, s);
     return prev ? (size_t)(prev - s) : 0;
 }
 
 static size_t next_char(const struct ui_prompt *p, size_t at)
 {
     const uint8_t *s = (const uint8_t *)p->buf;
-    const uint8_t *next = at < p->len ? u8_next(NULL, s + at) : NULL;
+    ucs4_t uc;
+    const uint8_t *next = at < p->len ? u8_next(&uc, s + at) : NULL;
     return next ? (size_t)(next - s) : p->len;
 }
 
