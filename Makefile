@@ -58,8 +58,9 @@ $(B)/obj/%.o: src/%.c $(wildcard include/lees/*.h) $(wildcard src/*.h) | $(B)/ob
 $(B)/obj/builtin.o: $(B)/builtin.c | $(B)/obj
 	$(CC) $(WARN) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(B)/builtin.c: texts/handen-in-elkaar.md $(B)/embed
-	$(B)/embed $< handen-in-elkaar.md > $@.tmp && mv $@.tmp $@
+$(B)/builtin.c: texts/handen-in-elkaar.md texts/handen-in-elkaar.terms $(B)/embed
+	$(B)/embed builtin_text texts/handen-in-elkaar.md handen-in-elkaar.md \
+		builtin_terms texts/handen-in-elkaar.terms handen-in-elkaar.terms > $@.tmp && mv $@.tmp $@
 
 # A build tool, run on this machine: always the plain compiler, never the sanitizers.
 $(B)/embed: tools/embed.c | $(B)/obj

@@ -171,7 +171,8 @@ static int stdin_has_text(void)
 static int open_text(const struct options *opt, struct doc **doc, struct lees_error *err)
 {
     if (opt->file == NULL && !stdin_has_text())
-        return doc_open_memory(builtin_text, builtin_len, builtin_name, opt->format, doc, err);
+        return doc_open_memory(builtin_text, builtin_text_len, builtin_text_name, opt->format, doc,
+                               err);
     if (opt->file == NULL || strcmp(opt->file, "-") == 0)
         return doc_open_fd(STDIN_FILENO, "-", opt->format, doc, err);
     return doc_open_file(opt->file, opt->format, doc, err);
