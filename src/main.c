@@ -18,6 +18,8 @@
 #include "lees/doc.h"
 #include "lees/glyph.h"
 #include "lees/print.h"
+#include "lees/search.h"
+#include "lees/terms.h"
 #include "lees/ui.h"
 
 #ifndef LEES_VERSION
@@ -27,7 +29,9 @@
 #define DEFAULT_WIDTH 80
 #define MIN_WIDTH 20
 
-enum { OPT_TOC = 256, OPT_FORMAT };
+enum { OPT_TOC = 256, OPT_FORMAT, OPT_TERMS, OPT_TERMS_FILE, OPT_NO_COLOR, OPT_GREP, OPT_REGEX };
+
+#define MAX_TERM_ARGS 64
 
 /* Messages name files and options the user gave: shown, never obeyed by the terminal. */
 static void print_error(const char *msg)
@@ -45,6 +49,15 @@ struct options {
     const char *file; /* NULL: the built-in text, "-": standard input */
     size_t page;
     int force; /* show a binary-looking file without asking */
+    int print_terms;
+    int no_color;
+    const char *grep;    /* --grep PATTERN */
+    const char *find;    /* +/PATTERN: open at its first match */
+    unsigned search;     /* search flags: -i, --regex */
+    const char *term_files[MAX_TERM_ARGS]; /* --terms=FILE */
+    size_t nterm_files;
+    const char *term_lines[MAX_TERM_ARGS]; /* -t TERM */
+    size_t nterm_lines;
 };
 
 static void usage(FILE *out)
@@ -59,7 +72,15 @@ static void usage(FILE *out)
             "      --toc            print the table of contents and exit\n"
             "      --format=FMT     read the text as FMT: markdown or text\n"
             "  -f, --force          show a file that looks binary without asking\n"
+            "  -t, --term=TERM      highlight TERM too (as a line of a terms file; repeatable)\n"
+            "      --terms=FILE     read key terms from FILE too (repeatable)\n"
+            "      --terms          print the key terms with their counts and exit\n"
+            "      --no-color       no colours: terms and matches by bold, underline, reverse\n"
             "  +N                   open at page N\n"
+            "  +/PATTERN            open at the first match of PATTERN\n"
+            "      --grep=PATTERN   print every match with its section and page; exit 0 if any\n"
+            "  -i, --ignore-case    ignore case even when the pattern has a capital\n"
+            "      --regex          patterns are POSIX extended regular expressions\n"
             "  -h, --help           show this help and exit\n"
             "  -V, --version        show the version and exit\n"
             "\n"
@@ -98,6 +119,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
         {"width", required_argument, NULL, 'w'},   {"toc", no_argument, NULL, OPT_TOC},
         {"format", required_argument, NULL, OPT_FORMAT}, {"force", no_argument, NULL, 'f'},
+        {"term", required_argument, NULL, 't'},    {"terms", optional_argument, NULL, OPT_TERMS},
+        {"terms-file", required_argument, NULL, OPT_TERMS_FILE},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+        {"grep", required_argument, NULL, OPT_GREP}, {"ignore-case", no_argument, NULL, 'i'},
+        {"regex", no_argument, NULL, OPT_REGEX},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -106,7 +132,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
     opt->width = DEFAULT_WIDTH;
     opt->format = DOC_FORMAT_AUTO;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+:fhVw:", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:fhiVw:t:", longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             usage(stdout);
@@ -121,6 +147,33 @@ static int parse_options(int argc, char **argv, struct options *opt)
             break;
         case 'f':
             opt->force = 1;
+            break;
+        case 't':
+            if (opt->nterm_lines == MAX_TERM_ARGS)
+                return bad_usage("-t: at most %s terms on the command line", "64");
+            opt->term_lines[opt->nterm_lines++] = optarg;
+            break;
+        case OPT_TERMS:
+        case OPT_TERMS_FILE:
+            if (optarg == NULL) {
+                opt->print_terms = 1;
+                break;
+            }
+            if (opt->nterm_files == MAX_TERM_ARGS)
+                return bad_usage("--terms: at most %s terms files", "64");
+            opt->term_files[opt->nterm_files++] = optarg;
+            break;
+        case OPT_NO_COLOR:
+            opt->no_color = 1;
+            break;
+        case OPT_GREP:
+            opt->grep = optarg;
+            break;
+        case 'i':
+            opt->search |= SEARCH_IGNORE_CASE;
+            break;
+        case OPT_REGEX:
+            opt->search |= SEARCH_REGEX;
             break;
         case OPT_TOC:
             opt->toc = 1;
@@ -145,7 +198,11 @@ static int parse_options(int argc, char **argv, struct options *opt)
     }
     for (; optind < argc; optind++) {
         const char *a = argv[optind];
-        if (a[0] == '+' && a[1] != '\0') {
+        if (a[0] == '+' && a[1] == '/') {
+            if (a[2] == '\0')
+                return bad_usage("%s: an empty pattern", a);
+            opt->find = a + 2;
+        } else if (a[0] == '+' && a[1] != '\0') {
             if (parse_number(a + 1, 1, LONG_MAX, &v) != 0)
                 return bad_usage("%s: not a page number", a);
             opt->page = (size_t)v;
@@ -178,6 +235,73 @@ static int open_text(const struct options *opt, struct doc **doc, struct lees_er
     return doc_open_file(opt->file, opt->format, doc, err);
 }
 
+/* NAME.terms beside the text NAME.md (any extension, or none, is replaced). */
+static int sibling_terms(const char *path, char *out, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    size_t stem = dot && dot != (slash ? slash + 1 : path) ? (size_t)(dot - path) : strlen(path);
+
+    return snprintf(out, cap, "%.*s.terms", (int)stem, path) < (int)cap ? 0 : -1;
+}
+
+/* Read an optional terms file: a missing one is no error. */
+static int optional_terms(struct terms *terms, const char *path, struct lees_error *err)
+{
+    int rc = terms_read_file(terms, path, err);
+    return rc < 0 && errno == ENOENT && err->code == LEES_ERR_FILE ? 0 : rc;
+}
+
+/*
+ * The key terms for DOC: the user's own for every text, the text's NAME.terms (built in for the
+ * interview), --terms files and -t terms.  Bad lines are reported on standard error and reading
+ * goes on; *FIRST_BAD gets the first message for the status line.  -1 only when a file named
+ * with --terms cannot be read, or out of memory.
+ */
+static int load_terms(const struct options *opt, const struct doc *doc, struct terms **out,
+                      char *first_bad, size_t cap, struct lees_error *err)
+{
+    struct terms *terms = terms_new();
+    const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    char path[4096];
+    int rc = 0;
+
+    if (terms == NULL)
+        return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+    if (config != NULL && config[0] == '/')
+        snprintf(path, sizeof path, "%s/lees/terms", config);
+    else if (home != NULL && home[0] != '\0')
+        snprintf(path, sizeof path, "%s/.config/lees/terms", home);
+    else
+        path[0] = '\0';
+    if (path[0] != '\0')
+        rc = optional_terms(terms, path, err);
+    if (rc >= 0 && opt->file == NULL && strcmp(doc_name(doc), builtin_text_name) == 0)
+        rc = terms_parse(terms, builtin_terms_name, builtin_terms, builtin_terms_len);
+    else if (rc >= 0 && strcmp(doc_name(doc), "-") != 0 &&
+             sibling_terms(doc_name(doc), path, sizeof path) == 0)
+        rc = optional_terms(terms, path, err);
+    for (size_t i = 0; rc >= 0 && i < opt->nterm_files; i++)
+        rc = terms_read_file(terms, opt->term_files[i], err);
+    for (size_t i = 0; rc >= 0 && i < opt->nterm_lines; i++)
+        rc = terms_add(terms, opt->term_lines[i]) < 0 ? -1 : 0;
+    if (rc < 0) {
+        if (err->code == LEES_OK)
+            lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+        terms_free(terms);
+        return -1;
+    }
+    first_bad[0] = '\0';
+    for (size_t i = 0; i < terms_error_count(terms); i++) {
+        fprintf(stderr, "lees: %s\n", terms_error(terms, i));
+        if (i == 0)
+            snprintf(first_bad, cap, "%s%s", terms_error(terms, 0),
+                     terms_error_count(terms) > 1 ? " (and more: see standard error)" : "");
+    }
+    *out = terms;
+    return 0;
+}
+
 /* The terminal's size for --toc page numbers: the controlling terminal's, else 80×24. */
 static void terminal_size(int *cols, int *rows)
 {
@@ -206,6 +330,8 @@ int main(int argc, char **argv)
     struct options opt = {0};
     struct lees_error err = {0};
     struct doc *doc = NULL;
+    struct terms *terms = NULL;
+    char bad_terms[512];
     int rc = parse_options(argc, argv, &opt);
 
     if (rc != 0)
@@ -215,20 +341,43 @@ int main(int argc, char **argv)
         print_error(err.msg);
         return err.code == LEES_ERR_USAGE ? 2 : 1;
     }
-    if (opt.toc) {
+    if (load_terms(&opt, doc, &terms, bad_terms, sizeof bad_terms, &err) != 0) {
+        print_error(err.msg);
+        doc_free(doc);
+        return 1;
+    }
+    if (opt.grep != NULL) {
+        int cols, rows;
+        long n;
+        terminal_size(&cols, &rows);
+        n = print_grep(doc, opt.grep, opt.search, cols < opt.width ? cols : opt.width, rows - 1,
+                       isatty(STDOUT_FILENO) && !plain_terminal(), stdout, &err);
+        if (n < 0)
+            print_error(err.msg);
+        terms_free(terms);
+        doc_free(doc);
+        return n < 0 ? 2 : n > 0 ? 0 : 1; /* as grep */
+    }
+    if (opt.print_terms) {
+        rc = print_terms(doc, terms, stdout);
+    } else if (opt.toc) {
         int cols, rows;
         terminal_size(&cols, &rows);
         rc = print_toc(doc, cols < opt.width ? cols : opt.width, rows - 1, stdout);
     } else if (!isatty(STDOUT_FILENO) || plain_terminal()) {
         rc = print_doc(doc, opt.width, stdout);
     } else {
-        struct ui_options uo = {opt.width, opt.page, !opt.force && doc_looks_binary(doc)};
+        struct ui_options uo = {opt.width,    opt.page,  !opt.force && doc_looks_binary(doc),
+                                terms,        bad_terms, opt.no_color,
+                                opt.find,     opt.search};
         rc = ui_run(doc, &uo, &err);
         if (rc != 0)
             print_error(err.msg);
+        terms_free(terms);
         doc_free(doc);
         return rc == 0 ? 0 : 1;
     }
+    terms_free(terms);
     if (rc != 0)
         fprintf(stderr, "lees: standard output: %s\n", strerror(errno));
     doc_free(doc);

@@ -191,6 +191,21 @@ size_t page_offset(const struct page *page)
     return doc_section(page->doc, page->section)->start;
 }
 
+/* Where the view is, exactly. */
+struct page_pos page_position(const struct page *page)
+{
+    return (struct page_pos){page->section, page->top};
+}
+
+/* Go back to a position from page_position at the same size. */
+void page_set_position(struct page *page, struct page_pos pos)
+{
+    if (pos.section < nsections(page) && pos.top < span_of(page, pos.section)) {
+        page->section = pos.section;
+        page->top = pos.top;
+    }
+}
+
 /* Show the page that holds byte OFFSET. */
 void page_goto_offset(struct page *page, size_t offset)
 {
@@ -316,6 +331,16 @@ size_t page_of_section(struct page *page, size_t s)
     if (page_index(page) != 0)
         return 1;
     return page->first_page[s] + 1;
+}
+
+/* The number (1-based) of the page that holds byte OFFSET. */
+size_t page_number_of(struct page *page, size_t offset)
+{
+    size_t s = doc_section_at(page->doc, offset);
+
+    if (page_index(page) != 0)
+        return 1;
+    return page->first_page[s] + layout_line_at(page->layout, s, offset) / (size_t)page->height + 1;
 }
 
 /* How many pages the text has at this size. */

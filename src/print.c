@@ -3,11 +3,15 @@
  * wrapped, indented and sanitised exactly as it is shown, only without attributes.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lees/glyph.h"
 #include "lees/page.h"
 #include "lees/print.h"
+#include "lees/search.h"
+#include "lees/terms.h"
 
 /* Write one laid-out line (without its newline). */
 int print_line(const struct layout *layout, const struct layout_line *line, FILE *out)
@@ -96,4 +100,149 @@ int print_toc(const struct doc *doc, int width, int height, FILE *out)
     if (rc == 0 && fflush(out) != 0)
         rc = -1;
     return rc;
+}
+
+/* Write each term with its gloss and counts, in the whole text and per section. */
+int print_terms(const struct doc *doc, const struct terms *terms, FILE *out)
+{
+    struct terms_index *ix = terms_index_new(terms, doc);
+    int rc = 0;
+
+    if (ix == NULL) {
+        errno = ENOMEM;
+        return -1;
+    }
+    for (unsigned t = 0; t < terms_count(terms) && rc == 0; t++) {
+        const struct key_term *term = terms_get(terms, t);
+        char label[512], gloss[1024];
+
+        glyph_sanitize(label, sizeof label, term->label, strlen(term->label));
+        glyph_sanitize(gloss, sizeof gloss, term->gloss ? term->gloss : "",
+                       term->gloss ? strlen(term->gloss) : 0);
+        if (fprintf(out, "%s\t%zu%s%s\n", label, terms_index_count(ix, t, SIZE_MAX),
+                    term->gloss ? "\t" : "", gloss) < 0)
+            rc = -1;
+        for (size_t s = 0; s < doc_section_count(doc) && rc == 0; s++) {
+            size_t n = terms_index_count(ix, t, s);
+            if (n > 0 && fprintf(out, "    %s\t%zu\n", doc_section(doc, s)->title, n) < 0)
+                rc = -1;
+        }
+    }
+    terms_index_free(ix);
+    if (rc == 0 && fflush(out) != 0)
+        rc = -1;
+    return rc;
+}
+
+static char *shown_copy(const char *s, size_t n)
+{
+    char *out = malloc(n * 10 + 1);
+    if (out != NULL)
+        glyph_sanitize(out, n * 10 + 1, s, n);
+    return out;
+}
+
+/* Back to a code point boundary, so context never starts or ends inside a character. */
+static size_t to_boundary(const char *s, size_t at, size_t lo)
+{
+    while (at > lo && ((unsigned char)s[at] & 0xC0) == 0x80)
+        at--;
+    return at;
+}
+
+/* The text around [START, END) on one line, in shown form, whole words only. */
+char *print_kwic(const struct doc *doc, size_t start, size_t end, size_t context,
+                 size_t *mark_start, size_t *mark_end)
+{
+    size_t len;
+    const char *text = doc_bytes(doc, &len);
+    size_t from = start > context ? start - context : 0;
+    size_t to = end + context < len ? end + context : len;
+    char *before, *mid, *after, *out = NULL;
+    size_t lo = 0, hi = len; /* the block's range */
+
+    /* Within the block that holds the match: never into the next paragraph or heading. */
+    {
+        const struct doc_section *sec = doc_section(doc, doc_section_at(doc, start));
+        for (uint32_t i = 0; i < sec->nblocks; i++) {
+            const struct doc_block *b = doc_block(doc, sec->first_block + i);
+            if (b->start <= start && start < b->end) {
+                lo = b->start;
+                hi = b->end > end ? b->end : end;
+                break;
+            }
+        }
+    }
+    from = from < lo ? lo : from;
+    to = to > hi ? hi : to;
+    from = to_boundary(text, from, 0);
+    to = to_boundary(text, to, end);
+    if (from > lo && from < start) {
+        const char *sp = memchr(text + from, ' ', start - from);
+        if (sp != NULL)
+            from = (size_t)(sp - text) + 1;
+    }
+    if (to < hi) {
+        size_t e = to;
+        while (e > end && text[e - 1] != ' ')
+            e--;
+        if (e > end)
+            to = e - 1;
+    }
+    before = shown_copy(text + from, start - from);
+    mid = shown_copy(text + start, end - start);
+    after = shown_copy(text + end, to - end);
+    if (before && mid && after)
+        out = malloc(strlen(before) + strlen(mid) + strlen(after) + 1);
+    if (out != NULL) {
+        sprintf(out, "%s%s%s", before, mid, after);
+        *mark_start = strlen(before);
+        *mark_end = *mark_start + strlen(mid);
+    }
+    free(before);
+    free(mid);
+    free(after);
+    return out;
+}
+
+/* Write every match of PATTERN in DOC, one a line. */
+long print_grep(const struct doc *doc, const char *pattern, unsigned flags, int width, int height,
+                int bold, FILE *out, struct lees_error *err)
+{
+    struct search *s = search_new(doc, pattern, strlen(pattern), flags, err);
+    struct page *page;
+    struct search_match m;
+    size_t from = 0;
+    long count = 0;
+
+    if (s == NULL)
+        return -1;
+    page = page_new(doc, width, height, 0);
+    if (page == NULL) {
+        search_free(s);
+        return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+    }
+    while (search_next(s, from, &m)) {
+        size_t ms, me;
+        char *line = print_kwic(doc, m.start, m.end, 60, &ms, &me);
+        const char *title = doc_section(doc, doc_section_at(doc, m.start))->title;
+
+        if (line == NULL)
+            break;
+        if (fprintf(out, "%s, p. %zu: %.*s%s%.*s%s%s\n", title, page_number_of(page, m.start),
+                    (int)ms, line, bold ? "\033[1m" : "", (int)(me - ms), line + ms,
+                    bold ? "\033[22m" : "", line + me) < 0) {
+            free(line);
+            count = lees_error_set(err, LEES_ERR_FILE, "standard output: %s", strerror(errno));
+            break;
+        }
+        free(line);
+        count++;
+        from = m.start + 1;
+    }
+    if (count >= 0 && fflush(out) != 0)
+        count = lees_error_set(err, LEES_ERR_FILE, "standard output: %s", strerror(errno));
+    page_free(page);
+    search_free(s);
+    return count;
 }

@@ -3,6 +3,7 @@
  * its file and line number and skipped, so one typo never hides the other terms.  Matching the
  * terms in a text lives in terms_match.c.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #include "lees/terms.h"
 
 struct terms {
-    struct term *v;
+    struct key_term *v;
     size_t n, cap;
     char **errors;
     size_t nerrors, caperrors;
@@ -26,7 +27,7 @@ struct terms *terms_new(void)
     return calloc(1, sizeof(struct terms));
 }
 
-static void term_clear(struct term *t)
+static void term_clear(struct key_term *t)
 {
     for (size_t i = 0; i < t->nvariants; i++)
         free(t->variants[i].text);
@@ -113,7 +114,7 @@ static size_t comment_at(const char *line, size_t n)
 }
 
 /* Parse one line into T; NULL on success, else what is wrong.  *OOM is set on memory failure. */
-static const char *parse_term(struct term *t, const char *line, size_t n, bool *oom)
+static const char *parse_term(struct key_term *t, const char *line, size_t n, bool *oom)
 {
     const char *eq = memchr(line, '=', n);
     size_t tn = eq ? (size_t)(eq - line) : n;
@@ -174,11 +175,11 @@ oom:
     return "out of memory";
 }
 
-static int push_term(struct terms *terms, const struct term *t)
+static int push_term(struct terms *terms, const struct key_term *t)
 {
     if (terms->n == terms->cap) {
         size_t cap = terms->cap ? terms->cap * 2 : 16;
-        struct term *v = realloc(terms->v, cap * sizeof *v);
+        struct key_term *v = realloc(terms->v, cap * sizeof *v);
         if (v == NULL)
             return -1;
         terms->v = v;
@@ -190,7 +191,7 @@ static int push_term(struct terms *terms, const struct term *t)
 
 static int add_line(struct terms *terms, const char *line, size_t n, const char *origin)
 {
-    struct term t;
+    struct key_term t;
     bool oom = false;
     const char *why;
 
@@ -248,6 +249,53 @@ int terms_parse(struct terms *terms, const char *name, const char *text, size_t 
     return bad;
 }
 
+/* Read the terms file at PATH and add its terms. */
+int terms_read_file(struct terms *terms, const char *path, struct lees_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int rc, e;
+
+    if (f == NULL) {
+        e = errno;
+        lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(e));
+        errno = e;
+        return -1;
+    }
+    for (;;) {
+        size_t got;
+        if (len == cap) {
+            char *nb = realloc(buf, cap ? cap * 2 : 4096);
+            if (nb == NULL) {
+                free(buf);
+                fclose(f);
+                return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
+            }
+            buf = nb;
+            cap = cap ? cap * 2 : 4096;
+        }
+        got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        e = errno;
+        free(buf);
+        fclose(f);
+        lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(e ? e : EIO));
+        errno = e ? e : EIO;
+        return -1;
+    }
+    fclose(f);
+    rc = terms_parse(terms, path, buf, len);
+    free(buf);
+    if (rc < 0)
+        return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
+    return rc;
+}
+
 /* Add one term written as on a line of a terms file. */
 int terms_add(struct terms *terms, const char *line)
 {
@@ -259,7 +307,7 @@ size_t terms_count(const struct terms *terms)
     return terms->n;
 }
 
-const struct term *terms_get(const struct terms *terms, size_t i)
+const struct key_term *terms_get(const struct terms *terms, size_t i)
 {
     return &terms->v[i];
 }

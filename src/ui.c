@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "lees/glyph.h"
+#include "lees/search.h"
 #include "ui_internal.h"
 
 #include <term.h>
@@ -200,6 +201,9 @@ static void loop(struct ui *ui)
             break;
         if (r == UI_CLOSE && ui->nviews > 1)
             ui_pop(ui);
+        while (ui->close_all && ui->nviews > 1)
+            ui_pop(ui);
+        ui->close_all = false;
     }
 }
 
@@ -290,7 +294,11 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     keypad(stdscr, TRUE);
     meta(stdscr, TRUE);
     install_signals();
-    ui_style_init(&ui);
+    ui.terms = opt->terms;
+    ui.show_terms = true;
+    if (opt->terms != NULL && terms_count(opt->terms) > 0)
+        ui.terms_index = terms_index_new(opt->terms, doc);
+    ui_style_init(&ui, opt->no_color);
     fit_column(&ui);
     ui.page = page_new(doc, ui.colw, LINES > 1 ? LINES - 1 : 1, ui.ascii ? LAYOUT_ASCII : 0);
     if (ui.page == NULL || !ui_push(&ui, ui_pager_new())) {
@@ -299,10 +307,16 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         page_free(ui.page);
         return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
     }
+    ui.search.ignore_case = (opt->search_flags & SEARCH_IGNORE_CASE) != 0;
+    ui.search.regex = (opt->search_flags & SEARCH_REGEX) != 0;
     if (opt->page > 0)
         page_goto(ui.page, opt->page);
+    if (opt->find != NULL)
+        ui_search_open_at(&ui, opt->find);
     if (term_notice[0] != '\0')
         ui_notice(&ui, "%s", term_notice);
+    else if (opt->notice != NULL && opt->notice[0] != '\0')
+        ui_notice(&ui, "%s", opt->notice);
     if (!opt->ask_binary || confirm_binary(doc))
         loop(&ui);
     while (ui.nviews > 0)
@@ -313,5 +327,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         fclose(in);
     page_free(ui.page);
     ui_spans_free(&ui.spans);
+    ui_search_free(&ui);
+    terms_index_free(ui.terms_index);
     return 0;
 }

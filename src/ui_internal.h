@@ -15,6 +15,7 @@
 
 #include "lees/doc.h"
 #include "lees/page.h"
+#include "lees/terms.h"
 #include "lees/ui.h"
 
 /* A key: a character (its code point, ≥ 0) or a curses key code, negated. */
@@ -32,6 +33,8 @@ enum ui_result {
 
 struct ui;
 struct ui_view;
+struct search;
+struct ui_prompt;
 
 struct ui_view_ops {
     void (*draw)(struct ui *ui, struct ui_view *view);
@@ -58,6 +61,28 @@ struct ui_spans {
     size_t n, cap;
 };
 
+/* Earlier lines typed at a prompt, oldest first; owned by whoever keeps them. */
+struct ui_history {
+    char **items;
+    size_t n;
+};
+
+/* Searching from the page (ui_search.c). */
+struct ui_search {
+    struct search *confirmed; /* the search n and N follow, NULL for none */
+    struct search *typing;    /* the one being typed at the prompt */
+    bool backward;            /* started with ? */
+    bool regex;               /* --regex, or Ctrl-R at the prompt */
+    bool ignore_case;         /* -i */
+    bool highlight;           /* matches painted (Esc on the page turns it off) */
+    bool have_match;
+    size_t match_start, match_end; /* the current match */
+    struct page_pos origin;   /* where the view was when the prompt opened */
+    size_t origin_offset;
+    char status[512];         /* what the prompt line says after the pattern */
+    struct ui_history history;
+};
+
 #define UI_MAX_VIEWS 8
 
 struct ui {
@@ -72,13 +97,18 @@ struct ui {
     int nviews;
     char notice[256]; /* one-line message for the status line, until the next key */
     struct ui_spans spans; /* painted over the lines on screen, collected before each draw */
+    const struct terms *terms;
+    struct terms_index *terms_index; /* NULL when there are no terms */
+    bool show_terms;                 /* x toggles */
+    bool close_all;                  /* a list jumped into the text: close every list */
+    struct ui_search search;
 };
 
 /* Push VIEW on top (it is freed when popped); false when the stack is full. */
 bool ui_push(struct ui *ui, struct ui_view *view);
 
 /* The attributes for a style (ui_style.c). */
-void ui_style_init(struct ui *ui);
+void ui_style_init(struct ui *ui, bool no_color);
 attr_t ui_style_attr(const struct ui *ui, unsigned style);
 
 /* A key term's colour (or, without colour, bold and underline) added to BASE. */
@@ -116,11 +146,22 @@ struct ui_view *ui_pager_new(void);
 struct ui_view *ui_toc_new(struct ui *ui);
 struct ui_view *ui_help_new(struct ui *ui);
 
-/* Earlier lines typed at a prompt, oldest first; owned by whoever keeps them. */
-struct ui_history {
-    char **items;
-    size_t n;
-};
+/* Searching (ui_search.c): the prompt's pattern P drives these. */
+void ui_search_begin(struct ui *ui, struct ui_prompt *p, bool backward);
+void ui_search_edit(struct ui *ui, const struct ui_prompt *p);
+void ui_search_cancel(struct ui *ui);
+void ui_search_confirm(struct ui *ui, const struct ui_prompt *p);
+void ui_search_step(struct ui *ui, bool same_direction);
+void ui_search_toggle_regex(struct ui *ui, struct ui_prompt *p);
+void ui_search_spans(struct ui *ui, size_t first, size_t last);
+void ui_search_free(struct ui *ui);
+/* Start at the first match of PATTERN (+/PATTERN), as if it had been typed after "/". */
+void ui_search_open_at(struct ui *ui, const char *pattern);
+/* "match 3/17" for the status line, or "" */
+void ui_search_counter(struct ui *ui, char *out, size_t cap);
+
+/* The key terms panel (ui_terms.c): terms, counts, glosses, and each term's occurrences. */
+struct ui_view *ui_terms_new(struct ui *ui);
 
 /* A line editor on the status line (ui_prompt.c). */
 struct ui_prompt {
@@ -136,13 +177,16 @@ enum ui_prompt_result { UI_PROMPT_EDITING, UI_PROMPT_DONE, UI_PROMPT_CANCEL };
 
 void ui_prompt_open(struct ui_prompt *p, const char *label, const struct ui_history *history);
 enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, int key);
-void ui_prompt_draw(const struct ui_prompt *p);
+/* Draw the prompt on the status line, with AFTER (a remark such as "(no match)") after it. */
+void ui_prompt_draw(const struct ui_prompt *p, const char *after);
 
 /* A scrolling list of rows, for the contents and help screens (ui_list.c). */
 struct ui_list_row {
     char *left;  /* shown form */
     char *right; /* shown form, right-aligned; may be NULL */
     int indent;
+    size_t mark_start, mark_end; /* bytes of LEFT drawn highlighted (a term in context) */
+    size_t key;                  /* what the row stands for, for the list's owner */
 };
 
 struct ui_list {
@@ -152,7 +196,12 @@ struct ui_list {
     struct ui_list_row *rows;
     size_t n, sel, top;
     bool selectable;
-    void (*activate)(struct ui *ui, struct ui_list *list); /* Enter on the selection */
+    /* Enter on the selection; returns whether the list closes. */
+    bool (*activate)(struct ui *ui, struct ui_list *list);
+    /* Two lines about the selection shown above the status line; NULL for none. */
+    void (*detail)(struct ui *ui, struct ui_list *list, char *line1, char *line2, size_t cap);
+    void *data; /* the owner's */
+    void (*free_data)(void *data);
 };
 
 extern const struct ui_view_ops ui_list_ops;

@@ -9,14 +9,16 @@
 #include "lees/glyph.h"
 #include "ui_internal.h"
 
-static int list_rows(void)
+/* Rows for entries: all but the heading, the status line and any detail lines. */
+static int list_rows(const struct ui_list *l)
 {
-    return LINES > 2 ? LINES - 2 : 1; /* a heading row and the status line */
+    int rows = LINES - 2 - (l->detail ? 3 : 0);
+    return rows > 1 ? rows : 1;
 }
 
 static void keep_in_view(struct ui_list *l)
 {
-    size_t rows = (size_t)list_rows();
+    size_t rows = (size_t)list_rows(l);
 
     if (l->sel < l->top)
         l->top = l->sel;
@@ -31,7 +33,7 @@ static void keep_in_view(struct ui_list *l)
 static void list_draw(struct ui *ui, struct ui_view *view)
 {
     struct ui_list *l = (struct ui_list *)view;
-    int rows = list_rows(), left = ui->margin, width = ui->colw;
+    int rows = list_rows(l), left = ui->margin, width = ui->colw;
     char status[64];
 
     erase();
@@ -49,7 +51,18 @@ static void list_draw(struct ui *ui, struct ui_view *view)
             attrset(A_REVERSE);
             mvhline(y, left, ' ', width);
         }
-        ui_put(y, x, row->left, room, attr);
+        if (row->mark_end > row->mark_start) {
+            /* A term in its context: before, the term itself, after. */
+            char *part = strndup(row->left, row->mark_start);
+            int used = part ? ui_put(y, x, part, room, attr) : 0;
+            free(part);
+            part = strndup(row->left + row->mark_start, row->mark_end - row->mark_start);
+            used += part ? ui_put(y, x + used, part, room - used, attr | A_BOLD | A_UNDERLINE) : 0;
+            free(part);
+            ui_put(y, x + used, row->left + row->mark_end, room - used, attr);
+        } else {
+            ui_put(y, x, row->left, room, attr);
+        }
         if (row->right)
             ui_put(y, left + width - 1 - rw, row->right, rw, attr);
         attrset(A_NORMAL);
@@ -59,6 +72,13 @@ static void list_draw(struct ui *ui, struct ui_view *view)
     else
         snprintf(status, sizeof status, "%zu-%zu/%zu ", l->n ? l->top + 1 : 0,
                  l->top + (size_t)rows < l->n ? l->top + (size_t)rows : l->n, l->n);
+    if (l->detail != NULL && l->n > 0) {
+        char d1[512], d2[512];
+        d1[0] = d2[0] = '\0';
+        l->detail(ui, l, d1, d2, sizeof d1);
+        ui_put(LINES - 3, left + 1, d1, width - 2, A_NORMAL);
+        ui_put(LINES - 2, left + 1, d2, width - 2, A_DIM);
+    }
     ui_status(l->hint, status);
 }
 
@@ -68,7 +88,7 @@ static void list_move(struct ui_list *l, long delta)
 
     if (!l->selectable) {
         /* Without a selection the list scrolls: the selection stands for the top row. */
-        long max = (long)l->n - list_rows();
+        long max = (long)l->n - list_rows(l);
         long top = (long)l->top + delta;
         l->top = (size_t)(top < 0 ? 0 : top > max ? (max < 0 ? 0 : max) : top);
         l->sel = l->top;
@@ -84,7 +104,7 @@ static void list_move(struct ui_list *l, long delta)
 static enum ui_result list_key(struct ui *ui, struct ui_view *view, int key)
 {
     struct ui_list *l = (struct ui_list *)view;
-    long page = list_rows();
+    long page = list_rows(l);
 
     switch (key) {
     case UI_INTERRUPT:
@@ -125,10 +145,8 @@ static enum ui_result list_key(struct ui *ui, struct ui_view *view, int key)
     case '\r':
     case '\n':
     case UI_FN(KEY_ENTER):
-        if (l->selectable && l->activate != NULL && l->n > 0) {
-            l->activate(ui, l);
-            return UI_CLOSE;
-        }
+        if (l->selectable && l->activate != NULL && l->n > 0)
+            return l->activate(ui, l) ? UI_CLOSE : UI_HANDLED;
         break;
     default:
         break;
@@ -145,6 +163,8 @@ static void list_free(struct ui_view *view)
         free(l->rows[i].right);
     }
     free(l->rows);
+    if (l->free_data != NULL)
+        l->free_data(l->data);
     free(l);
 }
 

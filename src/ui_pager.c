@@ -3,6 +3,7 @@
  * centred column, the status line, and maps the keys of less and vim onto page moves.  A count
  * typed before a key repeats it (or, before g and G, names a page).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ struct pager {
     struct ui_view view;
     size_t count; /* digits typed before a key, 0 for none */
     struct ui_prompt prompt;
+    bool searching; /* the prompt is a search's, not ":" */
 };
 
 static void draw_line(struct ui *ui, int row, const struct layout_line *line)
@@ -76,18 +78,19 @@ static void draw_status(struct ui *ui, struct pager *p)
 {
     const char *title = doc_title(ui->doc);
     const struct doc_section *sec = doc_section(ui->doc, page_section(ui->page));
-    char left[1024], right[96];
+    char left[1024], right[160], counter[64];
     int rw;
 
     if (p->prompt.active) {
-        ui_prompt_draw(&p->prompt);
+        ui_prompt_draw(&p->prompt, p->searching ? ui->search.status : "");
         return;
     }
+    ui_search_counter(ui, counter, sizeof counter);
     if (p->count > 0)
-        snprintf(right, sizeof right, "%zu  page %zu/%zu  %3d%% ", p->count,
+        snprintf(right, sizeof right, "%zu  %spage %zu/%zu  %3d%% ", p->count, counter,
                  page_number(ui->page), page_total(ui->page), page_percent(ui->page));
     else
-        snprintf(right, sizeof right, "page %zu/%zu  %3d%% ", page_number(ui->page),
+        snprintf(right, sizeof right, "%spage %zu/%zu  %3d%% ", counter, page_number(ui->page),
                  page_total(ui->page), page_percent(ui->page));
     rw = (int)strlen(right);
     if (ui->notice[0] != '\0')
@@ -99,10 +102,42 @@ static void draw_status(struct ui *ui, struct pager *p)
     ui_status(left, right);
 }
 
+/* The hits of key terms in the lines on screen become spans to paint. */
+static void collect_spans(struct ui *ui)
+{
+    size_t first = SIZE_MAX, last = 0;
+
+    ui_spans_clear(&ui->spans);
+    for (int r = 0; r < page_height(ui->page); r++) {
+        const struct layout_line *line = page_row(ui->page, r);
+        if (line == NULL)
+            continue;
+        if (first == SIZE_MAX)
+            first = line->start;
+        last = line->end;
+    }
+    if (first == SIZE_MAX)
+        return;
+    ui_search_spans(ui, first, last);
+    if (ui->terms_index == NULL || !ui->show_terms) {
+        ui_spans_sort(&ui->spans);
+        return;
+    }
+    for (size_t s = doc_section_at(ui->doc, first); s <= doc_section_at(ui->doc, last); s++) {
+        size_t n;
+        const struct term_hit *h = terms_index_section(ui->terms_index, s, &n);
+        for (size_t i = 0; i < n; i++)
+            if (h[i].end > first && h[i].start < last)
+                ui_spans_add(&ui->spans, h[i].start, h[i].end, UI_SPAN_TERM, h[i].term);
+    }
+    ui_spans_sort(&ui->spans);
+}
+
 static void pager_draw(struct ui *ui, struct ui_view *view)
 {
     struct pager *p = (struct pager *)view;
 
+    collect_spans(ui);
     erase();
     for (int r = 0; r < page_height(ui->page) && r < LINES - 1; r++) {
         const struct layout_line *line = page_row(ui->page, r);
@@ -212,9 +247,20 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     size_t count = p->count;
 
     if (p->prompt.active) {
-        enum ui_prompt_result r = ui_prompt_key(&p->prompt, key);
-        if (r == UI_PROMPT_DONE)
+        enum ui_prompt_result r;
+        if (p->searching && key == UI_CTRL('R')) {
+            ui_search_toggle_regex(ui, &p->prompt);
+            return UI_HANDLED;
+        }
+        r = ui_prompt_key(&p->prompt, key);
+        if (!p->searching && r == UI_PROMPT_DONE)
             prompt_done(ui, p);
+        else if (p->searching && r == UI_PROMPT_DONE)
+            ui_search_confirm(ui, &p->prompt);
+        else if (p->searching && r == UI_PROMPT_CANCEL)
+            ui_search_cancel(ui);
+        else if (p->searching)
+            ui_search_edit(ui, &p->prompt);
         return UI_HANDLED;
     }
     if (key >= '0' && key <= '9') {
@@ -230,12 +276,31 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     case 'Q':
     case UI_INTERRUPT:
         return UI_QUIT;
+    case '/':
+    case '?':
+        p->searching = true;
+        ui_search_begin(ui, &p->prompt, key == '?');
+        break;
+    case 'n':
+    case 'N':
+        for (size_t i = 0; i < (count ? count : 1); i++)
+            ui_search_step(ui, key == 'n');
+        break;
     case ':':
+        p->searching = false;
         ui_prompt_open(&p->prompt, ":", NULL);
         break;
     case 't':
         if (!ui_push(ui, ui_toc_new(ui)))
             ui_notice(ui, "Out of memory");
+        break;
+    case 'T':
+        if (!ui_push(ui, ui_terms_new(ui)) && ui->notice[0] == '\0')
+            ui_notice(ui, "Out of memory");
+        break;
+    case 'x':
+        ui->show_terms = !ui->show_terms;
+        ui_notice(ui, "Key terms %s", ui->show_terms ? "highlighted" : "not highlighted");
         break;
     case 'h':
     case UI_FN(KEY_F(1)):
@@ -243,6 +308,7 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
             ui_notice(ui, "Out of memory");
         break;
     case UI_ESC:
+        ui->search.highlight = false; /* as :noh in vim: n brings the matches back */
         break;
     default:
         ui_notice(ui, "Press h for help, q to quit");

@@ -157,7 +157,7 @@ enum ui_prompt_result ui_prompt_key(struct ui_prompt *p, int key)
 }
 
 /* Draw the label and the line on the status line, with the cursor where it edits. */
-void ui_prompt_draw(const struct ui_prompt *p)
+void ui_prompt_draw(const struct ui_prompt *p, const char *after)
 {
     int row = LINES - 1, col, room, before;
     char shown[sizeof p->buf * 4];
@@ -173,7 +173,10 @@ void ui_prompt_draw(const struct ui_prompt *p)
         skip += glyph_decode(shown + skip, head - skip, &(struct glyph){0});
     before = (int)glyph_width(shown + skip, head - skip);
     shown[len] = '\0';
-    ui_put(row, col, shown + skip, room, A_NORMAL);
+    {
+        int used = ui_put(row, col, shown + skip, room, A_NORMAL);
+        ui_put(row, col + used, after, room - used, A_DIM);
+    }
     move(row, col + before);
     curs_set(1);
 }

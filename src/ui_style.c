@@ -22,13 +22,13 @@ static const short term_colors_8[] = {COLOR_MAGENTA, COLOR_BLUE, COLOR_RED,
 static int nterm_colors;
 
 /* Decide colour and italic support once, after the terminal is set up. */
-void ui_style_init(struct ui *ui)
+void ui_style_init(struct ui *ui, bool no_color)
 {
-    const char *no_color = getenv("NO_COLOR");
+    const char *env_no_color = getenv("NO_COLOR"); /* no-color.org: set and not empty */
     const char *sitm = tigetstr("sitm");
 
     ui->italic = sitm != NULL && sitm != (char *)-1;
-    ui->color = has_colors() && (no_color == NULL || no_color[0] == '\0');
+    ui->color = has_colors() && !no_color && (env_no_color == NULL || env_no_color[0] == '\0');
     if (!ui->color)
         return;
     start_color();

@@ -8,9 +8,10 @@
 
 #include "ui_internal.h"
 
-static void toc_activate(struct ui *ui, struct ui_list *l)
+static bool toc_activate(struct ui *ui, struct ui_list *l)
 {
     page_goto_section(ui->page, l->sel);
+    return true;
 }
 
 /* The table of contents, with the current section selected. */

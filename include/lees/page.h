@@ -42,6 +42,14 @@ size_t page_section(const struct page *page);
 /* The reading position: the source offset of the top line. */
 size_t page_offset(const struct page *page);
 
+/* Where the view is, exactly, to come back to (a search cancelled with Esc). */
+struct page_pos {
+    size_t section, top;
+};
+
+struct page_pos page_position(const struct page *page);
+void page_set_position(struct page *page, struct page_pos pos);
+
 /* Show the page that holds byte OFFSET. */
 void page_goto_offset(struct page *page, size_t offset);
 
@@ -64,6 +72,9 @@ void page_goto_section(struct page *page, size_t s);
 /* The number (1-based) of the page on screen, and of the first page of section S. */
 size_t page_number(struct page *page);
 size_t page_of_section(struct page *page, size_t s);
+
+/* The number (1-based) of the page that holds byte OFFSET. */
+size_t page_number_of(struct page *page, size_t offset);
 
 /* How many pages the text has at this size. */
 size_t page_total(struct page *page);

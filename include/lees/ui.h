@@ -7,11 +7,17 @@
 
 #include "lees/doc.h"
 #include "lees/error.h"
+#include "lees/terms.h"
 
 struct ui_options {
     int width;     /* the reading column's width in cells (at most; narrower terminals win) */
     size_t page;   /* open at this page when non-zero */
     int ask_binary; /* the text looks binary: ask before showing it */
+    const struct terms *terms; /* key terms to highlight (may have none) */
+    const char *notice;        /* a first message for the status line, or "" */
+    int no_color;              /* --no-color */
+    const char *find;          /* +/PATTERN: open at its first match, or NULL */
+    unsigned search_flags;     /* -i, --regex */
 };
 
 /* Show DOC until the user quits; 0, or -1 with ERR when the terminal cannot be used. */

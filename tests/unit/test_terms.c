@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <stdint.h>
+
 #include "lees/terms.h"
 #include "unit.h"
 
@@ -25,7 +27,7 @@ static void test_variants_gloss_compound(void **state)
                             "tewerkstelling* = werk\n"
                             "  Groep Mechelen\n",
                             0);
-    const struct term *a, *b, *c;
+    const struct key_term *a, *b, *c;
 
     (void)state;
     assert_int_equal(terms_count(t), 3);
@@ -120,6 +122,97 @@ static void test_interview_terms_file(void **state)
     terms_free(t);
 }
 
+/* The hits of TERMS_TEXT in TEXT (Markdown), as "start-end:term" joined by spaces. */
+static char *hits_of(const char *terms_text, const char *text)
+{
+    struct terms *t = parse(terms_text, 0);
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    struct terms_index *ix = terms_index_new(t, doc);
+    static char out[1024];
+    size_t used = 0;
+
+    assert_non_null(ix);
+    out[0] = '\0';
+    for (size_t s = 0; s < doc_section_count(doc); s++) {
+        size_t n;
+        const struct term_hit *h = terms_index_section(ix, s, &n);
+        for (size_t i = 0; i < n; i++)
+            used += (size_t)snprintf(out + used, sizeof out - used, "%s%.*s:%u", used ? " " : "",
+                                     (int)(h[i].end - h[i].start), text + h[i].start, h[i].term);
+    }
+    terms_index_free(ix);
+    doc_free(doc);
+    terms_free(t);
+    return out;
+}
+
+static void test_match_whole_words(void **state)
+{
+    (void)state;
+    /* "beleid" stands alone once; inside "beleidsdoelstelling" it is not a hit. */
+    assert_string_equal(hits_of("beleid\n", "Het beleid en de beleidsdoelstelling.\n"),
+                        "beleid:0");
+    assert_string_equal(hits_of("beleid*\n", "Het beleid en de beleidsdoelstelling.\n"),
+                        "beleid:0 beleidsdoelstelling:0");
+    /* Nor at the end of a longer word. */
+    assert_string_equal(hits_of("stelling\n", "De tewerkstelling.\n"), "");
+}
+
+static void test_match_variants_and_case(void **state)
+{
+    (void)state;
+    assert_string_equal(hits_of("inclusief beleid | inclusieve beleid\n",
+                                "Een Inclusief beleid, het INCLUSIEVE BELEID.\n"),
+                        "Inclusief beleid:0 INCLUSIEVE BELEID:0");
+}
+
+static void test_match_across_lines_and_markup(void **state)
+{
+    (void)state;
+    assert_string_equal(hits_of("afstand tot de arbeidsmarkt\n",
+                                "een afstand tot\nde *arbeidsmarkt* hier\n"),
+                        "afstand tot\nde *arbeidsmarkt:0");
+}
+
+static void test_match_longer_wins(void **state)
+{
+    (void)state;
+    assert_string_equal(hits_of("economie\nsociale economie\n",
+                                "de sociale economie en de economie\n"),
+                        "sociale economie:1 economie:0");
+    /* Overlapping, neither inside the other: the longer wins even though it starts later. */
+    assert_string_equal(hits_of("sociale economie\neconomie organisaties\n",
+                                "de sociale economie organisaties\n"),
+                        "economie organisaties:1");
+}
+
+static void test_match_accents_nfd(void **state)
+{
+    (void)state;
+    /* The term written with a precomposed ë, the text with e + combining diaeresis. */
+    assert_string_equal(hits_of("cre\xC3\xABren\n", "kansen cree\xCC\x88ren voor\n"),
+                        "cree\xCC\x88ren:0");
+    assert_string_equal(hits_of("creeren\n", "kansen cre\xC3\xABren voor\n"),
+                        "cre\xC3\xABren:0");
+}
+
+static void test_counts_per_section(void **state)
+{
+    static const char text[] = "# A\n\nterm and term\n\n## B\n\nno\n\n## C\n\nTerm\n";
+    struct terms *t = parse("term\n", 0);
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    struct terms_index *ix = terms_index_new(t, doc);
+
+    (void)state;
+    assert_int_equal(terms_index_count(ix, 0, 0), 2);
+    assert_int_equal(terms_index_count(ix, 0, 1), 0);
+    assert_int_equal(terms_index_count(ix, 0, 2), 1);
+    assert_int_equal(terms_index_count(ix, 0, SIZE_MAX), 3);
+    terms_index_free(ix);
+    doc_free(doc);
+    terms_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -128,6 +221,12 @@ int main(void)
         cmocka_unit_test(test_hash_inside_a_word_is_not_a_comment),
         cmocka_unit_test(test_add_from_command_line),
         cmocka_unit_test(test_interview_terms_file),
+        cmocka_unit_test(test_match_whole_words),
+        cmocka_unit_test(test_match_variants_and_case),
+        cmocka_unit_test(test_match_across_lines_and_markup),
+        cmocka_unit_test(test_match_longer_wins),
+        cmocka_unit_test(test_match_accents_nfd),
+        cmocka_unit_test(test_counts_per_section),
     };
     return cmocka_run_group_tests_name("terms", tests, NULL, NULL);
 }

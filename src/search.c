@@ -1,0 +1,1417 @@
+/*
+ * search.c: finding a pattern in the shown text of a doc's blocks.
+ *
+ * The meaning of a match is defined by folding (fold.h): fold a block's runs one by one (text
+ * as it is, soft and hard breaks as spaces, entities decoded, NUL as U+FFFD) and look for the
+ * folded pattern in the result.  That is what the slow path does (scan_fold), streaming the
+ * block through one reused buffer of about 32 KiB so a block of any length is searched in
+ * bounded memory; the regex path (scan_regex) does the same a window at a time and runs
+ * regexec over each window.
+ *
+ * The fast path (scan_walk) gives exactly the same matches without folding whole blocks, for
+ * any literal pattern whose folding does not start with a space.  A match starts at the first
+ * folded byte P0 of the pattern, which comes from one unit of the text (fold.h): an ASCII byte
+ * that folds to P0 (one or two byte values, found by a byte loop over a 256-entry table), or a
+ * non-ASCII unit, an entity or a NUL whose folding holds P0.  Each such candidate is verified
+ * in place: ASCII bytes are compared directly while they stay plain, and as soon as anything
+ * else turns up (white space, a run's end, a non-ASCII byte) the candidate is re-checked by
+ * folding the text from the candidate onwards, a unit at a time, into a small scratch buffer
+ * with the same fold calls the slow path makes.  So in ASCII text a search reads each byte
+ * once and folds almost nothing, and where it folds it folds as the slow path does.  A pattern
+ * that starts with white space takes the slow path; SEARCH_SLOW forces it, and the unit suite
+ * checks on random texts that both paths give the same matches.
+ *
+ * Folding from the middle of a block gives the same bytes as folding the whole block only from
+ * a unit boundary (unit_floor), and for the slow path only from a unit whose folding does not
+ * start with a space (safe_start: an ASCII letter or digit or punctuation), since a space would
+ * merge with white space before it.
+ *
+ * For painting, the matches of the last 64 blocks looked at (up to 64 KiB each) are cached, so
+ * redrawing a screen searches nothing.  Counting ("3/17") reads the whole text once and keeps
+ * the number of matches starting in each 64 KiB of the source, so an index costs at most 64 KiB.
+ */
+#include <regex.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicase.h>
+#include <unictype.h>
+#include <unistr.h>
+#include <uniwbrk.h>
+
+#include "lees/fold.h"
+#include "lees/search.h"
+
+#define CHUNK 32768           /* folded bytes the slow path collects before it looks */
+#define REGEX_WINDOW 131072   /* source bytes of a long block one regexec pass covers */
+#define BIG_BLOCK 262144      /* a longer block is searched backwards in windows */
+#define PREV_WINDOW 65536     /* source bytes of such a window */
+#define RANGE_MARGIN 65536    /* how far before a range a long block is searched */
+#define CACHE_BLOCKS 64       /* blocks whose matches are kept for search_range */
+#define CACHE_BLOCK_MAX 65536 /* longest block whose matches are kept */
+#define COUNT_SHIFT 16        /* matches are counted per 2^16 bytes of source */
+#define BACK_LIMIT 4096       /* how far back a safe place to start folding is looked for */
+#define SUGGEST_PIECE 65536   /* bytes handed to u8_wordbreaks at a time */
+#define SUGGEST_MAX 64        /* longest pattern a suggestion is looked for, in code points */
+
+struct cached {
+    size_t block;
+    struct search_match *m;
+    size_t n;
+    unsigned long age; /* 0: unused */
+};
+
+struct search {
+    const struct doc *doc;
+    const char *data;
+    size_t len;
+    unsigned flags; /* enum search_flags */
+    unsigned fold;  /* enum fold_flags, for text and pattern */
+    char *pat;      /* the folded pattern (literal search) */
+    size_t plen;
+    bool walk;                   /* the fast path applies */
+    unsigned char interest[256]; /* source bytes where a candidate may start */
+    bool regex;
+    regex_t re;
+    struct fold_buf *buf;     /* the slow path's and regex's stream */
+    struct fold_buf *scratch; /* the fast path's few units */
+    struct cached cache[CACHE_BLOCKS];
+    unsigned long clock;
+    size_t *before; /* matches starting before chunk c << COUNT_SHIFT, c ≤ nchunks */
+    size_t nchunks;
+    bool failed;
+};
+
+/* Where matches go: those starting in [from, to), each start once. */
+struct sink {
+    bool (*fn)(struct sink *k, size_t start, size_t end); /* false: enough */
+    size_t from, to;
+    size_t last; /* start of the last match taken, SIZE_MAX for none */
+    bool done;   /* nothing more is wanted: stop every scan */
+    struct search_match m;
+    bool found;
+    struct search_match *v; /* collected matches */
+    size_t n, cap, max;
+    size_t range_start; /* search_range: only matches ending after this */
+    size_t count;
+    size_t *bins;
+};
+
+/* A walk over a block's runs from a unit boundary, folding as it goes. */
+struct walk {
+    const struct doc_run *runs;
+    uint32_t nruns, run;
+    size_t pos;   /* the next byte of runs[run] when it is text; 0 for "its start" */
+    size_t limit; /* a unit boundary to stop at, SIZE_MAX for the block's end */
+};
+
+static void sink_init(struct sink *k, bool (*fn)(struct sink *, size_t, size_t), size_t from,
+                      size_t to)
+{
+    memset(k, 0, sizeof *k);
+    k->fn = fn;
+    k->from = from;
+    k->to = to;
+    k->last = SIZE_MAX;
+}
+
+/* Offer a match to the sink; false when the scan should stop. */
+static bool report(struct sink *k, size_t start, size_t end)
+{
+    if (start >= k->to) {
+        k->done = true;
+        return false;
+    }
+    if (start < k->from || start == k->last)
+        return true;
+    k->last = start;
+    if (!k->fn(k, start, end)) {
+        k->done = true;
+        return false;
+    }
+    return true;
+}
+
+static bool ascii_space(unsigned char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* The first block whose end lies after OFFSET (blocks are in source order). */
+static size_t block_at(const struct doc *doc, size_t offset)
+{
+    size_t lo = 0, hi = doc_block_count(doc);
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (doc_block(doc, mid)->end > offset)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The first run that ends after FROM or starts at it. */
+static uint32_t run_at(const struct doc_run *runs, uint32_t n, size_t from)
+{
+    uint32_t lo = 0, hi = n;
+
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (runs[mid].end > from || runs[mid].start >= from)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The start of the unit that holds byte Q of text [LO, HI), LO being a unit boundary. */
+static size_t unit_floor(const char *data, size_t lo, size_t hi, size_t q)
+{
+    const unsigned char *u = (const unsigned char *)data;
+    size_t a = q, at;
+
+    if (q <= lo)
+        return lo;
+    if (q >= hi)
+        return hi;
+    /* Back to a byte that surely starts a unit: ASCII, or a character that is not a mark. */
+    while (a > lo) {
+        if (u[a] < 0x80)
+            break;
+        if (u[a] >= 0xC2 && u[a] <= 0xF4) {
+            ucs4_t uc;
+            int k = u8_mbtoucr(&uc, u + a, hi - a);
+            if (k > 0 && !uc_is_general_category(uc, UC_CATEGORY_M))
+                break;
+        }
+        if (q - a >= BACK_LIMIT) {
+            a = lo;
+            break;
+        }
+        a--;
+    }
+    for (at = a; at < q;) {
+        size_t k = fold_unit_len(data + at, hi - at);
+        if (at + k > q)
+            return at;
+        at += k;
+    }
+    return at;
+}
+
+/* A unit boundary in text [POS, END) about WANT bytes on, after at least one unit. */
+static size_t cut_at(const char *data, size_t pos, size_t end, size_t want)
+{
+    size_t q, u;
+
+    if (want == 0)
+        want = 1;
+    if (end - pos <= want)
+        return end;
+    q = pos + want;
+    for (size_t i = 0; i < 64 && q + i < end; i++)
+        if ((unsigned char)data[q + i] < 0x80)
+            return q + i;
+    u = unit_floor(data, pos, end, q);
+    return u > pos ? u : pos + fold_unit_len(data + pos, end - pos);
+}
+
+/* Fold a run that is not text: a break, an entity, a NUL. */
+static int feed_other(const struct search *s, const struct doc_run *r, struct fold_buf *buf)
+{
+    char dec[8];
+    size_t n;
+
+    switch (r->kind) {
+    case DOC_RUN_ENTITY:
+        n = doc_entity_decode(s->data + r->start, r->end - r->start, dec);
+        if (n > 0)
+            return fold_append_as(buf, dec, n, r->start, r->end, s->fold);
+        return fold_append(buf, s->data + r->start, r->end - r->start, r->start, s->fold);
+    case DOC_RUN_REPLACEMENT:
+        return fold_append_as(buf, "\xEF\xBF\xBD", 3, r->start, r->end, s->fold);
+    case DOC_RUN_TEXT:
+        return fold_append(buf, s->data + r->start, r->end - r->start, r->start, s->fold);
+    default:
+        return fold_space(buf, r->start, r->end);
+    }
+}
+
+static void walk_init(struct walk *w, const struct doc *doc, const struct doc_block *b)
+{
+    memset(w, 0, sizeof *w);
+    w->runs = doc_block_runs(doc, b);
+    w->nruns = b->nruns;
+    w->limit = SIZE_MAX;
+}
+
+/* The source offset the walk goes on from. */
+static size_t walk_pos(const struct walk *w)
+{
+    if (w->run >= w->nruns)
+        return SIZE_MAX;
+    return w->pos > w->runs[w->run].start ? w->pos : w->runs[w->run].start;
+}
+
+/*
+ * Fold the next piece of the block onto BUF: whole units of a text run, about WANT source
+ * bytes, or one other run.  1 when something was folded, 0 at the end, -1 out of memory.
+ */
+static int walk_feed(const struct search *s, struct walk *w, struct fold_buf *buf, size_t want)
+{
+    while (w->run < w->nruns) {
+        const struct doc_run *r = &w->runs[w->run];
+        size_t pos = w->pos > r->start ? w->pos : r->start;
+        size_t end = r->end < w->limit ? r->end : w->limit, q;
+
+        if (pos >= w->limit)
+            return 0;
+        if (r->kind != DOC_RUN_TEXT) {
+            w->run++;
+            w->pos = 0;
+            return feed_other(s, r, buf) == 0 ? 1 : -1;
+        }
+        if (pos >= end) {
+            if (end < r->end)
+                return 0; /* at the limit */
+            w->run++;
+            w->pos = 0;
+            continue;
+        }
+        q = cut_at(s->data, pos, end, want);
+        if (fold_append(buf, s->data + pos, q - pos, pos, s->fold) != 0)
+            return -1;
+        w->pos = q;
+        if (q >= r->end) {
+            w->run++;
+            w->pos = 0;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- The fast path ---- */
+
+/*
+ * Whether the text folded from the scratch buffer's start (one unit, then as much as needed
+ * from W) matches the pattern from folded byte J; fills M.  1, 0, or -1 out of memory.
+ */
+static int verify(struct search *s, struct walk *w, size_t j, struct search_match *m)
+{
+    const char *fb;
+    size_t n, i = 0, at = j;
+    int rc;
+
+    for (;;) {
+        fb = fold_bytes(s->scratch, &n);
+        while (at < n && i < s->plen) {
+            if (fb[at] != s->pat[i])
+                return 0;
+            at++;
+            i++;
+        }
+        if (i == s->plen)
+            break;
+        rc = walk_feed(s, w, s->scratch, s->plen - i);
+        if (rc <= 0)
+            return rc;
+    }
+    /* A final space stands for all the white space that follows, as when folding the block. */
+    if (s->pat[s->plen - 1] == ' ') {
+        for (;;) {
+            fold_bytes(s->scratch, &n);
+            if (n > at)
+                break;
+            rc = walk_feed(s, w, s->scratch, 1);
+            if (rc < 0)
+                return -1;
+            if (rc == 0)
+                break;
+        }
+    }
+    fold_source(s->scratch, j, at, &m->start, &m->end);
+    return 1;
+}
+
+/* A candidate: the unit [U, U + ULEN) of text run R, or (ULEN 0) the whole run R. */
+static bool try_unit(struct search *s, const struct walk *base, uint32_t r, size_t u, size_t ulen,
+                     struct sink *k)
+{
+    struct walk w = *base;
+    const char *fb;
+    size_t n0, n;
+    int rc;
+
+    if (u >= k->to) {
+        k->done = true;
+        return false;
+    }
+    if (u < k->from)
+        return true;
+    fold_clear(s->scratch);
+    w.run = r;
+    if (ulen > 0) {
+        rc = fold_append(s->scratch, s->data + u, ulen, u, s->fold);
+        w.pos = u + ulen;
+        if (w.pos >= w.runs[r].end) {
+            w.run++;
+            w.pos = 0;
+        }
+    } else {
+        rc = feed_other(s, &w.runs[r], s->scratch);
+        w.run++;
+        w.pos = 0;
+    }
+    if (rc != 0) {
+        s->failed = true;
+        return true;
+    }
+    fb = fold_bytes(s->scratch, &n0);
+    for (size_t j = 0; j < n0; j++) {
+        struct search_match m;
+        if (fb[j] != s->pat[0])
+            continue;
+        rc = verify(s, &w, j, &m);
+        if (rc < 0)
+            s->failed = true;
+        if (rc > 0)
+            return report(k, m.start, m.end);
+        fb = fold_bytes(s->scratch, &n);
+    }
+    return true;
+}
+
+/* The candidates of text run R from unit boundary LO, in order. */
+static bool scan_text(struct search *s, const struct walk *base, uint32_t r, size_t lo,
+                      struct sink *k)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+    const struct doc_run *run = &base->runs[r];
+    size_t hi = run->end, p = lo;
+
+    while (p < hi) {
+        size_t u, ulen;
+        while (p < hi && !s->interest[d[p]])
+            p++;
+        if (p >= hi)
+            break;
+        if (d[p] < 0x80 && (p + 1 == hi || d[p + 1] < 0x80)) {
+            /* An ASCII byte that folds to P0: compare plain ASCII directly. */
+            size_t i = 1, q = p + 1;
+            bool mismatch = false;
+            if (p >= k->to) {
+                k->done = true;
+                return false;
+            }
+            while (i < s->plen && q < hi && d[q] < 0x80 && !ascii_space(d[q])) {
+                unsigned char c = d[q];
+                if ((s->fold & FOLD_CASE) && c >= 'A' && c <= 'Z')
+                    c = (unsigned char)(c - 'A' + 'a');
+                if (c != (unsigned char)s->pat[i]) {
+                    mismatch = true;
+                    break;
+                }
+                i++;
+                q++;
+            }
+            if (!mismatch) {
+                if (i == s->plen && (q == hi || d[q] < 0x80)) {
+                    if (!report(k, p, q))
+                        return false;
+                } else if (!try_unit(s, base, r, p, 1, k)) {
+                    return false;
+                }
+            }
+            p++;
+            continue;
+        }
+        /* A unit with a non-ASCII byte: the ASCII letter before a mark starts it. */
+        u = p;
+        if (d[p] < 0x80) {
+            ulen = fold_unit_len(s->data + p, hi - p);
+        } else if (p > lo && d[p - 1] < 0x80 &&
+                   (ulen = fold_unit_len(s->data + p - 1, hi - p + 1)) > 1) {
+            u = p - 1;
+        } else {
+            ulen = fold_unit_len(s->data + p, hi - p);
+        }
+        if (!try_unit(s, base, r, u, ulen, k))
+            return false;
+        p = u + ulen;
+    }
+    return true;
+}
+
+static bool scan_walk(struct search *s, const struct doc_block *b, struct sink *k)
+{
+    struct walk base;
+    size_t from = k->from > b->start ? k->from : b->start;
+
+    walk_init(&base, s->doc, b);
+    for (uint32_t r = run_at(base.runs, base.nruns, from); r < base.nruns; r++) {
+        const struct doc_run *run = &base.runs[r];
+        if (run->start >= k->to) {
+            k->done = true;
+            return false;
+        }
+        if (run->kind == DOC_RUN_TEXT) {
+            size_t lo =
+                from > run->start ? unit_floor(s->data, run->start, run->end, from) : run->start;
+            if (!scan_text(s, &base, r, lo, k))
+                return false;
+        } else if (run->kind == DOC_RUN_ENTITY || run->kind == DOC_RUN_REPLACEMENT) {
+            if (!try_unit(s, &base, r, run->start, 0, k))
+                return false;
+        }
+    }
+    return true;
+}
+
+/* ---- The slow path and regex ---- */
+
+/*
+ * Set W to start folding at a place at or before FROM where the block's folding would give the
+ * same bytes: a unit whose folding starts with something other than a space.  False when there
+ * is none near (then fold from the block's start).
+ */
+static bool safe_start(const struct search *s, struct walk *w, size_t from)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+    uint32_t r = run_at(w->runs, w->nruns, from);
+    size_t budget = BACK_LIMIT;
+
+    if (r >= w->nruns)
+        r = w->nruns - 1;
+    for (uint32_t i = r + 1; i-- > 0 && budget > 0;) {
+        const struct doc_run *run = &w->runs[i];
+        size_t a;
+        if (run->kind != DOC_RUN_TEXT || run->start > from)
+            continue;
+        a = from < run->end ? from + 1 : run->end;
+        while (a > run->start && budget > 0) {
+            a--;
+            budget--;
+            if (d[a] < 0x80 && !ascii_space(d[a])) {
+                w->run = i;
+                w->pos = a;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static bool first_byte_is_start(const unsigned char *d, size_t a, const struct doc_run *run)
+{
+    return a < run->end && d[a] < 0x80 && !ascii_space(d[a]);
+}
+
+/* Literal search by folding: stream the block through s->buf. */
+static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *k)
+{
+    struct walk w;
+    size_t from = k->from > b->start ? k->from : b->start, checked = 0;
+
+    walk_init(&w, s->doc, b);
+    if (w.nruns == 0)
+        return true;
+    if (from > b->start && !safe_start(s, &w, from)) {
+        w.run = 0;
+        w.pos = 0;
+    }
+    fold_clear(s->buf);
+    for (;;) {
+        const char *fb;
+        size_t n, st, en;
+        int rc;
+        bool more;
+
+        do {
+            rc = walk_feed(s, &w, s->buf, CHUNK);
+            fold_bytes(s->buf, &n);
+        } while (rc > 0 && (n < CHUNK || (n > 0 && fold_bytes(s->buf, &n)[n - 1] == ' ')));
+        if (rc < 0) {
+            s->failed = true;
+            return false;
+        }
+        more = rc > 0;
+        fb = fold_bytes(s->buf, &n);
+        while (checked + s->plen <= n) {
+            const char *hit = memchr(fb + checked, s->pat[0], n - s->plen + 1 - checked);
+            size_t f;
+            if (hit == NULL) {
+                checked = n - s->plen + 1;
+                break;
+            }
+            f = (size_t)(hit - fb);
+            checked = f + 1;
+            if (memcmp(fb + f, s->pat, s->plen) != 0)
+                continue;
+            fold_source(s->buf, f, f + s->plen, &st, &en);
+            if (!report(k, st, en))
+                return false;
+        }
+        if (!more)
+            return true;
+        /* Keep only what a match not yet tried may start in. */
+        fold_drop(s->buf, checked);
+        checked = 0;
+        fb = fold_bytes(s->buf, &n);
+        if (n > 0) {
+            fold_source(s->buf, 0, 1, &st, &en);
+            if (st >= k->to)
+                break;
+        } else if (walk_pos(&w) >= k->to) {
+            break;
+        }
+    }
+    k->done = true;
+    return false;
+}
+
+/*
+ * The J-th edge of the regex windows of a long block: the first word start at or after
+ * J * REGEX_WINDOW bytes in (else a plain ASCII character or an ideograph), or SIZE_MAX when
+ * there is none within a window's length.
+ */
+static size_t regex_edge(const struct search *s, const struct doc_block *b, size_t j)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+    const struct doc_run *runs = doc_block_runs(s->doc, b);
+    size_t target = b->start + j * REGEX_WINDOW, fallback = SIZE_MAX;
+
+    if (j == 0)
+        return b->start;
+    for (uint32_t r = run_at(runs, b->nruns, target); r < b->nruns; r++) {
+        const struct doc_run *run = &runs[r];
+        size_t a = run->start > target ? run->start : target;
+        if (run->kind != DOC_RUN_TEXT)
+            continue;
+        for (; a < run->end && a < target + REGEX_WINDOW; a++) {
+            if (a > run->start && a < target + 4096 && ascii_space(d[a - 1]) &&
+                first_byte_is_start(d, a, run))
+                return a;
+            if (fallback == SIZE_MAX && first_byte_is_start(d, a, run))
+                fallback = a;
+            if (fallback == SIZE_MAX && d[a] >= 0x80) {
+                ucs4_t uc;
+                int len = u8_mbtoucr(&uc, d + a, run->end - a);
+                if (len > 0 && uc_is_property_ideographic(uc))
+                    fallback = a;
+            }
+            if (fallback != SIZE_MAX && a >= target + 4096)
+                return fallback;
+        }
+        if (run->end >= target + REGEX_WINDOW)
+            break;
+    }
+    return fallback;
+}
+
+/* Run the regex over the window [WS, WE) of block B. */
+static bool regex_window(struct search *s, const struct doc_block *b, size_t ws, size_t we,
+                         struct sink *k)
+{
+    struct walk w;
+    const char *fb;
+    size_t n, pos = 0;
+    int rc, base = 0;
+
+    walk_init(&w, s->doc, b);
+    w.run = run_at(w.runs, w.nruns, ws);
+    w.pos = ws;
+    w.limit = we < b->end ? we : SIZE_MAX;
+    fold_clear(s->buf);
+    while ((rc = walk_feed(s, &w, s->buf, CHUNK)) > 0)
+        ;
+    if (rc < 0) {
+        s->failed = true;
+        return false;
+    }
+    fb = fold_bytes(s->buf, &n);
+    if (ws > b->start)
+        base |= REG_NOTBOL;
+    if (we < b->end)
+        base |= REG_NOTEOL;
+    while (pos <= n) {
+        regmatch_t pm[1];
+        size_t so, eo, st, en;
+        int ef = base | (pos > 0 ? REG_NOTBOL : 0);
+#ifdef REG_STARTEND
+        pm[0].rm_so = (regoff_t)pos;
+        pm[0].rm_eo = (regoff_t)n;
+        if (regexec(&s->re, fb, 1, pm, ef | REG_STARTEND) != 0)
+            break;
+        so = (size_t)pm[0].rm_so;
+        eo = (size_t)pm[0].rm_eo;
+#else
+        if (regexec(&s->re, fb + pos, 1, pm, ef) != 0)
+            break;
+        so = pos + (size_t)pm[0].rm_so;
+        eo = pos + (size_t)pm[0].rm_eo;
+#endif
+        if (eo <= so) {
+            /* An empty match is not shown: go on after the next character. */
+            if (so >= n)
+                break;
+            pos = so + 1;
+            while (pos < n && ((unsigned char)fb[pos] & 0xC0) == 0x80)
+                pos++;
+            continue;
+        }
+        fold_source(s->buf, so, eo, &st, &en);
+        if (!report(k, st, en))
+            return false;
+        pos = eo;
+    }
+    return true;
+}
+
+static bool scan_regex(struct search *s, const struct doc_block *b, struct sink *k)
+{
+    size_t from = k->from > b->start ? k->from : b->start, j = 0, ws = b->start;
+
+    if (b->end - b->start > REGEX_WINDOW) {
+        /* The window that holds FROM: the last edge at or before it. */
+        for (j = (from - b->start) / REGEX_WINDOW; j > 0; j--) {
+            size_t e = regex_edge(s, b, j);
+            if (e != SIZE_MAX && e <= from) {
+                ws = e;
+                break;
+            }
+        }
+    }
+    while (ws < b->end) {
+        size_t we = b->end;
+        if (ws >= k->to) {
+            k->done = true;
+            return false;
+        }
+        if (b->end - b->start > REGEX_WINDOW) {
+            for (size_t jj = j + 1; b->start + jj * REGEX_WINDOW < b->end; jj++) {
+                size_t e = regex_edge(s, b, jj);
+                if (e != SIZE_MAX && e > ws) {
+                    we = e;
+                    j = jj;
+                    break;
+                }
+            }
+        }
+        if (!regex_window(s, b, ws, we, k))
+            return false;
+        ws = we;
+    }
+    return true;
+}
+
+/* Offer the matches of block BI to K; false when the sink needs no more (or on failure). */
+static bool scan_block(struct search *s, size_t bi, struct sink *k)
+{
+    const struct doc_block *b = doc_block(s->doc, bi);
+
+    if (b->nruns == 0)
+        return true;
+    if (s->regex)
+        return scan_regex(s, b, k);
+    if (s->walk)
+        return scan_walk(s, b, k);
+    return scan_fold(s, b, k);
+}
+
+/* ---- Sinks ---- */
+
+static bool take_first(struct sink *k, size_t start, size_t end)
+{
+    k->m = (struct search_match){start, end};
+    k->found = true;
+    return false;
+}
+
+static bool take_last(struct sink *k, size_t start, size_t end)
+{
+    k->m = (struct search_match){start, end};
+    k->found = true;
+    return true;
+}
+
+static bool take_all(struct sink *k, size_t start, size_t end)
+{
+    if (k->n == k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 16;
+        struct search_match *v = realloc(k->v, cap * sizeof *v);
+        if (v == NULL)
+            return false;
+        k->v = v;
+        k->cap = cap;
+    }
+    k->v[k->n++] = (struct search_match){start, end};
+    return true;
+}
+
+/* For search_range: into a caller's array, only those reaching into the range. */
+static bool take_range(struct sink *k, size_t start, size_t end)
+{
+    if (end <= k->range_start)
+        return true;
+    if (k->n >= k->max)
+        return false;
+    k->v[k->n++] = (struct search_match){start, end};
+    return true;
+}
+
+static bool take_count(struct sink *k, size_t start, size_t end)
+{
+    (void)start;
+    (void)end;
+    k->count++;
+    return true;
+}
+
+static bool take_bin(struct sink *k, size_t start, size_t end)
+{
+    (void)end;
+    k->bins[start >> COUNT_SHIFT]++;
+    return true;
+}
+
+/* Offer every match starting in [K->from, K->to) to K, in order. */
+static void scan(struct search *s, struct sink *k)
+{
+    size_t nblocks = doc_block_count(s->doc);
+
+    for (size_t bi = block_at(s->doc, k->from); bi < nblocks && !k->done; bi++) {
+        if (doc_block(s->doc, bi)->start >= k->to)
+            break;
+        if (!scan_block(s, bi, k))
+            break;
+    }
+}
+
+/* ---- Patterns ---- */
+
+/* Whether the pattern holds a capital: a code point that u8_tolower would change. */
+static bool has_capital(const char *p, size_t n, bool regex)
+{
+    const uint8_t *u = (const uint8_t *)p;
+
+    for (size_t i = 0; i < n;) {
+        ucs4_t uc;
+        int k = u8_mbtoucr(&uc, u + i, n - i);
+        if (k < 0) {
+            i++;
+            continue;
+        }
+        if (regex && uc == '\\') {
+            /* \W, \S, \B are operators, not capitals: skip what the backslash escapes. */
+            i += (size_t)k;
+            if (i < n) {
+                k = u8_mbtoucr(&uc, u + i, n - i);
+                i += k > 0 ? (size_t)k : 1;
+            }
+            continue;
+        }
+        if (uc_tolower(uc) != uc)
+            return true;
+        i += (size_t)k;
+    }
+    return false;
+}
+
+struct strbuf {
+    char *s;
+    size_t n, cap;
+    bool failed;
+};
+
+static void sb_add(struct strbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        char *ns;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        ns = realloc(b->s, cap);
+        if (ns == NULL) {
+            b->failed = true;
+            return;
+        }
+        b->s = ns;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static bool regex_operator(char c)
+{
+    return c != '\0' && strchr(".[]()*+?{}|^$\\", c) != NULL;
+}
+
+/*
+ * The regex as it is compiled: non-ASCII characters folded as the text is (see search.h),
+ * their foldings' regex operators escaped; everything ASCII as typed.
+ */
+static char *regex_fold(const char *p, size_t n, unsigned fold)
+{
+    const uint8_t *u = (const uint8_t *)p;
+    struct strbuf out = {0};
+    bool bracket = false;
+    size_t i = 0;
+
+    sb_add(&out, "", 0);
+    while (i < n) {
+        ucs4_t uc;
+        int k;
+        char *f;
+        size_t flen;
+
+        if (u[i] < 0x80) {
+            size_t len = 1;
+            if (!bracket && u[i] == '\\' && i + 1 < n && u[i + 1] >= 0x80) {
+                i++; /* an escaped non-ASCII character is a literal anyway */
+                continue;
+            }
+            if (!bracket && u[i] == '\\' && i + 1 < n) {
+                len = 2;
+            } else if (!bracket && u[i] == '[') {
+                bracket = true;
+                if (i + len < n && u[i + len] == '^')
+                    len++;
+                if (i + len < n && u[i + len] == ']')
+                    len++;
+            } else if (bracket && u[i] == '[' && i + 1 < n &&
+                       (u[i + 1] == ':' || u[i + 1] == '=' || u[i + 1] == '.')) {
+                /* [:class:], [=equiv=], [.coll.] run to their closing pair. */
+                size_t j = i + 2;
+                while (j + 1 < n && !(u[j] == u[i + 1] && u[j + 1] == ']'))
+                    j++;
+                len = j + 2 <= n ? j + 2 - i : n - i;
+            } else if (bracket && u[i] == ']') {
+                bracket = false;
+            }
+            sb_add(&out, p + i, len);
+            i += len;
+            continue;
+        }
+        k = u8_mbtoucr(&uc, u + i, n - i);
+        if (k < 0) {
+            char inv[2] = {(char)FOLD_INVALID, p[i]};
+            sb_add(&out, inv, 2);
+            i++;
+            continue;
+        }
+        f = fold_pattern(p + i, (size_t)k, fold, &flen);
+        if (f == NULL) {
+            out.failed = true;
+            break;
+        }
+        if (bracket) {
+            bool one = flen > 0 && u8_mblen((const uint8_t *)f, flen) == (int)flen;
+            if (flen == 0)
+                ; /* a mark: dropped from the text too */
+            else if (one && !(flen == 1 && strchr("]^-[\\", f[0]) != NULL))
+                sb_add(&out, f, flen);
+            else
+                sb_add(&out, p + i, (size_t)k);
+        } else {
+            bool group = u8_mbsnlen((const uint8_t *)f, flen) > 1 && i + (size_t)k < n &&
+                         strchr("*+?{", p[i + (size_t)k]) != NULL;
+            if (group)
+                sb_add(&out, "(", 1);
+            for (size_t j = 0; j < flen; j++) {
+                if (regex_operator(f[j]))
+                    sb_add(&out, "\\", 1);
+                sb_add(&out, f + j, 1);
+            }
+            if (group)
+                sb_add(&out, ")", 1);
+        }
+        free(f);
+        i += (size_t)k;
+    }
+    if (out.failed) {
+        free(out.s);
+        return NULL;
+    }
+    return out.s;
+}
+
+/* A search for PATTERN in DOC. */
+struct search *search_new(const struct doc *doc, const char *pattern, size_t len, unsigned flags,
+                          struct lees_error *err)
+{
+    struct search *s;
+    bool regex = (flags & SEARCH_REGEX) != 0;
+
+    if (len == 0) {
+        lees_error_set(err, LEES_ERR_USAGE, "empty pattern");
+        return NULL;
+    }
+    s = calloc(1, sizeof *s);
+    if (s == NULL) {
+        lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    s->doc = doc;
+    s->data = doc_bytes(doc, &s->len);
+    s->flags = flags;
+    s->fold = FOLD_MARKS;
+    if ((flags & SEARCH_IGNORE_CASE) || !has_capital(pattern, len, regex))
+        s->fold |= FOLD_CASE;
+    s->buf = fold_new();
+    s->scratch = fold_new();
+    if (s->buf == NULL || s->scratch == NULL) {
+        search_free(s);
+        lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (regex) {
+        char *re = regex_fold(pattern, len, s->fold);
+        int rc;
+        if (re == NULL) {
+            search_free(s);
+            lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        rc = regcomp(&s->re, re, REG_EXTENDED | ((s->fold & FOLD_CASE) ? REG_ICASE : 0));
+        free(re);
+        if (rc != 0) {
+            char msg[256];
+            regerror(rc, &s->re, msg, sizeof msg);
+            search_free(s);
+            lees_error_set(err, LEES_ERR_USAGE, "bad regular expression: %s", msg);
+            return NULL;
+        }
+        s->regex = true;
+        return s;
+    }
+    s->pat = fold_pattern(pattern, len, s->fold, &s->plen);
+    if (s->pat == NULL) {
+        search_free(s);
+        lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    if (s->plen == 0) {
+        search_free(s);
+        lees_error_set(err, LEES_ERR_USAGE, "nothing to search for");
+        return NULL;
+    }
+    s->walk = !(flags & SEARCH_SLOW) && s->pat[0] != ' ';
+    if (s->walk) {
+        unsigned char p0 = (unsigned char)s->pat[0];
+        for (unsigned c = 0x80; c < 256; c++)
+            s->interest[c] = 1;
+        if (p0 < 0x80)
+            s->interest[p0] = 1;
+        if ((s->fold & FOLD_CASE) && p0 >= 'a' && p0 <= 'z')
+            s->interest[p0 - 'a' + 'A'] = 1;
+    }
+    return s;
+}
+
+/* Release the search. */
+void search_free(struct search *s)
+{
+    if (s == NULL)
+        return;
+    if (s->regex)
+        regfree(&s->re);
+    for (size_t i = 0; i < CACHE_BLOCKS; i++)
+        free(s->cache[i].m);
+    free(s->before);
+    free(s->pat);
+    fold_free(s->buf);
+    fold_free(s->scratch);
+    free(s);
+}
+
+/* Whether case is ignored. */
+bool search_ignores_case(const struct search *s)
+{
+    return (s->fold & FOLD_CASE) != 0;
+}
+
+/* Whether memory ran out. */
+bool search_failed(const struct search *s)
+{
+    return s->failed;
+}
+
+/* The first match at or after FROM. */
+bool search_next(struct search *s, size_t from, struct search_match *m)
+{
+    struct sink k;
+
+    sink_init(&k, take_first, from, SIZE_MAX);
+    scan(s, &k);
+    if (k.found)
+        *m = k.m;
+    return k.found;
+}
+
+/* The last match starting before BEFORE. */
+bool search_prev(struct search *s, size_t before, struct search_match *m)
+{
+    size_t bi;
+
+    if (before == 0 || doc_block_count(s->doc) == 0)
+        return false;
+    bi = block_at(s->doc, before - 1);
+    if (bi >= doc_block_count(s->doc))
+        bi = doc_block_count(s->doc) - 1;
+    for (size_t i = bi + 1; i-- > 0;) {
+        const struct doc_block *b = doc_block(s->doc, i);
+        size_t hi = before < b->end ? before : b->end;
+        struct sink k;
+
+        if (b->start >= before)
+            continue;
+        if (b->end - b->start <= BIG_BLOCK) {
+            sink_init(&k, take_last, b->start, before);
+            scan_block(s, i, &k);
+            if (k.found) {
+                *m = k.m;
+                return true;
+            }
+            continue;
+        }
+        /* A long block: look back a window at a time. */
+        while (hi > b->start) {
+            size_t lo = hi - b->start > PREV_WINDOW ? hi - PREV_WINDOW : b->start;
+            sink_init(&k, take_last, lo, hi);
+            scan_block(s, i, &k);
+            if (k.found) {
+                *m = k.m;
+                return true;
+            }
+            hi = lo;
+        }
+    }
+    return false;
+}
+
+/* The cached matches of block BI, found on first use; NULL when out of memory. */
+static const struct cached *cached_block(struct search *s, size_t bi)
+{
+    const struct doc_block *b = doc_block(s->doc, bi);
+    struct cached *victim = &s->cache[0];
+    bool was_failed = s->failed;
+    struct sink k;
+
+    for (size_t i = 0; i < CACHE_BLOCKS; i++) {
+        struct cached *c = &s->cache[i];
+        if (c->age != 0 && c->block == bi) {
+            c->age = ++s->clock;
+            return c;
+        }
+        if (c->age < victim->age)
+            victim = c;
+    }
+    sink_init(&k, take_all, b->start, SIZE_MAX);
+    s->failed = false;
+    scan_block(s, bi, &k);
+    if (s->failed || k.done) {
+        /* k.done: take_all ran out of memory. */
+        s->failed = true;
+        free(k.v);
+        return NULL;
+    }
+    s->failed = was_failed;
+    free(victim->m);
+    victim->block = bi;
+    victim->m = k.v;
+    victim->n = k.n;
+    victim->age = ++s->clock;
+    return victim;
+}
+
+/* The matches overlapping [START, END). */
+size_t search_range(struct search *s, size_t start, size_t end, struct search_match *out,
+                    size_t max)
+{
+    size_t n = 0, nblocks = doc_block_count(s->doc);
+
+    if (end <= start || max == 0)
+        return 0;
+    for (size_t bi = block_at(s->doc, start); bi < nblocks && n < max; bi++) {
+        const struct doc_block *b = doc_block(s->doc, bi);
+        const struct cached *c = NULL;
+        struct sink k;
+
+        if (b->start >= end)
+            break;
+        if (b->end - b->start <= CACHE_BLOCK_MAX)
+            c = cached_block(s, bi);
+        if (c != NULL) {
+            for (size_t i = 0; i < c->n && n < max; i++)
+                if (c->m[i].start < end && c->m[i].end > start)
+                    out[n++] = c->m[i];
+            continue;
+        }
+        sink_init(&k, take_range, start > RANGE_MARGIN ? start - RANGE_MARGIN : 0, end);
+        k.range_start = start;
+        k.v = out + n;
+        k.max = max - n;
+        scan_block(s, bi, &k);
+        n += k.n;
+    }
+    return n;
+}
+
+/* The number of matches, and the index of the first at or after OFFSET. */
+size_t search_count(struct search *s, size_t offset, size_t *index)
+{
+    size_t total, c, before;
+    struct sink k;
+
+    if (s->before == NULL) {
+        size_t nchunks = (s->len >> COUNT_SHIFT) + 1;
+        size_t *bins = calloc(nchunks + 1, sizeof *bins);
+        if (bins == NULL) {
+            s->failed = true;
+            if (index != NULL)
+                *index = 0;
+            return 0;
+        }
+        sink_init(&k, take_bin, 0, SIZE_MAX);
+        k.bins = bins;
+        scan(s, &k);
+        /* bins[c] becomes the number of matches starting before chunk c. */
+        for (size_t i = 0, sum = 0; i <= nchunks; i++) {
+            size_t here = bins[i];
+            bins[i] = sum;
+            sum += here;
+        }
+        s->before = bins;
+        s->nchunks = nchunks;
+    }
+    total = s->before[s->nchunks];
+    if (index == NULL)
+        return total;
+    c = (offset < s->len ? offset : s->len) >> COUNT_SHIFT;
+    sink_init(&k, take_count, c << COUNT_SHIFT, offset);
+    scan(s, &k);
+    before = s->before[c] + k.count;
+    *index = before < total ? before + 1 : 0;
+    return total;
+}
+
+/* ---- Suggestions ---- */
+
+/* A set of 64-bit hashes of the words already weighed. */
+struct seen {
+    uint64_t *v;
+    size_t n, cap; /* cap a power of two, or 0 */
+};
+
+/* Add H; false when it was there already. */
+static bool seen_add(struct seen *set, uint64_t h)
+{
+    size_t i;
+
+    if (h == 0)
+        h = 1;
+    if ((set->n + 1) * 2 > set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 1024;
+        uint64_t *v = calloc(cap, sizeof *v);
+        if (v == NULL)
+            return true; /* weigh it again rather than fail */
+        for (size_t j = 0; j < set->cap; j++) {
+            if (set->v[j] == 0)
+                continue;
+            for (i = set->v[j] & (cap - 1); v[i] != 0; i = (i + 1) & (cap - 1))
+                ;
+            v[i] = set->v[j];
+        }
+        free(set->v);
+        set->v = v;
+        set->cap = cap;
+    }
+    for (i = h & (set->cap - 1); set->v[i] != 0; i = (i + 1) & (set->cap - 1))
+        if (set->v[i] == h)
+            return false;
+    set->v[i] = h;
+    set->n++;
+    return true;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 14695981039346656037u;
+
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+    return h;
+}
+
+/* Damerau–Levenshtein distance (optimal string alignment) of A and B, or BOUND + 1 when it is
+ * more than BOUND. */
+static size_t distance(const ucs4_t *a, size_t m, const ucs4_t *b, size_t n, size_t bound)
+{
+    size_t rows[3][SUGGEST_MAX * 2 + 2];
+    size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+
+    if ((m > n ? m - n : n - m) > bound)
+        return bound + 1;
+    for (size_t j = 0; j <= n; j++)
+        prev[j] = j;
+    for (size_t i = 1; i <= m; i++) {
+        size_t low = SIZE_MAX, *t;
+        cur[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1, v = prev[j - 1] + cost;
+            if (prev[j] + 1 < v)
+                v = prev[j] + 1;
+            if (cur[j - 1] + 1 < v)
+                v = cur[j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                prev2[j - 2] + 1 < v)
+                v = prev2[j - 2] + 1;
+            cur[j] = v;
+            if (v < low)
+                low = v;
+        }
+        if (low > bound)
+            return bound + 1;
+        t = prev2;
+        prev2 = prev;
+        prev = cur;
+        cur = t;
+    }
+    return prev[n] <= bound ? prev[n] : bound + 1;
+}
+
+struct suggest {
+    const char *pattern;
+    size_t plen;
+    ucs4_t pu[SUGGEST_MAX];
+    size_t m;
+    size_t best; /* the distance to beat */
+    char *out;
+    size_t cap;
+    bool found;
+    struct fold_buf *wb;
+    struct seen seen;
+};
+
+/* Weigh the word W (N bytes of the text). */
+static void weigh(struct suggest *g, const char *w, size_t n)
+{
+    ucs4_t wu[SUGGEST_MAX * 2];
+    size_t wl = SUGGEST_MAX * 2, flen, d;
+    const char *f;
+    bool ascii = true;
+    ucs4_t *r;
+
+    for (size_t i = 0; i < n && ascii; i++)
+        ascii = (unsigned char)w[i] < 0x80;
+    /* An ASCII word folds to as many characters as it has bytes. */
+    if (ascii && (n > g->m ? n - g->m : g->m - n) >= g->best)
+        return;
+    fold_clear(g->wb);
+    if (fold_append(g->wb, w, n, 0, FOLD_CASE | FOLD_MARKS) != 0)
+        return;
+    f = fold_bytes(g->wb, &flen);
+    if (flen == 0 || memchr(f, ' ', flen) != NULL || !seen_add(&g->seen, hash_bytes(f, flen)))
+        return;
+    r = u8_to_u32((const uint8_t *)f, flen, wu, &wl);
+    if (r == NULL)
+        return;
+    if (r != wu) {
+        free(r);
+        return; /* far longer than the pattern */
+    }
+    d = distance(g->pu, g->m, wu, wl, g->best - 1);
+    if (d >= g->best || n >= g->cap || (n == g->plen && memcmp(w, g->pattern, n) == 0))
+        return;
+    g->best = d;
+    memcpy(g->out, w, n);
+    g->out[n] = '\0';
+    g->found = true;
+}
+
+/* The words of text piece P (N bytes), by UAX #29. */
+static void weigh_words(struct suggest *g, const char *p, size_t n, char *brk)
+{
+    const uint8_t *u = (const uint8_t *)p;
+    size_t a = 0;
+
+    u8_wordbreaks(u, n, brk);
+    for (size_t i = 1; i <= n; i++) {
+        ucs4_t uc;
+        if (i < n && !brk[i])
+            continue;
+        if (u8_mbtoucr(&uc, u + a, n - a) > 0 && uc_is_alnum(uc))
+            weigh(g, p + a, i - a);
+        a = i;
+    }
+}
+
+/* The word nearest PATTERN. */
+bool search_suggest(const struct doc *doc, const char *pattern, size_t len, char *out, size_t cap)
+{
+    struct suggest g;
+    size_t flen, m = SUGGEST_MAX, tlen;
+    char *f = fold_pattern(pattern, len, FOLD_CASE | FOLD_MARKS, &flen);
+    const char *data = doc_bytes(doc, &tlen);
+    char *brk = NULL;
+    ucs4_t *r;
+
+    memset(&g, 0, sizeof g);
+    if (f == NULL || cap == 0 || flen == 0 || memchr(f, ' ', flen) != NULL) {
+        free(f);
+        return false;
+    }
+    r = u8_to_u32((const uint8_t *)f, flen, g.pu, &m);
+    free(f);
+    if (r == NULL || r != g.pu) {
+        free(r);
+        return false;
+    }
+    g.pattern = pattern;
+    g.plen = len;
+    g.m = m;
+    g.best = (m / 3 > 1 ? m / 3 : 1) + 1;
+    g.out = out;
+    g.cap = cap;
+    g.wb = fold_new();
+    brk = malloc(SUGGEST_PIECE + 256);
+    if (g.wb == NULL || brk == NULL)
+        goto done;
+    for (size_t bi = 0; bi < doc_block_count(doc) && g.best > 0; bi++) {
+        const struct doc_block *b = doc_block(doc, bi);
+        const struct doc_run *runs = doc_block_runs(doc, b);
+        for (uint32_t ri = 0; ri < b->nruns; ri++) {
+            size_t pos = runs[ri].start, end = runs[ri].end;
+            if (runs[ri].kind != DOC_RUN_TEXT)
+                continue;
+            while (pos < end) {
+                /* Pieces end at white space where they can, so words stay whole. */
+                size_t q = cut_at(data, pos, end, SUGGEST_PIECE);
+                for (size_t a = q; q < end && a > pos && q - a < 256; a--) {
+                    if (ascii_space((unsigned char)data[a - 1])) {
+                        q = a;
+                        break;
+                    }
+                }
+                /* A unit longer than a piece (thousands of marks) is no word. */
+                if (q - pos <= SUGGEST_PIECE + 256)
+                    weigh_words(&g, data + pos, q - pos, brk);
+                pos = q;
+            }
+        }
+    }
+done:
+    free(brk);
+    free(g.seen.v);
+    fold_free(g.wb);
+    return g.found;
+}
