@@ -12,13 +12,16 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lees/builtin.h"
 #include "lees/doc.h"
 #include "lees/glyph.h"
 #include "lees/print.h"
+#include "lees/page.h"
 #include "lees/search.h"
+#include "lees/state.h"
 #include "lees/terms.h"
 #include "lees/ui.h"
 
@@ -29,7 +32,19 @@
 #define DEFAULT_WIDTH 80
 #define MIN_WIDTH 20
 
-enum { OPT_TOC = 256, OPT_FORMAT, OPT_TERMS, OPT_TERMS_FILE, OPT_NO_COLOR, OPT_GREP, OPT_REGEX };
+enum {
+    OPT_TOC = 256,
+    OPT_FORMAT,
+    OPT_TERMS,
+    OPT_TERMS_FILE,
+    OPT_NO_COLOR,
+    OPT_GREP,
+    OPT_REGEX,
+    OPT_STATE,
+    OPT_NO_STATE,
+    OPT_BOOKMARKS,
+    OPT_SECTION,
+};
 
 #define MAX_TERM_ARGS 64
 
@@ -54,6 +69,10 @@ struct options {
     const char *grep;    /* --grep PATTERN */
     const char *find;    /* +/PATTERN: open at its first match */
     unsigned search;     /* search flags: -i, --regex */
+    const char *state;   /* --state FILE */
+    int no_state;
+    int print_bookmarks;
+    size_t section;      /* --section N */
     const char *term_files[MAX_TERM_ARGS]; /* --terms=FILE */
     size_t nterm_files;
     const char *term_lines[MAX_TERM_ARGS]; /* -t TERM */
@@ -81,12 +100,25 @@ static void usage(FILE *out)
             "      --grep=PATTERN   print every match with its section and page; exit 0 if any\n"
             "  -i, --ignore-case    ignore case even when the pattern has a capital\n"
             "      --regex          patterns are POSIX extended regular expressions\n"
+            "      --section=N      open at section N (as numbered in the contents)\n"
+            "      --state=FILE     keep positions and bookmarks in FILE\n"
+            "      --no-state       keep no positions or bookmarks\n"
+            "      --bookmarks      print the text's bookmarks and exit\n"
             "  -h, --help           show this help and exit\n"
             "  -V, --version        show the version and exit\n"
             "\n"
             "When standard output is not a terminal, the text is printed plainly.\n"
             "Keys: h or F1 in the reader; see lees(1).\n",
             DEFAULT_WIDTH, MIN_WIDTH);
+}
+
+/* Write S in shown form (control characters in notation) to standard output. */
+static void print_line_sanitized(const char *s)
+{
+    char shown[2048];
+
+    glyph_sanitize(shown, sizeof shown, s, strlen(s));
+    fputs(shown, stdout);
 }
 
 static int bad_usage(const char *fmt, const char *arg)
@@ -123,7 +155,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"terms-file", required_argument, NULL, OPT_TERMS_FILE},
         {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"no-colour", no_argument, NULL, OPT_NO_COLOR},
         {"grep", required_argument, NULL, OPT_GREP}, {"ignore-case", no_argument, NULL, 'i'},
-        {"regex", no_argument, NULL, OPT_REGEX},
+        {"regex", no_argument, NULL, OPT_REGEX},   {"state", required_argument, NULL, OPT_STATE},
+        {"no-state", no_argument, NULL, OPT_NO_STATE},
+        {"bookmarks", no_argument, NULL, OPT_BOOKMARKS},
+        {"section", required_argument, NULL, OPT_SECTION},
         {NULL, 0, NULL, 0},
     };
     int c;
@@ -174,6 +209,20 @@ static int parse_options(int argc, char **argv, struct options *opt)
             break;
         case OPT_REGEX:
             opt->search |= SEARCH_REGEX;
+            break;
+        case OPT_STATE:
+            opt->state = optarg;
+            break;
+        case OPT_NO_STATE:
+            opt->no_state = 1;
+            break;
+        case OPT_BOOKMARKS:
+            opt->print_bookmarks = 1;
+            break;
+        case OPT_SECTION:
+            if (parse_number(optarg, 1, LONG_MAX, &v) != 0)
+                return bad_usage("--section: not a section number: %s", optarg);
+            opt->section = (size_t)v;
             break;
         case OPT_TOC:
             opt->toc = 1;
@@ -302,6 +351,73 @@ static int load_terms(const struct options *opt, const struct doc *doc, struct t
     return 0;
 }
 
+/*
+ * The state file and this text's entry in it, unless --no-state.  A state that cannot be had
+ * (no home, out of memory) is a warning, not a reason to stop reading.
+ */
+static struct state *open_state(const struct options *opt, const struct doc *doc,
+                                struct state_text **text, char *warning, size_t cap)
+{
+    char path[4096], *real = NULL;
+    struct state *st = NULL;
+    struct lees_error err = {0};
+    size_t len;
+    const char *bytes = doc_bytes(doc, &len);
+
+    *text = NULL;
+    warning[0] = '\0';
+    if (opt->no_state)
+        return NULL;
+    if (opt->state != NULL)
+        snprintf(path, sizeof path, "%s", opt->state);
+    else if (state_default_path(path, sizeof path) != 0) {
+        snprintf(warning, cap, "No state file (no home directory): nothing will be kept");
+        return NULL;
+    }
+    if (state_load(path, &st, &err) != 0) {
+        snprintf(warning, cap, "%s", err.msg);
+        return NULL;
+    }
+    if (state_warning(st) != NULL)
+        snprintf(warning, cap, "%s", state_warning(st));
+    /* A file is known by its content and its real path; standard input and the built-in text
+     * by their content alone. */
+    if (opt->file != NULL && strcmp(opt->file, "-") != 0)
+        real = realpath(opt->file, NULL);
+    *text = state_text(st, state_hash(bytes, len), real);
+    free(real);
+    if (*text != NULL)
+        state_reanchor(*text, bytes, len);
+    return st;
+}
+
+/* --bookmarks: each mark of the text, with its section, page (80×24) and date. */
+static int print_bookmarks(const struct doc *doc, struct state_text *text)
+{
+    struct page *page = page_new(doc, 80, 23, 0);
+
+    if (page == NULL)
+        return -1;
+    for (size_t i = 0; text != NULL && i < state_mark_count(text); i++) {
+        const struct state_mark *m = state_mark_at(text, i);
+        char name[512], date[32];
+        struct tm tm;
+
+        if (m->key != 0)
+            snprintf(name, sizeof name, "'%c%s%.400s", m->key, m->name_len ? " " : "", m->name);
+        else
+            snprintf(name, sizeof name, "%.500s", m->name);
+        localtime_r(&m->created, &tm);
+        strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+        print_line_sanitized(name);
+        printf("\t%s\tp. %zu\t%s%s\n",
+               doc_section(doc, doc_section_at(doc, m->offset))->title,
+               page_number_of(page, m->offset), date, m->lost ? "\tlost" : "");
+    }
+    page_free(page);
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
 /* The terminal's size for --toc page numbers: the controlling terminal's, else 80×24. */
 static void terminal_size(int *cols, int *rows)
 {
@@ -331,7 +447,9 @@ int main(int argc, char **argv)
     struct lees_error err = {0};
     struct doc *doc = NULL;
     struct terms *terms = NULL;
-    char bad_terms[512];
+    struct state *state = NULL;
+    struct state_text *text = NULL;
+    char bad_terms[512], state_warn[512];
     int rc = parse_options(argc, argv, &opt);
 
     if (rc != 0)
@@ -358,6 +476,16 @@ int main(int argc, char **argv)
         doc_free(doc);
         return n < 0 ? 2 : n > 0 ? 0 : 1; /* as grep */
     }
+    if (opt.print_bookmarks) {
+        state = open_state(&opt, doc, &text, state_warn, sizeof state_warn);
+        if (state_warn[0] != '\0')
+            print_error(state_warn);
+        rc = print_bookmarks(doc, text);
+        state_free(state);
+        terms_free(terms);
+        doc_free(doc);
+        return rc == 0 ? 0 : 1;
+    }
     if (opt.print_terms) {
         rc = print_terms(doc, terms, stdout);
     } else if (opt.toc) {
@@ -367,12 +495,27 @@ int main(int argc, char **argv)
     } else if (!isatty(STDOUT_FILENO) || plain_terminal()) {
         rc = print_doc(doc, opt.width, stdout);
     } else {
-        struct ui_options uo = {opt.width,    opt.page,  !opt.force && doc_looks_binary(doc),
-                                terms,        bad_terms, opt.no_color,
-                                opt.find,     opt.search};
+        struct ui_options uo = {0};
+
+        state = open_state(&opt, doc, &text, state_warn, sizeof state_warn);
+        uo.width = opt.width;
+        uo.page = opt.page;
+        uo.ask_binary = !opt.force && doc_looks_binary(doc);
+        uo.terms = terms;
+        uo.notice = state_warn[0] != '\0' ? state_warn : bad_terms;
+        uo.no_color = opt.no_color;
+        uo.find = opt.find;
+        uo.search_flags = opt.search;
+        uo.state = state;
+        uo.text = text;
+        uo.place_asked = opt.page > 0 || opt.find != NULL || opt.section > 0;
+        uo.section = opt.section;
         rc = ui_run(doc, &uo, &err);
         if (rc != 0)
             print_error(err.msg);
+        if (state != NULL && state_dirty(state) && state_save(state, &err) != 0)
+            print_error(err.msg); /* the screen is gone: say it here */
+        state_free(state);
         terms_free(terms);
         doc_free(doc);
         return rc == 0 ? 0 : 1;

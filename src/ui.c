@@ -309,6 +309,13 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     }
     ui.search.ignore_case = (opt->search_flags & SEARCH_IGNORE_CASE) != 0;
     ui.search.regex = (opt->search_flags & SEARCH_REGEX) != 0;
+    ui.state = opt->state;
+    ui.text = opt->text;
+    ui_search_history_load(&ui);
+    if (ui.text != NULL && !opt->place_asked)
+        page_goto_offset(ui.page, state_position(ui.text)); /* where it was left */
+    if (opt->section > 0)
+        page_goto_section(ui.page, opt->section - 1);
     if (opt->page > 0)
         page_goto(ui.page, opt->page);
     if (opt->find != NULL)
@@ -317,8 +324,11 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         ui_notice(&ui, "%s", term_notice);
     else if (opt->notice != NULL && opt->notice[0] != '\0')
         ui_notice(&ui, "%s", opt->notice);
-    if (!opt->ask_binary || confirm_binary(doc))
+    if (!opt->ask_binary || confirm_binary(doc)) {
         loop(&ui);
+        /* Quit, hangup or termination alike: the place is kept. */
+        ui_marks_save(&ui);
+    }
     while (ui.nviews > 0)
         ui_pop(&ui);
     endwin();

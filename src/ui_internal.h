@@ -15,6 +15,7 @@
 
 #include "lees/doc.h"
 #include "lees/page.h"
+#include "lees/state.h"
 #include "lees/terms.h"
 #include "lees/ui.h"
 
@@ -102,6 +103,11 @@ struct ui {
     bool show_terms;                 /* x toggles */
     bool close_all;                  /* a list jumped into the text: close every list */
     struct ui_search search;
+    struct state *state;     /* NULL with --no-state */
+    struct state_text *text; /* this text in the state */
+    bool save_warned;        /* a failed save is reported once */
+    bool have_jump;
+    size_t before_jump;      /* where '' goes back to */
 };
 
 /* Push VIEW on top (it is freed when popped); false when the stack is full. */
@@ -155,10 +161,20 @@ void ui_search_step(struct ui *ui, bool same_direction);
 void ui_search_toggle_regex(struct ui *ui, struct ui_prompt *p);
 void ui_search_spans(struct ui *ui, size_t first, size_t last);
 void ui_search_free(struct ui *ui);
+void ui_search_history_load(struct ui *ui);
 /* Start at the first match of PATTERN (+/PATTERN), as if it had been typed after "/". */
 void ui_search_open_at(struct ui *ui, const char *pattern);
 /* "match 3/17" for the status line, or "" */
 void ui_search_counter(struct ui *ui, char *out, size_t cap);
+
+/* Bookmarks and the reading position (ui_marks.c). */
+void ui_marks_jumping(struct ui *ui);           /* call before a jump, for '' */
+void ui_marks_back(struct ui *ui);              /* '' */
+void ui_marks_quick(struct ui *ui, int letter); /* m + letter */
+void ui_marks_goto(struct ui *ui, int letter);  /* ' + letter */
+void ui_marks_add_named(struct ui *ui, const char *name); /* M, then a name (may be "") */
+void ui_marks_save(struct ui *ui);              /* the position and marks, to the state file */
+struct ui_view *ui_marks_new(struct ui *ui);    /* B */
 
 /* The key terms panel (ui_terms.c): terms, counts, glosses, and each term's occurrences. */
 struct ui_view *ui_terms_new(struct ui *ui);

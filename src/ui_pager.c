@@ -18,7 +18,9 @@ struct pager {
     struct ui_view view;
     size_t count; /* digits typed before a key, 0 for none */
     struct ui_prompt prompt;
-    bool searching; /* the prompt is a search's, not ":" */
+    bool searching; /* the prompt is a search's */
+    bool naming;    /* the prompt names a bookmark (M) */
+    int pending;    /* m or ': the next key is a mark's letter */
 };
 
 static void draw_line(struct ui *ui, int row, const struct layout_line *line)
@@ -171,6 +173,7 @@ static void prompt_done(struct ui *ui, struct pager *p)
         ui_notice(ui, "Not a page number: %.200s", p->prompt.buf);
         return;
     }
+    ui_marks_jumping(ui);
     page_goto(ui->page, (size_t)n);
 }
 
@@ -216,6 +219,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case 'g':
     case '<':
     case UI_FN(KEY_HOME):
+        ui_marks_jumping(ui);
         if (count > 0)
             page_goto(ui->page, count);
         else
@@ -224,6 +228,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case 'G':
     case '>':
     case UI_FN(KEY_END):
+        ui_marks_jumping(ui);
         if (count > 0)
             page_goto(ui->page, count);
         else
@@ -246,6 +251,22 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     struct pager *p = (struct pager *)view;
     size_t count = p->count;
 
+    if (p->pending != 0) {
+        int what = p->pending;
+        p->pending = 0;
+        if (key == UI_ESC || key == UI_INTERRUPT)
+            return UI_HANDLED;
+        if (what == 'm')
+            ui_marks_quick(ui, key);
+        else
+            ui_marks_goto(ui, key);
+        return UI_HANDLED;
+    }
+    if (p->prompt.active && p->naming) {
+        if (ui_prompt_key(&p->prompt, key) == UI_PROMPT_DONE)
+            ui_marks_add_named(ui, p->prompt.buf);
+        return UI_HANDLED;
+    }
     if (p->prompt.active) {
         enum ui_prompt_result r;
         if (p->searching && key == UI_CTRL('R')) {
@@ -276,18 +297,34 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     case 'Q':
     case UI_INTERRUPT:
         return UI_QUIT;
+    case 'm':
+    case '\'':
+        p->pending = key;
+        break;
+    case 'M':
+        p->naming = true;
+        p->searching = false;
+        ui_prompt_open(&p->prompt, "Bookmark name (Enter: first words): ", NULL);
+        break;
+    case 'B':
+        if (!ui_push(ui, ui_marks_new(ui)) && ui->notice[0] == '\0')
+            ui_notice(ui, "Out of memory");
+        break;
     case '/':
     case '?':
+        p->naming = false;
         p->searching = true;
         ui_search_begin(ui, &p->prompt, key == '?');
         break;
     case 'n':
     case 'N':
+        ui_marks_jumping(ui);
         for (size_t i = 0; i < (count ? count : 1); i++)
             ui_search_step(ui, key == 'n');
         break;
     case ':':
         p->searching = false;
+        p->naming = false;
         ui_prompt_open(&p->prompt, ":", NULL);
         break;
     case 't':

@@ -145,6 +145,10 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
         return;
     }
     remember(s, p->buf);
+    if (ui->state != NULL)
+        state_history_add(ui->state, p->buf);
+    ui->before_jump = s->origin_offset; /* '' goes back to where the search began */
+    ui->have_jump = true;
     if (s->typing == NULL)
         s->typing = search_new(ui->doc, p->buf, p->len, search_flags(s), &err);
     if (s->typing == NULL) {
@@ -232,6 +236,15 @@ void ui_search_counter(struct ui *ui, char *out, size_t cap)
         return;
     total = search_count(s->confirmed, s->match_start, &index);
     snprintf(out, cap, "match %zu/%zu  ", index, total);
+}
+
+/* Start with the history kept in the state file. */
+void ui_search_history_load(struct ui *ui)
+{
+    if (ui->state == NULL)
+        return;
+    for (size_t i = 0; i < state_history_count(ui->state); i++)
+        remember(&ui->search, state_history_at(ui->state, i));
 }
 
 /* Release the searches and the history. */

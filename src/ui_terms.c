@@ -38,6 +38,7 @@ static int kwic_row(struct ui *ui, struct ui_list_row *row, const struct term_hi
 
 static bool occurrence_activate(struct ui *ui, struct ui_list *l)
 {
+    ui_marks_jumping(ui);
     page_goto_offset(ui->page, l->rows[l->sel].key);
     ui->close_all = true;
     return true;

@@ -10,6 +10,7 @@
 
 static bool toc_activate(struct ui *ui, struct ui_list *l)
 {
+    ui_marks_jumping(ui);
     page_goto_section(ui->page, l->sel);
     return true;
 }

@@ -7,6 +7,7 @@
 
 #include "lees/doc.h"
 #include "lees/error.h"
+#include "lees/state.h"
 #include "lees/terms.h"
 
 struct ui_options {
@@ -18,6 +19,10 @@ struct ui_options {
     int no_color;              /* --no-color */
     const char *find;          /* +/PATTERN: open at its first match, or NULL */
     unsigned search_flags;     /* -i, --regex */
+    struct state *state;       /* where positions and bookmarks are kept, or NULL (--no-state) */
+    struct state_text *text;   /* this text's entry in it */
+    int place_asked;           /* +N, +/PATTERN or --section: do not go to the saved position */
+    size_t section;            /* --section: open at this section (1-based), 0 for none */
 };
 
 /* Show DOC until the user quits; 0, or -1 with ERR when the terminal cannot be used. */

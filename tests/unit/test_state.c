@@ -1,0 +1,1050 @@
+/*
+ * test_state.c: the state module in memory and its text format: the default path, hashing,
+ * quotes, the API over texts, marks and history, writing and parsing again (any byte in names,
+ * quotes and paths), what the parser refuses, re-anchoring after edits, and the merge of two
+ * writers.  The file handling (corrupt files, locks, faults, permissions, many processes) is in
+ * test_state_file.c.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "lees/state.h"
+#include "unit.h"
+
+#include "../../src/state_internal.h"
+
+/* ---- fixtures: a temporary directory per test, a settable clock ---- */
+
+static time_t fake_now = 1000000000;
+
+static time_t fake_clock(void)
+{
+    return fake_now;
+}
+
+static void remove_tree(const char *path)
+{
+    struct stat sb;
+    DIR *d;
+    struct dirent *de;
+    char sub[4096];
+
+    if (lstat(path, &sb) < 0)
+        return;
+    if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
+        while ((de = readdir(d)) != NULL) {
+            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                continue;
+            snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+            remove_tree(sub);
+        }
+        closedir(d);
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+static int setup(void **state)
+{
+    char *dir = strdup("/tmp/lees-state-XXXXXX");
+
+    if (dir == NULL || mkdtemp(dir) == NULL)
+        return -1;
+    fake_now = 1000000000;
+    state_clock_hook = fake_clock;
+    *state = dir;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    state_clock_hook = NULL;
+    state_fault_hook = NULL;
+    remove_tree(*state);
+    free(*state);
+    return 0;
+}
+
+/* DIR/NAME in a static buffer (one of four, so a few can be used at once). */
+static const char *in(void **state, const char *name)
+{
+    static char bufs[4][4096];
+    static int k;
+    char *b = bufs[k++ % 4];
+
+    snprintf(b, sizeof bufs[0], "%s/%s", (const char *)*state, name);
+    return b;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    char *data;
+
+    assert_int_equal(state_file_read(path, &data, len), 0);
+    return data;
+}
+
+static struct state *load(const char *path)
+{
+    struct state *st = NULL;
+    struct lees_error err;
+
+    assert_int_equal(state_load(path, &st, &err), 0);
+    assert_non_null(st);
+    return st;
+}
+
+static void save(struct state *st)
+{
+    struct lees_error err = {0};
+
+    if (state_save(st, &err) != 0)
+        fail_msg("save: %s", err.msg);
+}
+
+/* ---- tests ---- */
+
+static void test_default_path(void **state)
+{
+    char buf[256], *old_xdg = getenv("XDG_STATE_HOME"), *old_home = getenv("HOME");
+    char *sx = old_xdg ? strdup(old_xdg) : NULL, *sh = old_home ? strdup(old_home) : NULL;
+
+    (void)state;
+    setenv("XDG_STATE_HOME", "/x/state", 1);
+    setenv("HOME", "/home/ann", 1);
+    assert_int_equal(state_default_path(buf, sizeof buf), 0);
+    assert_string_equal(buf, "/x/state/lees/state");
+    setenv("XDG_STATE_HOME", "relative/state", 1); /* not absolute: ignored */
+    assert_int_equal(state_default_path(buf, sizeof buf), 0);
+    assert_string_equal(buf, "/home/ann/.local/state/lees/state");
+    unsetenv("XDG_STATE_HOME");
+    assert_int_equal(state_default_path(buf, sizeof buf), 0);
+    assert_string_equal(buf, "/home/ann/.local/state/lees/state");
+    setenv("XDG_STATE_HOME", "", 1);
+    assert_int_equal(state_default_path(buf, sizeof buf), 0);
+    assert_string_equal(buf, "/home/ann/.local/state/lees/state");
+    errno = 0;
+    assert_int_equal(state_default_path(buf, 10), -1);
+    assert_int_equal(errno, ENAMETOOLONG);
+    if (sx)
+        setenv("XDG_STATE_HOME", sx, 1);
+    else
+        unsetenv("XDG_STATE_HOME");
+    if (sh)
+        setenv("HOME", sh, 1);
+    free(sx);
+    free(sh);
+}
+
+static void test_hash(void **state)
+{
+    (void)state;
+    assert_true(state_hash("abc", 3) == XXH3_64bits("abc", 3));
+    assert_true(state_hash("abc", 3) != state_hash("abd", 3));
+    assert_true(state_hash("", 0) == XXH3_64bits("", 0));
+}
+
+/* A quote is at most 40 bytes of whole characters. */
+static void test_quotes(void **state)
+{
+    /* 39 ASCII bytes, then é (2 bytes) straddling the 40-byte limit */
+    static const char text[] = "123456789012345678901234567890123456789\xC3\xA9 tail";
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *t = state_text(st, 1, "/t");
+    const struct state_mark *m;
+    uint64_t id;
+
+    id = state_mark_add(t, "n", 0, text, sizeof text - 1);
+    m = state_mark_find(t, id);
+    assert_int_equal(m->quote_len, 39);
+    assert_memory_equal(m->quote, text, 39);
+    id = state_mark_add(t, "n", 1, text, sizeof text - 1);
+    m = state_mark_find(t, id);
+    assert_int_equal(m->quote_len, 40); /* é fits from offset 1 */
+    assert_memory_equal(m->quote, text + 1, 40);
+    id = state_mark_add(t, "end", sizeof text - 3, text, sizeof text - 1);
+    assert_int_equal(state_mark_find(t, id)->quote_len, 2);
+    id = state_mark_add(t, "past", 1000, text, sizeof text - 1);
+    assert_int_equal(state_mark_find(t, id)->quote_len, 0);
+    /* invalid bytes count as one each */
+    id = state_mark_add(t, "bad", 0, "\xff\xfe\x80", 3);
+    m = state_mark_find(t, id);
+    assert_int_equal(m->quote_len, 3);
+    assert_memory_equal(m->quote, "\xff\xfe\x80", 3);
+    state_free(st);
+}
+
+static void test_text_identity(void **state)
+{
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *a, *b;
+
+    a = state_text(st, 0x1111, "/texts/a.md");
+    assert_non_null(a);
+    assert_int_equal(state_text_count(st), 1);
+    /* renamed: the same content at a new path */
+    fake_now++;
+    b = state_text(st, 0x1111, "/texts/renamed.md");
+    assert_ptr_equal(a, b);
+    assert_string_equal(state_text_path(a), "/texts/renamed.md");
+    assert_int_equal(state_text_read(a), fake_now);
+    /* edited: new content at the same path */
+    b = state_text(st, 0x2222, "/texts/renamed.md");
+    assert_ptr_equal(a, b);
+    assert_true(state_text_hash(a) == 0x2222);
+    /* another text */
+    b = state_text(st, 0x3333, "/texts/other.md");
+    assert_ptr_not_equal(a, b);
+    assert_int_equal(state_text_count(st), 2);
+    assert_ptr_equal(state_text_at(st, 0), b); /* the most recent first */
+    /* no path (standard input): known by its hash alone, and keeps its path */
+    assert_ptr_equal(state_text(st, 0x2222, NULL), a);
+    assert_string_equal(state_text_path(a), "/texts/renamed.md");
+    b = state_text(st, 0x4444, NULL);
+    assert_null(state_text_path(b));
+    assert_int_equal(state_text_count(st), 3);
+    assert_null(state_text_at(st, 3));
+    state_free(st);
+}
+
+static void test_marks(void **state)
+{
+    static const char text[] = "alpha beta gamma delta epsilon";
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *t = state_text(st, 7, "/t");
+    struct state_mark *undo = NULL;
+    uint64_t g, b, qa, qa2, qb;
+
+    g = state_mark_add(t, "Gamma", 11, text, sizeof text - 1);
+    b = state_mark_add(t, "Beta", 6, text, sizeof text - 1);
+    assert_true(g != 0 && b != 0 && g != b);
+    assert_int_equal(state_mark_count(t), 2);
+    assert_true(state_mark_at(t, 0)->id == b); /* in the order of offsets */
+    assert_true(state_mark_at(t, 1)->id == g);
+    assert_null(state_mark_at(t, 2));
+    assert_int_equal(state_mark_find(t, g)->key, 0);
+    assert_int_equal(state_mark_find(t, g)->created, fake_now);
+    assert_false(state_mark_find(t, g)->lost);
+    assert_memory_equal(state_mark_find(t, g)->quote, "gamma delta", 11);
+
+    /* quick marks: one a letter, setting it again replaces it */
+    qa = state_mark_quick(t, 'a', 0, text, sizeof text - 1);
+    qb = state_mark_quick(t, 'B', 17, text, sizeof text - 1);
+    assert_true(state_mark_key(t, 'a')->id == qa);
+    assert_true(state_mark_key(t, 'B')->id == qb);
+    assert_null(state_mark_key(t, 'b'));
+    qa2 = state_mark_quick(t, 'a', 23, text, sizeof text - 1);
+    assert_true(qa2 != qa);
+    assert_true(state_mark_key(t, 'a')->id == qa2);
+    assert_null(state_mark_find(t, qa));
+    assert_int_equal(state_mark_count(t), 4);
+    errno = 0;
+    assert_true(state_mark_quick(t, '1', 0, text, sizeof text - 1) == 0);
+    assert_int_equal(errno, EINVAL);
+    assert_true(state_mark_quick(t, 0, 0, text, sizeof text - 1) == 0);
+
+    /* rename: a quick mark keeps its letter */
+    assert_int_equal(state_mark_rename(t, qb, "D"), 0);
+    assert_string_equal(state_mark_find(t, qb)->name, "D");
+    assert_int_equal(state_mark_find(t, qb)->key, 'B');
+    assert_int_equal(state_mark_rename(t, g, "Gamma \"two\""), 0);
+    assert_string_equal(state_mark_find(t, g)->name, "Gamma \"two\"");
+    assert_int_equal(state_mark_rename(t, 12345, "x"), -1);
+    assert_int_equal(errno, ENOENT);
+
+    /* delete, and undo it: the same mark comes back */
+    assert_int_equal(state_mark_delete(t, g, &undo), 0);
+    assert_non_null(undo);
+    assert_null(state_mark_find(t, g));
+    assert_int_equal(state_mark_count(t), 3);
+    assert_true(undo->id == g);
+    assert_string_equal(undo->name, "Gamma \"two\"");
+    assert_int_equal(state_mark_restore(t, undo), 0);
+    assert_non_null(state_mark_find(t, g));
+    assert_int_equal(state_mark_find(t, g)->offset, 11);
+    assert_string_equal(state_mark_find(t, g)->name, "Gamma \"two\"");
+    assert_int_equal(state_mark_count(t), 4);
+
+    /* restoring when the id is there again is refused (and the copy released) */
+    assert_int_equal(state_mark_delete(t, g, &undo), 0);
+    assert_int_equal(state_mark_restore(t, undo), 0);
+    assert_int_equal(state_mark_delete(t, b, &undo), 0);
+    assert_int_equal(state_mark_delete(t, b, NULL), -1);
+    assert_int_equal(errno, ENOENT);
+    undo->id = g;
+    assert_int_equal(state_mark_restore(t, undo), -1);
+    assert_int_equal(errno, EEXIST);
+
+    /* a restored quick mark takes its letter back */
+    assert_int_equal(state_mark_delete(t, qa2, &undo), 0);
+    qa = state_mark_quick(t, 'a', 2, text, sizeof text - 1);
+    assert_int_equal(state_mark_restore(t, undo), 0);
+    assert_true(state_mark_key(t, 'a')->id == qa2);
+    assert_null(state_mark_find(t, qa));
+    /* a dropped copy */
+    assert_int_equal(state_mark_delete(t, qa2, &undo), 0);
+    state_mark_free(undo);
+    assert_null(state_mark_key(t, 'a'));
+    state_free(st);
+}
+
+static void test_position(void **state)
+{
+    static const char text[] = "one two three";
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *t = state_text(st, 7, "/t");
+
+    assert_int_equal(state_position(t), 0);
+    fake_now += 5;
+    assert_int_equal(state_position_set(t, 4, text, sizeof text - 1), 0);
+    assert_int_equal(state_position(t), 4);
+    assert_int_equal(state_text_read(t), fake_now);
+    assert_memory_equal(t->pos_quote, "two three", 9);
+    state_free(st);
+}
+
+static void test_history(void **state)
+{
+    struct state *st = state_new(in(state, "state"));
+    char p[32];
+
+    assert_int_equal(state_history_add(st, "one"), 0);
+    assert_int_equal(state_history_add(st, "two"), 0);
+    assert_int_equal(state_history_add(st, "one"), 0); /* no duplicates: it moves last */
+    assert_int_equal(state_history_add(st, ""), 0);    /* nothing */
+    assert_int_equal(state_history_count(st), 2);
+    assert_string_equal(state_history_at(st, 0), "two");
+    assert_string_equal(state_history_at(st, 1), "one");
+    assert_null(state_history_at(st, 2));
+    for (int i = 0; i < 150; i++) {
+        snprintf(p, sizeof p, "p%d", i);
+        assert_int_equal(state_history_add(st, p), 0);
+    }
+    assert_int_equal(state_history_count(st), STATE_MAX_HISTORY);
+    assert_string_equal(state_history_at(st, 0), "p50");
+    assert_string_equal(state_history_at(st, 99), "p149");
+    state_free(st);
+}
+
+/* Write, parse and write again: the same state and the same bytes. */
+static void test_round_trip_any_byte(void **state)
+{
+    char name[256], text[512], path[300];
+    struct state *st = state_new(in(state, "state")), *back = state_new(in(state, "state"));
+    struct state_text *t, *u;
+    char *out, *out2, why[256];
+    size_t len, len2;
+    uint64_t ids[4];
+
+    for (int i = 0; i < 255; i++)
+        name[i] = (char)(i + 1); /* every byte but NUL */
+    name[255] = '\0';
+    for (int i = 0; i < 512; i++)
+        text[i] = (char)(i * 7); /* every byte, NUL too */
+    snprintf(path, sizeof path, "/dir with space/new\nline\ttab/\"q\"\\/\xff\xc3(/\xe2\x80\xae.md");
+    t = state_text(st, 0xfedcba9876543210u, path);
+    ids[0] = state_mark_add(t, name, 0, text, sizeof text);
+    ids[1] = state_mark_add(t, "é – “quoted” \xe2\x80\xae rtl", 40, text, sizeof text);
+    ids[2] = state_mark_quick(t, 'z', 500, text, sizeof text);
+    ids[3] = state_mark_add(t, "", 511, text, sizeof text);
+    assert_int_equal(state_position_set(t, 100, text, sizeof text), 0);
+    state_reanchor(t, "completely different", 20); /* all lost, position re-quoted */
+    u = state_text(st, 1, NULL);
+    (void)u;
+    assert_int_equal(state_history_add(st, "back\\slash \"quote\" new\nline \x01 é"), 0);
+    assert_int_equal(state_history_add(st, name), 0);
+
+    out = state_format(st, &len);
+    assert_non_null(out);
+    assert_int_equal(state_parse(back, out, len, why, sizeof why), STATE_PARSE_OK);
+    assert_int_equal(state_text_count(back), 2);
+    t = state_text_at(st, 1);
+    u = state_text_at(back, 1);
+    assert_true(state_text_hash(u) == 0xfedcba9876543210u);
+    assert_string_equal(state_text_path(u), path);
+    assert_int_equal(state_text_read(u), state_text_read(t));
+    assert_int_equal(state_position(u), state_position(t));
+    assert_int_equal(u->pos_quote_len, t->pos_quote_len);
+    assert_memory_equal(u->pos_quote, t->pos_quote, t->pos_quote_len);
+    assert_int_equal(state_mark_count(u), 4);
+    for (int i = 0; i < 4; i++) {
+        const struct state_mark *a = state_mark_find(t, ids[i]), *b = state_mark_find(u, ids[i]);
+        assert_non_null(b);
+        assert_int_equal(a->offset, b->offset);
+        assert_int_equal(a->created, b->created);
+        assert_int_equal(a->key, b->key);
+        assert_int_equal(a->lost, b->lost);
+        assert_int_equal(a->name_len, b->name_len);
+        assert_memory_equal(a->name, b->name, a->name_len);
+        assert_int_equal(a->quote_len, b->quote_len);
+        assert_memory_equal(a->quote, b->quote, a->quote_len);
+    }
+    assert_true(state_mark_find(u, ids[0])->quote_len == STATE_QUOTE_MAX);
+    assert_null(state_text_path(state_text_at(back, 0)));
+    assert_int_equal(state_history_count(back), 2);
+    assert_string_equal(state_history_at(back, 0), state_history_at(st, 0));
+    assert_string_equal(state_history_at(back, 1), name);
+    /* the file shows safely: no control byte but the newlines */
+    for (size_t i = 0; i < len; i++)
+        assert_true((unsigned char)out[i] >= 0x20 || out[i] == '\n');
+    out2 = state_format(back, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(out, out2, len);
+    free(out);
+    free(out2);
+    state_free(st);
+    state_free(back);
+}
+
+/* A hand-written file in the canonical form is read and written back byte for byte. */
+static void test_format_golden(void **state)
+{
+    static const char file[] =
+        "lees-state 1\n"
+        "# lees: reading positions and bookmarks; the format is in lees(1), STATE FILE.\n"
+        "search \"Mechelen\"\n"
+        "search \"tab\\there \\\"q\\\" back\\\\slash\"\n"
+        "text 3f2a9c0d11e4b7a8 2026-11-28T14:05:00Z \"/home/ann/interview.md\"\n"
+        "position 5120 \"De burgemeester zei\"\n"
+        "mark 00000000000000a1 2048 2026-11-28T14:03:22Z ok - \"Inleiding é\" \"Handen\\nin\"\n"
+        "mark 00000000000000b2 4096 1970-01-01T00:00:00Z lost a \"\" \"\\x00\\xff\\x1b[31m\"\n"
+        "mark 00000000000000c3 4096 2000-02-29T23:59:59Z ok Z \"\\xe2\\x80\\xae\\xc2\\x85\" \"\"\n"
+        "text 0000000000000001 2026-01-01T00:00:00Z \"\"\n"
+        "position 0 \"\"\n"
+        "end\n";
+    struct state *st = state_new(in(state, "state"));
+    char why[256], *out;
+    size_t len;
+    struct state_text *t;
+    const struct state_mark *m;
+
+    assert_int_equal(state_parse(st, file, sizeof file - 1, why, sizeof why), STATE_PARSE_OK);
+    t = state_text_at(st, 0);
+    assert_true(state_text_hash(t) == 0x3f2a9c0d11e4b7a8u);
+    assert_int_equal(state_text_read(t), 1795874700); /* 2026-11-28T14:05:00Z */
+    assert_int_equal(state_position(t), 5120);
+    m = state_mark_find(t, 0xb2);
+    assert_true(m->lost);
+    assert_int_equal(m->key, 'a');
+    assert_int_equal(m->created, 0);
+    assert_int_equal(m->quote_len, 7);
+    assert_memory_equal(m->quote, "\0\xff\x1b[31m", 7);
+    m = state_mark_find(t, 0xa1);
+    assert_string_equal(m->name, "Inleiding é");
+    assert_memory_equal(m->quote, "Handen\nin", 9);
+    assert_int_equal(state_mark_find(t, 0xc3)->created, 951868799);
+    assert_string_equal(state_history_at(st, 1), "tab\there \"q\" back\\slash");
+    out = state_format(st, &len);
+    assert_int_equal(len, sizeof file - 1);
+    assert_memory_equal(out, file, len);
+    free(out);
+    state_free(st);
+}
+
+static const char good_file[] = "lees-state 1\n"
+                                "search \"x\"\n"
+                                "text 00000000000000aa 2026-11-28T14:05:00Z \"/a\"\n"
+                                "position 3 \"abc\"\n"
+                                "mark 0000000000000001 2 2026-11-28T14:03:22Z ok - \"n\" \"q\"\n"
+                                "end\n";
+
+/* Every damaged form is refused whole; a newer version is told apart. */
+static void test_parse_refuses(void **state)
+{
+    static const char *bad[] = {
+        "",
+        "hello\n",
+        "lees-state\nend\n",
+        "lees-state 0\nend\n",
+        "lees-state one\nend\n",
+        "lees-state 1\r\nend\r\n",
+        "lees-state 1\n",
+        "lees-state 1\nend",
+        "lees-state 1\nend\nend\n",
+        "lees-state 1\nend\n\n",
+        "lees-state 1\nbogus\nend\n",
+        "lees-state 1\nend now\nend\n",
+        "lees-state 1\nsearch x\nend\n",
+        "lees-state 1\nsearch \"x\nend\n",
+        "lees-state 1\nsearch \"\\q\"\nend\n",
+        "lees-state 1\nsearch \"\\x4\"\nend\n",
+        "lees-state 1\nsearch \"a\x01\"\nend\n",
+        "lees-state 1\nsearch \"\\x00\"\nend\n",
+        "lees-state 1\nsearch \"x\" extra\nend\n",
+        "lees-state 1\nposition 0 \"\"\nend\n",
+        "lees-state 1\nmark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00aa 2026-01-01T00:00:00Z \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000zz 2026-01-01T00:00:00Z \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-02-30T00:00:00Z \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2025-02-29T00:00:00Z \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T24:00:00Z \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01 \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "text 00000000000000aa 2026-01-01T00:00:00Z \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "position 1 \"\"\nposition 2 \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "position -1 \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "position 99999999999999999999999 \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000000 0 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z fine - \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok ab \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok 1 \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\" \"\"\n"
+        "mark 0000000000000001 5 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
+        "mark 0000000000000002 5 2026-01-01T00:00:00Z ok a \"\" \"\"\nend\n",
+        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"a\\x00b\" \"\"\nend\n",
+        "\x7f"
+        "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\n",
+    };
+    char why[256];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct state *st = state_new("/nowhere");
+        size_t len = strlen(bad[i]);
+        if (i == sizeof bad / sizeof *bad - 1)
+            len = 17; /* with its NUL bytes */
+        if (state_parse(st, bad[i], len, why, sizeof why) != STATE_PARSE_BAD)
+            fail_msg("accepted case %zu: %s", i, bad[i]);
+        assert_true(strlen(why) > 0);
+        state_free(st);
+    }
+    {
+        struct state *st = state_new("/nowhere");
+        const char *newer = "lees-state 2\nwhatever comes in version 2\n";
+        assert_int_equal(state_parse(st, newer, strlen(newer), why, sizeof why), STATE_PARSE_NEWER);
+        assert_non_null(strstr(why, "newer"));
+        state_free(st);
+    }
+    {
+        struct state *st = state_new("/nowhere");
+        assert_int_equal(state_parse(st, good_file, sizeof good_file - 1, why, sizeof why),
+                         STATE_PARSE_OK);
+        state_free(st);
+    }
+    {
+        /* letters are case-sensitive; an id may recur in another text */
+        static const char ok[] = "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+                                 "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
+                                 "mark 0000000000000002 0 2026-01-01T00:00:00Z ok A \"\" \"\"\n"
+                                 "mark 0000000000000003 0 2026-01-01T00:00:00Z ok z \"\" \"\"\n"
+                                 "mark 0000000000000004 0 2026-01-01T00:00:00Z ok Z \"\" \"\"\n"
+                                 "text 00000000000000bb 2026-01-01T00:00:00Z \"\"\n"
+                                 "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
+                                 "end\n";
+        struct state *st = state_new("/nowhere");
+        assert_int_equal(state_parse(st, ok, sizeof ok - 1, why, sizeof why), STATE_PARSE_OK);
+        assert_int_equal(state_mark_count(state_text_at(st, 0)), 4);
+        state_free(st);
+    }
+}
+
+/* A file cut anywhere is refused: every proper prefix of a good file. */
+static void test_parse_every_prefix(void **state)
+{
+    char why[256];
+
+    (void)state;
+    for (size_t n = 0; n < sizeof good_file - 1; n++) {
+        struct state *st = state_new("/nowhere");
+        if (state_parse(st, good_file, n, why, sizeof why) != STATE_PARSE_BAD)
+            fail_msg("accepted a file cut at byte %zu", n);
+        state_free(st);
+    }
+}
+
+static void test_reanchor(void **state)
+{
+    static const char before[] = "Intro. The mayor spoke about inclusion. Then he left.";
+    static const char after[] =
+        "NEW PREFACE. Intro. The mayor spoke about inclusion. Then he left.";
+    static const char cut[] = "Intro. Then he left.";
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *t = state_text(st, 1, "/t");
+    size_t at = (size_t)(strstr(before, "mayor") - before);
+    uint64_t id = state_mark_add(t, "mayor", at, before, sizeof before - 1);
+    uint64_t end = state_mark_add(t, "end", sizeof before - 1, before, sizeof before - 1);
+    const struct state_mark *m;
+
+    assert_int_equal(state_position_set(t, at, before, sizeof before - 1), 0);
+    /* unchanged: nothing moves */
+    assert_int_equal(state_reanchor(t, before, sizeof before - 1), 0);
+    assert_int_equal(state_mark_find(t, id)->offset, at);
+    assert_int_equal(t->marks[0].dirty, MARK_ADDED);
+    /* text inserted before: it follows */
+    assert_int_equal(state_reanchor(t, after, sizeof after - 1), 0);
+    m = state_mark_find(t, id);
+    assert_int_equal(m->offset, (size_t)(strstr(after, "mayor") - after));
+    assert_false(m->lost);
+    assert_int_equal(state_position(t), m->offset);
+    /* an empty quote (a mark at the end) stays where it was */
+    assert_int_equal(state_mark_find(t, end)->offset, sizeof before - 1);
+    /* its text deleted: lost, kept, within the text */
+    assert_int_equal(state_reanchor(t, cut, sizeof cut - 1), 1);
+    m = state_mark_find(t, id);
+    assert_true(m->lost);
+    assert_true(m->offset <= sizeof cut - 1);
+    assert_int_equal(state_mark_count(t), 2);
+    assert_true(state_position(t) <= sizeof cut - 1);
+    /* found again (the edit undone): no longer lost */
+    assert_int_equal(state_reanchor(t, before, sizeof before - 1), 0);
+    m = state_mark_find(t, id);
+    assert_false(m->lost);
+    assert_int_equal(m->offset, at);
+    /* lost where it stands (the bytes there changed, the length not), and found there again */
+    {
+        static const char same[] = "Intro. The MAYOR spoke about inclusion. Then he left.";
+        assert_int_equal(state_reanchor(t, same, sizeof same - 1), 1);
+        assert_true(state_mark_find(t, id)->lost);
+        assert_int_equal(state_mark_find(t, id)->offset, at);
+        assert_int_equal(state_reanchor(t, before, sizeof before - 1), 0);
+        assert_false(state_mark_find(t, id)->lost);
+    }
+    /* a text with nothing at all */
+    assert_int_equal(state_reanchor(t, NULL, 0), 1);
+    assert_int_equal(state_mark_find(t, id)->offset, 0);
+    state_free(st);
+}
+
+/* Marks moved and lost by re-anchoring are saved so, and the file's entry takes the new hash. */
+static void test_reanchor_saved(void **state)
+{
+    static const char v1[] = "first part, long enough to fill a quote. second part, long enough "
+                             "to fill a quote. third part, long enough to fill a quote.";
+    static const char v2[] = "NEW. first part, long enough to fill a quote. second part, long "
+                             "enough to fill a quote. 3rd part, long enough to fill a quote.";
+    const char *path = in(state, "state");
+    struct state *st = load(path), *c;
+    struct state_text *t = state_text(st, 1, "/t");
+    uint64_t moved = state_mark_add(t, "second", 41, v1, sizeof v1 - 1);
+    uint64_t lost = state_mark_add(t, "third", 83, v1, sizeof v1 - 1);
+
+    save(st);
+    state_free(st);
+    st = load(path);
+    t = state_text(st, 2, "/t");
+    assert_int_equal(state_reanchor(t, v2, sizeof v2 - 1), 1);
+    save(st);
+    c = load(path);
+    t = state_text_at(c, 0);
+    assert_true(state_text_hash(t) == 2);
+    assert_int_equal(state_mark_find(t, moved)->offset, 46);
+    assert_false(state_mark_find(t, moved)->lost);
+    assert_true(state_mark_find(t, lost)->lost);
+    state_free(c);
+    state_free(st);
+}
+
+/* A quote that occurs more than once: the occurrence nearest the old offset. */
+#define Q "SAME QUOTE HERE, forty bytes long ......"
+static void test_reanchor_nearest(void **state)
+{
+    static const char v1[] = "xx" Q "----------" Q;                     /* Q at 2 and 52 */
+    static const char v2[] = Q "x" Q "yyy" Q;                           /* Q at 0, 41 and 84 */
+    static const char v3[] = "abc" Q "-----------------------------" Q; /* Q at 3 and 72 */
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *t = state_text(st, 1, "/t"), *u = state_text(st, 2, "/u");
+    uint64_t a = state_mark_add(t, "a", 2, v1, sizeof v1 - 1);
+    uint64_t b = state_mark_add(t, "b", 52, v1, sizeof v1 - 1);
+    uint64_t c = state_mark_add(u, "c", 2, v1, sizeof v1 - 1);
+    uint64_t d = state_mark_add(u, "d", 52, v1, sizeof v1 - 1);
+
+    assert_int_equal(strlen(Q), STATE_QUOTE_MAX);
+    assert_int_equal(state_mark_find(t, b)->quote_len, STATE_QUOTE_MAX);
+    assert_memory_equal(state_mark_find(t, b)->quote, Q, STATE_QUOTE_MAX);
+    assert_int_equal(state_reanchor(t, v2, sizeof v2 - 1), 0);
+    assert_int_equal(state_mark_find(t, a)->offset, 0);  /* 2 away, not 39 */
+    assert_int_equal(state_mark_find(t, b)->offset, 41); /* 11 away, not 32 or 52 */
+    /* a later occurrence nearer than an earlier one */
+    assert_int_equal(state_reanchor(u, v3, sizeof v3 - 1), 0);
+    assert_int_equal(state_mark_find(u, c)->offset, 3);  /* 1 away */
+    assert_int_equal(state_mark_find(u, d)->offset, 72); /* 20 away, not 49 */
+    assert_false(state_mark_find(u, d)->lost);
+    state_free(st);
+}
+#undef Q
+
+/* Two processes (two states loaded from one file) change things; both save; all is kept. */
+static void test_merge_two_writers(void **state)
+{
+    static const char text[] = "zero one two three four five six seven eight nine ten";
+    const char *path = in(state, "state");
+    struct state *st = state_new(path), *a, *b, *c;
+    struct state_text *t, *ta, *tb, *tc;
+    uint64_t m1, m2, m3, a1, b1, bq;
+    struct lees_error err;
+
+    /* the file both load */
+    t = state_text(st, 42, "/texts/t.md");
+    m1 = state_mark_add(t, "m1", 5, text, sizeof text - 1);
+    m2 = state_mark_add(t, "m2", 9, text, sizeof text - 1);
+    m3 = state_mark_add(t, "m3", 13, text, sizeof text - 1);
+    assert_int_equal(state_history_add(st, "old"), 0);
+    save(st);
+    state_free(st);
+    a = load(path);
+    b = load(path);
+
+    fake_now += 10;
+    ta = state_text(a, 42, "/texts/t.md");
+    a1 = state_mark_add(ta, "a1", 19, text, sizeof text - 1);
+    assert_int_equal(state_mark_delete(ta, m1, NULL), 0);
+    assert_int_equal(state_mark_rename(ta, m2, "m2 by a"), 0);
+    assert_int_equal(state_position_set(ta, 24, text, sizeof text - 1), 0);
+    assert_int_equal(state_history_add(a, "from a"), 0);
+
+    fake_now += 10; /* b reads later: its position wins */
+    tb = state_text(b, 42, "/texts/t.md");
+    b1 = state_mark_add(tb, "b1", 29, text, sizeof text - 1);
+    assert_int_equal(state_mark_delete(tb, m3, NULL), 0);
+    assert_int_equal(state_mark_rename(tb, m1, "m1 by b"), 0); /* a deletes it: deleted */
+    bq = state_mark_quick(tb, 'q', 34, text, sizeof text - 1);
+    assert_int_equal(state_position_set(tb, 39, text, sizeof text - 1), 0);
+    assert_int_equal(state_history_add(b, "from b"), 0);
+    assert_int_equal(state_history_add(b, "old"), 0);
+
+    assert_true(state_dirty(a));
+    assert_int_equal(state_save(b, &err), 0);
+    assert_int_equal(state_save(a, &err), 0); /* a saves last, from a stale copy */
+    assert_false(state_dirty(a));
+
+    c = load(path);
+    tc = state_text_at(c, 0);
+    assert_int_equal(state_text_count(c), 1);
+    assert_null(state_mark_find(tc, m1));
+    assert_null(state_mark_find(tc, m3));
+    assert_string_equal(state_mark_find(tc, m2)->name, "m2 by a");
+    assert_string_equal(state_mark_find(tc, a1)->name, "a1");
+    assert_string_equal(state_mark_find(tc, b1)->name, "b1");
+    assert_true(state_mark_key(tc, 'q')->id == bq);
+    assert_int_equal(state_mark_count(tc), 4);
+    assert_int_equal(state_position(tc), 39);
+    assert_int_equal(state_history_count(c), 3);
+    assert_string_equal(state_history_at(c, 0), "from b");
+    assert_string_equal(state_history_at(c, 1), "old");
+    assert_string_equal(state_history_at(c, 2), "from a");
+
+    /* a, having saved, holds the merge too, through the same text pointer */
+    assert_ptr_equal(state_text_at(a, 0), ta);
+    assert_int_equal(state_mark_count(ta), 4);
+    assert_non_null(state_mark_find(ta, b1));
+    assert_int_equal(state_position(ta), 39);
+    /* b, not saved since, is stale until it saves; a save with nothing to do is a no-op */
+    assert_null(state_mark_find(tb, a1));
+    assert_int_equal(state_save(b, &err), 0);
+    assert_null(state_mark_find(tb, a1));
+    /* one more change from b: it sees a's work afterwards */
+    fake_now += 10;
+    assert_int_equal(state_mark_rename(tb, b1, "b1 again"), 0);
+    assert_int_equal(state_save(b, &err), 0);
+    assert_non_null(state_mark_find(tb, a1));
+    assert_string_equal(state_mark_find(tb, b1)->name, "b1 again");
+    assert_string_equal(state_mark_find(tb, m2)->name, "m2 by a");
+    state_free(a);
+    state_free(b);
+    state_free(c);
+}
+
+/* Two processes set the same quick mark: the one set later keeps the letter, either way. */
+static void test_merge_quick_letter(void **state)
+{
+    static const char text[] = "some text to mark in two places";
+    const char *path = in(state, "state");
+
+    for (int newer_saves_first = 0; newer_saves_first < 2; newer_saves_first++) {
+        struct state *a = load(path), *b = load(path), *c;
+        struct state_text *ta = state_text(a, 5, "/t"), *tb = state_text(b, 5, "/t");
+        uint64_t qa, qb;
+
+        fake_now += 1000;
+        qa = state_mark_quick(ta, 'k', 5, text, sizeof text - 1);
+        fake_now += 1000;
+        qb = state_mark_quick(tb, 'k', 10, text, sizeof text - 1);
+        if (newer_saves_first) {
+            save(b);
+            save(a);
+        } else {
+            save(a);
+            save(b);
+        }
+        c = load(path);
+        assert_int_equal(state_mark_count(state_text_at(c, 0)), 1);
+        assert_true(state_mark_key(state_text_at(c, 0), 'k')->id == qb);
+        assert_null(state_mark_find(state_text_at(c, 0), qa));
+        state_free(a);
+        state_free(b);
+        state_free(c);
+    }
+}
+
+/* A mark deleted and saved in one process, then renamed or moved in another: it stays gone. */
+static void test_merge_delete_wins(void **state)
+{
+    static const char text[] = "one two three four";
+    const char *path = in(state, "state");
+    struct state *st = load(path), *a, *b, *c;
+    struct state_text *t = state_text(st, 8, "/t");
+    uint64_t id = state_mark_add(t, "doomed", 4, text, sizeof text - 1);
+
+    save(st);
+    state_free(st);
+    a = load(path);
+    b = load(path);
+    assert_int_equal(state_mark_delete(state_text(a, 8, "/t"), id, NULL), 0);
+    save(a);
+    t = state_text(b, 8, "/t");
+    assert_int_equal(state_mark_rename(t, id, "renamed"), 0);
+    assert_int_equal(state_reanchor(t, "zero one two three four", 23), 0); /* moves it */
+    assert_int_equal(state_mark_find(t, id)->offset, 9);
+    save(b);
+    c = load(path);
+    assert_int_equal(state_mark_count(state_text_at(c, 0)), 0);
+    assert_int_equal(state_mark_count(t), 0); /* b holds the merge */
+    state_free(a);
+    state_free(b);
+    state_free(c);
+}
+
+/* A text opened new in two processes, one at a new path (renamed), one edited. */
+static void test_merge_identity(void **state)
+{
+    static const char text[] = "the same text in both";
+    const char *path = in(state, "state");
+    struct state *a = load(path), *b = load(path), *c;
+    struct state_text *t;
+    uint64_t ma, mb;
+
+    ma = state_mark_add(state_text(a, 9, "/one.md"), "a", 4, text, sizeof text - 1);
+    mb = state_mark_add(state_text(b, 9, "/one.md"), "b", 9, text, sizeof text - 1);
+    save(a);
+    save(b);
+    c = load(path);
+    assert_int_equal(state_text_count(c), 1);
+    assert_int_equal(state_mark_count(state_text_at(c, 0)), 2);
+    state_free(c);
+
+    /* b renames the file (same hash, new path), a edits it (same path, new hash) */
+    fake_now += 10;
+    t = state_text(b, 9, "/two.md");
+    assert_int_equal(state_mark_rename(t, mb, "b renamed"), 0);
+    save(b);
+    fake_now += 10;
+    t = state_text(a, 10, "/one.md");
+    assert_int_equal(state_mark_rename(t, ma, "a edited"), 0);
+    save(a);
+    c = load(path);
+    assert_int_equal(state_text_count(c), 1);
+    t = state_text_at(c, 0);
+    assert_true(state_text_hash(t) == 10);
+    assert_string_equal(state_text_path(t), "/two.md");
+    assert_string_equal(state_mark_find(t, ma)->name, "a edited");
+    assert_string_equal(state_mark_find(t, mb)->name, "b renamed");
+    state_free(a);
+    state_free(b);
+    state_free(c);
+
+    /* new in both, and edited in between: known by its path */
+    a = load(path);
+    b = load(path);
+    fake_now += 10;
+    ma = state_mark_add(state_text(a, 20, "/three.md"), "a", 0, NULL, 0);
+    save(a);
+    fake_now += 10;
+    mb = state_mark_add(state_text(b, 21, "/three.md"), "b", 0, NULL, 0);
+    save(b);
+    c = load(path);
+    assert_int_equal(state_text_count(c), 2);
+    t = state_text_at(c, 0);
+    assert_true(state_text_hash(t) == 21);
+    assert_non_null(state_mark_find(t, ma));
+    assert_non_null(state_mark_find(t, mb));
+    state_free(a);
+    state_free(b);
+    state_free(c);
+}
+
+/*
+ * Two entries come to have one hash: a loaded text A at /p is edited here into content that
+ * another process saved meanwhile as a text of its own at /q.  They become one, with the marks
+ * of both (a file with a hash twice would not load).
+ */
+static void test_merge_same_hash_twice(void **state)
+{
+    const char *path = in(state, "state");
+    struct state *st = load(path), *a, *b, *c;
+    uint64_t ma, mb;
+    struct state_text *t;
+
+    ma = state_mark_add(state_text(st, 0x1, "/p"), "on p", 0, NULL, 0);
+    save(st);
+    state_free(st);
+    a = load(path);
+    b = load(path);
+    fake_now += 10;
+    mb = state_mark_add(state_text(b, 0x2, "/q"), "on q", 0, NULL, 0);
+    save(b);
+    fake_now += 10;
+    t = state_text(a, 0x2, "/p"); /* /p now holds what b knows as /q */
+    assert_true(state_text_hash(t) == 0x2);
+    save(a);
+    c = load(path);
+    assert_null(state_warning(c));
+    assert_int_equal(state_text_count(c), 1);
+    t = state_text_at(c, 0);
+    assert_true(state_text_hash(t) == 0x2);
+    assert_string_equal(state_text_path(t), "/p");
+    assert_non_null(state_mark_find(t, ma));
+    assert_non_null(state_mark_find(t, mb));
+    assert_int_equal(state_text_count(a), 1);
+    state_free(a);
+    state_free(b);
+    state_free(c);
+}
+
+/* After a save brings in many texts from another process, new texts still find room. */
+static void test_texts_from_elsewhere(void **state)
+{
+    const char *path = in(state, "state");
+    struct state *a = load(path), *b = load(path);
+
+    assert_non_null(state_text(a, 1, "/a"));
+    for (uint64_t i = 0; i < 300; i++)
+        assert_non_null(state_text(b, 100 + i, NULL));
+    save(b);
+    save(a);
+    assert_int_equal(state_text_count(a), 301);
+    for (uint64_t i = 0; i < 300; i++)
+        assert_non_null(state_text(a, 1000 + i, NULL));
+    assert_int_equal(state_text_count(a), 601);
+    save(a);
+    state_free(b);
+    b = load(path);
+    assert_int_equal(state_text_count(b), STATE_MAX_TEXTS);
+    assert_int_equal(state_text_count(a), 601); /* what a was handed stays, held */
+    state_free(a);
+    state_free(b);
+}
+
+/* Undo after a save: the deletion was written, the restore writes the mark again. */
+static void test_restore_after_save(void **state)
+{
+    static const char text[] = "abcdefghij";
+    const char *path = in(state, "state");
+    struct state *a = load(path), *c;
+    struct state_text *t = state_text(a, 3, "/t");
+    struct state_mark *undo;
+    uint64_t id = state_mark_add(t, "keep me", 2, text, sizeof text - 1);
+
+    save(a);
+    assert_int_equal(state_mark_delete(t, id, &undo), 0);
+    save(a);
+    c = load(path);
+    assert_int_equal(state_mark_count(state_text_at(c, 0)), 0);
+    state_free(c);
+    assert_int_equal(state_mark_restore(t, undo), 0);
+    save(a);
+    c = load(path);
+    assert_string_equal(state_mark_find(state_text_at(c, 0), id)->name, "keep me");
+    state_free(c);
+    state_free(a);
+}
+
+/* Nothing to save: nothing written, not even the directory. */
+static void test_save_clean_writes_nothing(void **state)
+{
+    const char *path = in(state, "sub/lees/state");
+    struct state *a = load(path);
+    struct stat sb;
+
+    save(a);
+    assert_int_equal(stat(in(state, "sub"), &sb), -1);
+    assert_non_null(state_text(a, 1, NULL));
+    save(a);
+    assert_int_equal(stat(path, &sb), 0);
+    state_free(a);
+}
+
+/* A text the cap drops stays usable through its pointer, and comes back when read again. */
+static void test_held_text_survives_cap(void **state)
+{
+    const char *path = in(state, "state");
+    struct state *a = load(path), *c;
+    struct state_text *old = state_text(a, 0xabc, "/old.md");
+    struct state_text *t;
+    char *data;
+    size_t len;
+    uint64_t id;
+
+    save(a);
+    for (int i = 0; i < STATE_MAX_TEXTS; i++) {
+        fake_now++;
+        t = state_text(a, (uint64_t)i + 1, NULL);
+        assert_int_equal(state_position_set(t, (size_t)i, NULL, 0), 0);
+    }
+    save(a);
+    data = read_file(path, &len);
+    assert_null(strstr(data, "0000000000000abc"));
+    free(data);
+    assert_string_equal(state_text_path(old), "/old.md"); /* still valid */
+    fake_now++;
+    assert_ptr_equal(state_text(a, 0xabc, "/old.md"), old);
+    id = state_mark_add(old, "back", 0, NULL, 0);
+    save(a);
+    c = load(path);
+    assert_int_equal(state_text_count(c), STATE_MAX_TEXTS);
+    assert_true(state_text_hash(state_text_at(c, 0)) == 0xabc);
+    assert_non_null(state_mark_find(state_text_at(c, 0), id));
+    state_free(c);
+    state_free(a);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_default_path),
+        T(test_hash),
+        T(test_quotes),
+        T(test_text_identity),
+        T(test_marks),
+        T(test_position),
+        T(test_history),
+        T(test_round_trip_any_byte),
+        T(test_format_golden),
+        T(test_parse_refuses),
+        T(test_parse_every_prefix),
+        T(test_reanchor),
+        T(test_reanchor_saved),
+        T(test_reanchor_nearest),
+        T(test_merge_two_writers),
+        T(test_merge_quick_letter),
+        T(test_merge_delete_wins),
+        T(test_merge_identity),
+        T(test_merge_same_hash_twice),
+        T(test_texts_from_elsewhere),
+        T(test_restore_after_save),
+        T(test_save_clean_writes_nothing),
+        T(test_held_text_survives_cap),
+    };
+    return cmocka_run_group_tests_name("state", tests, NULL, NULL);
+}
