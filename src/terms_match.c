@@ -195,6 +195,8 @@ static int match_block(struct terms_index *ix, struct cand **out, size_t *nout, 
             (*out)[(*nout)++] = (struct cand){fs, fe, pat->term};
         }
     }
+    if (*nout == first)
+        return 0; /* no hit: *out may be NULL, which qsort must not see */
     /* The longer of two overlapping hits wins: take them longest first, skip what overlaps. */
     qsort(*out + first, *nout - first, sizeof **out, by_length_then_start);
     kept = first;

@@ -48,7 +48,8 @@ static int by_start(const void *a, const void *b)
 /* Sort by start, as ui_spans_attr expects. */
 void ui_spans_sort(struct ui_spans *sp)
 {
-    qsort(sp->v, sp->n, sizeof *sp->v, by_start);
+    if (sp->n > 1) /* qsort wants an array, even of nothing */
+        qsort(sp->v, sp->n, sizeof *sp->v, by_start);
 }
 
 /*

@@ -1,0 +1,26 @@
+/* The end-to-end tests of lees: run from the root of the repository, with LEES naming the
+ * program (default ./lees, or the first argument when LEES is not set), e.g.
+ * CMOCKA_MESSAGE_OUTPUT=TAP LEES=./lees build/test-e2e. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && !getenv("LEES"))
+        setenv("LEES", argv[1], 1);
+    if (access(e2e_lees_path(), X_OK) != 0)
+        fprintf(stderr, "# e2e: %s is not an executable program; set LEES\n", e2e_lees_path());
+    if (access(INTERVIEW_FILE, R_OK) != 0)
+        fprintf(stderr, "# e2e: no %s: run from the root of the repository\n", INTERVIEW_FILE);
+    int failed = 0;
+    failed += group_screen();
+    failed += group_keys();
+    failed += group_lists();
+    failed += group_resize();
+    failed += group_input();
+    failed += group_piped();
+    return failed ? 1 : 0;
+}

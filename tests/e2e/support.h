@@ -1,0 +1,114 @@
+/* What the end-to-end tests of lees share: starting the reader, reading its status line, and
+ * checks that print the screen when they fail. */
+#ifndef LEES_E2E_SUPPORT_H
+#define LEES_E2E_SUPPORT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* How long a wait may take before it counts as a failure (a passing wait returns as soon as
+ * its condition holds, so this only bounds a failing test; it leaves room for a sanitizer
+ * build).  FAST is what "at once" means: Esc, a key after the program is up. */
+#define T_START 4000
+#define T_WAIT 3000
+#define T_FAST 500
+
+/* Every test: a watchdog (the test process ends if a test runs longer than this many seconds)
+ * and the reader it started, freed afterwards. */
+#define T_DEADLINE_S 12
+#define E2E_TEST(f) cmocka_unit_test_setup_teardown(f, e2e_test_setup, e2e_test_teardown)
+int e2e_test_setup(void **state);
+int e2e_test_teardown(void **state);
+
+/* The title and sections of the built-in interview, texts/handen-in-elkaar.md. */
+#define INTERVIEW_FILE "texts/handen-in-elkaar.md"
+#define INTERVIEW_TITLE "Handen in elkaar voor een aanklappende aanpak"
+#define INTERVIEW_SUBTITLE "Burgemeester Somers over het inclusieve beleid in zijn stad"
+#define INTERVIEW_LEDE "Mechelen is een stad in verandering."
+#define INTERVIEW_SECTIONS 7
+extern const char *const interview_sections[INTERVIEW_SECTIONS];
+
+/* Fails the test when cond is false: prints the message and the screen (e may be NULL). */
+#define CHECK(e, cond, ...)                                                                        \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            print_error(__VA_ARGS__);                                                              \
+            print_error("\n");                                                                     \
+            if (e)                                                                                 \
+                e2e_dump((e), stderr);                                                             \
+            _fail(__FILE__, __LINE__);                                                             \
+        }                                                                                          \
+    } while (0)
+
+#define WAIT_TEXT(e, needle)                                                                       \
+    CHECK(e, e2e_wait_text((e), (needle), T_WAIT), "waited in vain for \"%s\" on the screen",      \
+          (needle))
+#define WAIT_NO_TEXT(e, needle)                                                                    \
+    CHECK(e, e2e_wait_no_text((e), (needle), T_WAIT),                                              \
+          "waited in vain for \"%s\" to leave the screen", (needle))
+#define WAIT_PAGE(e, n)                                                                            \
+    CHECK(e, wait_page((e), (n), T_WAIT), "waited in vain for page %d on the status line", (int)(n))
+#define WAIT_TOP(e, needle)                                                                        \
+    CHECK(e, wait_top((e), (needle), T_WAIT),                                                      \
+          "waited in vain for the first text row to contain \"%s\"", (needle))
+
+/* Starts `lees ARGS...` (args NULL-terminated, may be NULL) in a rows x cols terminal and
+ * waits for its status line; the test fails if it does not come.  The reader is freed after
+ * the test. */
+struct e2e *lees_open(void **state, int rows, int cols, const char *const args[]);
+/* Starts any argv (argv[0] "lees" for the reader) with extra environment; no wait. */
+struct e2e *lees_spawn(void **state, int rows, int cols, const char *const argv[],
+                       const char *const env[]);
+
+/* The status line (the last row), parsed.  left is the text before "page N/M", with the
+ * blanks after it trimmed (it starts with the blank of the margin). */
+struct status {
+    int page, pages, percent;
+    int page_col;    /* the cell of "page" */
+    int percent_col; /* the cell of '%' */
+    char left[1024];
+};
+bool status_read(struct e2e *e, struct status *st);
+bool wait_page(struct e2e *e, int page, int timeout_ms);
+/* Until the status line shows a page at all (the reader is drawn). */
+bool wait_status(struct e2e *e, int timeout_ms);
+
+/* The first and the last non-blank row above the status line, or -1. */
+int first_text_row(struct e2e *e);
+int last_text_row(struct e2e *e);
+bool wait_top(struct e2e *e, const char *needle, int timeout_ms);
+/* The first row above the status line that holds needle, or -1. */
+int text_row_of(struct e2e *e, const char *needle);
+
+/* Whether every non-blank cell in [col, col + ncells) of row is bold / italic / reverse. */
+enum cell_attr { ATTR_BOLD, ATTR_ITALIC, ATTR_REVERSE };
+bool cells_have(struct e2e *e, int row, int col, int ncells, enum cell_attr a);
+/* The same for the cells of needle where it first appears on the screen (false if absent). */
+bool text_has(struct e2e *e, const char *needle, enum cell_attr a);
+/* The cells needle takes (its width in a terminal, for the ASCII and wide characters used
+ * here). */
+int cells_of(const char *s);
+/* The last non-blank cell of a row, or -1. */
+int row_last_col(struct e2e *e, int row);
+
+/* A plain-text fixture of numbered lines "line 01" ... "line N", and the number on a row (-1
+ * when the row holds none). */
+const char *numbered_file(int n);
+int line_number_at(struct e2e *e, int row);
+bool wait_top_line(struct e2e *e, int number, int timeout_ms);
+
+/* Groups, each a cmocka group run; they return the number of failures. */
+int group_screen(void);
+int group_keys(void);
+int group_lists(void);
+int group_resize(void);
+int group_input(void);
+int group_piped(void);
+
+#endif

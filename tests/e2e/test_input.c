@@ -1,0 +1,114 @@
+/* Where the text comes from (a pipe, '-'), and wide characters. */
+#include "support.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+static void check_quits(struct e2e *e)
+{
+    e2e_send(e, "q");
+    int status = -1;
+    CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "q did not quit");
+    CHECK(e, WIFEXITED(status) && WEXITSTATUS(status) == 0, "q: exit status %d, not 0",
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* Text on a pipe, keys from the terminal (/dev/tty). */
+static void test_stdin_pipe(void **state)
+{
+    const char *argv[] = {
+        "sh", "-c",
+        "printf '# Piped title\\n\\nText that came through a pipe.\\n\\n## Piped section\\n"
+        "\\nMore.\\n' | \"$0\"",
+        e2e_lees_path(), NULL};
+    struct e2e *e = lees_spawn(state, 20, 80, argv, NULL);
+    CHECK(e, wait_status(e, T_START), "the reader did not show its status line");
+    WAIT_TOP(e, "Piped title");
+    WAIT_TEXT(e, "Text that came through a pipe.");
+    CHECK(e, text_has(e, "Piped title", ATTR_BOLD), "the piped Markdown heading is not bold");
+    CHECK(e, text_row_of(e, INTERVIEW_TITLE) < 0, "the built-in text is shown, not the pipe");
+    e2e_send(e, " ");
+    CHECK(e, wait_top(e, "Piped section", T_WAIT),
+          "Space (read from the terminal) did not go to the next page");
+    check_quits(e);
+}
+
+static void test_stdin_dash(void **state)
+{
+    const char *file = e2e_fixture("dash.txt", "Plain text read from standard input.\n"
+                                               "Second line.\n");
+    const char *argv[] = {"sh", "-c", "exec \"$0\" - < \"$1\"", e2e_lees_path(), file, NULL};
+    struct e2e *e = lees_spawn(state, 12, 80, argv, NULL);
+    CHECK(e, wait_status(e, T_START), "the reader did not show its status line");
+    WAIT_TEXT(e, "Plain text read from standard input.");
+    WAIT_TEXT(e, "Second line.");
+    check_quits(e);
+}
+
+static void test_wide_characters(void **state)
+{
+    const char *text = "日本語のテキスト";
+    const char *file = e2e_fixture("wide.txt", "日本語のテキスト\n"
+                                               "abc日本def\n");
+    const char *args[] = {file, NULL};
+    struct e2e *e = lees_open(state, 10, 80, args);
+    WAIT_TEXT(e, text);
+    int row, col;
+    e2e_find(e, text, &row, &col);
+    static const uint32_t chars[] = {0x65E5, 0x672C, 0x8A9E, 0x306E,
+                                     0x30C6, 0x30AD, 0x30B9, 0x30C8};
+    for (int i = 0; i < 8; i++) {
+        VTermScreenCell cell;
+        CHECK(e, e2e_cell(e, row, col + 2 * i, &cell), "no cell %d", col + 2 * i);
+        CHECK(e, cell.chars[0] == chars[i] && cell.width == 2,
+              "character %d of \"%s\" should be U+%04X two cells wide at cell %d: U+%04X, "
+              "%d wide",
+              i + 1, text, (unsigned)chars[i], col + 2 * i, (unsigned)cell.chars[0], cell.width);
+    }
+    CHECK(e, row_last_col(e, row) == col + 14,
+          "\"%s\" should end with a wide character at cells %d-%d", text, col + 14, col + 15);
+    int c_abc = e2e_find_in_row(e, row + 1, "abc", 0);
+    int c_def = e2e_find_in_row(e, row + 1, "def", 0);
+    CHECK(e, c_abc >= 0 && c_def == c_abc + 7, "\"abc日本def\": def should be 7 cells after abc");
+}
+
+/* A line of wide characters wrapped in a 20-cell column: no row is wider, nothing is lost. */
+static void test_wide_wrap(void **state)
+{
+    static const char ideographs[] = "日本語のテキスト";
+    char line[400] = "";
+    for (int i = 0; i < 5; i++)
+        strcat(line, ideographs); /* 40 characters, 80 cells */
+    char content[420];
+    snprintf(content, sizeof content, "%s\n", line);
+    const char *file = e2e_fixture("widewrap.txt", content);
+    const char *args[] = {"--width", "20", file, NULL};
+    struct e2e *e = lees_open(state, 12, 80, args);
+    WAIT_TEXT(e, "日本語");
+    char joined[800] = "";
+    for (int r = 0; r < e2e_rows(e) - 1; r++) {
+        int first = e2e_row_first_col(e, r);
+        if (first < 0)
+            continue;
+        CHECK(e, first >= 30 && row_last_col(e, r) <= 49,
+              "row %d leaves the 20-cell column (cells 30 to 49): cells %d to %d", r, first,
+              row_last_col(e, r));
+        char *s = e2e_row(e, r);
+        strncat(joined, s + strspn(s, " "), sizeof joined - strlen(joined) - 1);
+        free(s);
+    }
+    CHECK(e, strcmp(joined, line) == 0, "the wrapped rows do not make up the line again:\n%s",
+          joined);
+}
+
+int group_input(void)
+{
+    const struct CMUnitTest tests[] = {
+        E2E_TEST(test_stdin_pipe),
+        E2E_TEST(test_stdin_dash),
+        E2E_TEST(test_wide_characters),
+        E2E_TEST(test_wide_wrap),
+    };
+    return cmocka_run_group_tests_name("input", tests, NULL, NULL);
+}
