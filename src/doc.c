@@ -537,5 +537,6 @@ const struct doc_block *doc_block(const struct doc *doc, size_t i)
 /* The runs of block B. */
 const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_block *b)
 {
-    return doc->runs + b->first_run;
+    /* A text of rules and empty headings has no runs at all: no array to point into. */
+    return doc->runs != NULL ? doc->runs + b->first_run : NULL;
 }

@@ -73,6 +73,21 @@ static void test_empty_heading_after_paragraph(void **state)
     doc_free(doc);
 }
 
+/* Found by fuzzing: a text without any run made doc_block_runs offset a null pointer. */
+static void test_blocks_without_runs(void **state)
+{
+    struct doc *doc = doc_of("---\n\n#\n\n***\n", DOC_FORMAT_MARKDOWN);
+
+    (void)state;
+    assert_int_equal(doc_block_count(doc), 3);
+    for (size_t i = 0; i < doc_block_count(doc); i++) {
+        const struct doc_block *b = doc_block(doc, i);
+        assert_int_equal(b->nruns, 0);
+        doc_block_runs(doc, b);
+    }
+    doc_free(doc);
+}
+
 static void test_emphasis_runs(void **state)
 {
     static const char text[] = "plain *em* **strong** ***both*** `code`\n";
@@ -308,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_atx_and_setext_headings),
         cmocka_unit_test(test_sections_tile_the_text),
         cmocka_unit_test(test_empty_heading_after_paragraph),
+        cmocka_unit_test(test_blocks_without_runs),
         cmocka_unit_test(test_emphasis_runs),
         cmocka_unit_test(test_runs_are_source_ranges),
         cmocka_unit_test(test_containers),
