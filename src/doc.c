@@ -481,8 +481,8 @@ int doc_looks_binary(const struct doc *doc)
         struct glyph g;
         size_t len = glyph_decode(doc->data + i, n - i, &g);
         /* A character cut by the 8 KiB boundary is not held against the text. */
-        if (g.kind == GLYPH_CONTROL && !(len == 1 && i + 4 > n && g.uc >= 0x80) &&
-            g.uc != '\r' && g.uc != '\f' && g.uc != 0x1b)
+        if (g.kind == GLYPH_CONTROL && !(len == 1 && i + 4 > n && g.uc >= 0x80) && g.uc != '\r' &&
+            g.uc != '\f' && g.uc != 0x1b)
             odd++;
         i += len;
     }

@@ -22,14 +22,14 @@ struct md_list {
 struct md_state {
     struct doc *doc;
     struct doc_container stack[DOC_MAX_CONTAINERS];
-    int depth;     /* containers open, may exceed DOC_MAX_CONTAINERS */
+    int depth; /* containers open, may exceed DOC_MAX_CONTAINERS */
     struct md_list lists[DOC_MAX_CONTAINERS];
-    int nlists;    /* lists open, may exceed DOC_MAX_CONTAINERS */
+    int nlists;          /* lists open, may exceed DOC_MAX_CONTAINERS */
     bool marker_pending; /* the next block opens a list item */
     unsigned em, strong, code, link, strike;
-    size_t last_end;     /* end of the last text seen in the source */
-    long fixup_run;      /* a break run whose end waits for the next text, or -1 */
-    size_t indent;       /* code indentation md4c made up, to take from the source */
+    size_t last_end;                /* end of the last text seen in the source */
+    long fixup_run;                 /* a break run whose end waits for the next text, or -1 */
+    size_t indent;                  /* code indentation md4c made up, to take from the source */
     unsigned list_id, prev_list_id; /* to keep tight list items together */
 };
 
@@ -323,15 +323,14 @@ struct entity {
 
 /* The named references people actually write; others are shown as written. */
 static const struct entity entities[] = {
-    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},         {"quot", '"'},
-    {"apos", '\''},     {"nbsp", 0xA0},      {"copy", 0xA9},      {"reg", 0xAE},
-    {"trade", 0x2122},  {"hellip", 0x2026},  {"mdash", 0x2014},   {"ndash", 0x2013},
-    {"lsquo", 0x2018},  {"rsquo", 0x2019},   {"ldquo", 0x201C},   {"rdquo", 0x201D},
-    {"laquo", 0xAB},    {"raquo", 0xBB},     {"bull", 0x2022},    {"middot", 0xB7},
-    {"euro", 0x20AC},   {"deg", 0xB0},       {"times", 0xD7},     {"eacute", 0xE9},
-    {"egrave", 0xE8},   {"euml", 0xEB},      {"iuml", 0xEF},      {"ouml", 0xF6},
-    {"uuml", 0xFC},     {"auml", 0xE4},      {"szlig", 0xDF},     {"sect", 0xA7},
-    {"para", 0xB6},     {"shy", 0xAD},       {"ccedil", 0xE7},    {"agrave", 0xE0},
+    {"amp", '&'},      {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},    {"copy", 0xA9},    {"reg", 0xAE},     {"trade", 0x2122}, {"hellip", 0x2026},
+    {"mdash", 0x2014}, {"ndash", 0x2013}, {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"laquo", 0xAB},   {"raquo", 0xBB},   {"bull", 0x2022},  {"middot", 0xB7},
+    {"euro", 0x20AC},  {"deg", 0xB0},     {"times", 0xD7},   {"eacute", 0xE9},  {"egrave", 0xE8},
+    {"euml", 0xEB},    {"iuml", 0xEF},    {"ouml", 0xF6},    {"uuml", 0xFC},    {"auml", 0xE4},
+    {"szlig", 0xDF},   {"sect", 0xA7},    {"para", 0xB6},    {"shy", 0xAD},     {"ccedil", 0xE7},
+    {"agrave", 0xE0},
 };
 
 /* Decode the reference at S (N bytes, "&...;") into UTF-8 in OUT; 0 when unknown. */

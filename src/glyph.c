@@ -134,7 +134,7 @@ size_t glyph_fit(const char *s, size_t n, size_t cells)
 
     while (i < n) {
         size_t len = glyph_decode(s + i, n - i, &g);
-        size_t w = g.kind == GLYPH_TAB ? GLYPH_TABSTOP - col % GLYPH_TABSTOP
+        size_t w = g.kind == GLYPH_TAB       ? GLYPH_TABSTOP - col % GLYPH_TABSTOP
                    : g.kind == GLYPH_NEWLINE ? 1
                                              : (size_t)g.width;
         if (col + w > cells)
@@ -152,15 +152,15 @@ struct ascii_form {
 
 /* Punctuation and letters that have no ASCII decomposition but a customary plain form. */
 static const struct ascii_form ascii_forms[] = {
-    {0x00A0, " "},   {0x00A9, "(c)"}, {0x00AB, "<<"},  {0x00AD, ""},    {0x00AE, "(R)"},
-    {0x00B0, "o"},   {0x00B7, "."},   {0x00BB, ">>"},  {0x00C6, "AE"},  {0x00D7, "x"},
-    {0x00D8, "O"},   {0x00DF, "ss"},  {0x00E6, "ae"},  {0x00F7, "/"},   {0x00F8, "o"},
-    {0x0110, "D"},   {0x0111, "d"},   {0x0131, "i"},   {0x0141, "L"},   {0x0142, "l"},
-    {0x0152, "OE"},  {0x0153, "oe"},  {0x2010, "-"},   {0x2011, "-"},   {0x2012, "-"},
-    {0x2013, "-"},   {0x2014, "-"},   {0x2015, "-"},   {0x2018, "'"},   {0x2019, "'"},
-    {0x201A, ","},   {0x201B, "'"},   {0x201C, "\""},  {0x201D, "\""},  {0x201E, "\""},
-    {0x201F, "\""},  {0x2022, "*"},   {0x2026, "..."}, {0x2039, "<"},   {0x203A, ">"},
-    {0x20AC, "EUR"}, {0x2122, "TM"},  {0x2212, "-"},   {0x2500, "-"},   {0x2502, "|"},
+    {0x00A0, " "},   {0x00A9, "(c)"}, {0x00AB, "<<"},  {0x00AD, ""},   {0x00AE, "(R)"},
+    {0x00B0, "o"},   {0x00B7, "."},   {0x00BB, ">>"},  {0x00C6, "AE"}, {0x00D7, "x"},
+    {0x00D8, "O"},   {0x00DF, "ss"},  {0x00E6, "ae"},  {0x00F7, "/"},  {0x00F8, "o"},
+    {0x0110, "D"},   {0x0111, "d"},   {0x0131, "i"},   {0x0141, "L"},  {0x0142, "l"},
+    {0x0152, "OE"},  {0x0153, "oe"},  {0x2010, "-"},   {0x2011, "-"},  {0x2012, "-"},
+    {0x2013, "-"},   {0x2014, "-"},   {0x2015, "-"},   {0x2018, "'"},  {0x2019, "'"},
+    {0x201A, ","},   {0x201B, "'"},   {0x201C, "\""},  {0x201D, "\""}, {0x201E, "\""},
+    {0x201F, "\""},  {0x2022, "*"},   {0x2026, "..."}, {0x2039, "<"},  {0x203A, ">"},
+    {0x20AC, "EUR"}, {0x2122, "TM"},  {0x2212, "-"},   {0x2500, "-"},  {0x2502, "|"},
     {0x25AA, "*"},   {0x25E6, "o"},   {0xFFFD, "?"},
 };
 

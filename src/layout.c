@@ -38,7 +38,7 @@ struct cell_src {
     const struct doc_run *runs;
     uint32_t nruns, run;
     size_t pos;
-    int code; /* newlines break lines and spaces are kept */
+    int code;  /* newlines break lines and spaces are kept */
     int ascii; /* LAYOUT_ASCII */
     uint16_t style;
 };
@@ -304,7 +304,8 @@ static int shown_add(struct shown *sh, const struct layout_cell *c, enum cell_ki
         sh->text = nt;
         sh->cap = ncap;
     }
-    sh->cells[sh->ncells++] = (struct wrap_cell){c->start, c->end, sh->len, c->width, (uint8_t)kind};
+    sh->cells[sh->ncells++] =
+        (struct wrap_cell){c->start, c->end, sh->len, c->width, (uint8_t)kind};
     memcpy(sh->text + sh->len, bytes, len);
     sh->len += len;
     return 0;
@@ -408,7 +409,8 @@ static int wrap_code(const struct layout *layout, uint32_t bi, int tw, struct li
     struct layout_cell c;
     enum cell_kind kind;
     char buf[24];
-    size_t start = b->start, end = b->start;
+    size_t start = b->start;
+    size_t end = start;
     int col = 0, any = 0;
     uint8_t first = LAYOUT_FIRST;
 

@@ -66,13 +66,13 @@ struct options {
     int force; /* show a binary-looking file without asking */
     int print_terms;
     int no_color;
-    const char *grep;    /* --grep PATTERN */
-    const char *find;    /* +/PATTERN: open at its first match */
-    unsigned search;     /* search flags: -i, --regex */
-    const char *state;   /* --state FILE */
+    const char *grep;  /* --grep PATTERN */
+    const char *find;  /* +/PATTERN: open at its first match */
+    unsigned search;   /* search flags: -i, --regex */
+    const char *state; /* --state FILE */
     int no_state;
     int print_bookmarks;
-    size_t section;      /* --section N */
+    size_t section;                        /* --section N */
     const char *term_files[MAX_TERM_ARGS]; /* --terms=FILE */
     size_t nterm_files;
     const char *term_lines[MAX_TERM_ARGS]; /* -t TERM */
@@ -148,14 +148,21 @@ static int parse_number(const char *s, long min, long max, long *out)
 static int parse_options(int argc, char **argv, struct options *opt)
 {
     static const struct option longopts[] = {
-        {"help", no_argument, NULL, 'h'},          {"version", no_argument, NULL, 'V'},
-        {"width", required_argument, NULL, 'w'},   {"toc", no_argument, NULL, OPT_TOC},
-        {"format", required_argument, NULL, OPT_FORMAT}, {"force", no_argument, NULL, 'f'},
-        {"term", required_argument, NULL, 't'},    {"terms", optional_argument, NULL, OPT_TERMS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"width", required_argument, NULL, 'w'},
+        {"toc", no_argument, NULL, OPT_TOC},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"force", no_argument, NULL, 'f'},
+        {"term", required_argument, NULL, 't'},
+        {"terms", optional_argument, NULL, OPT_TERMS},
         {"terms-file", required_argument, NULL, OPT_TERMS_FILE},
-        {"no-color", no_argument, NULL, OPT_NO_COLOR}, {"no-colour", no_argument, NULL, OPT_NO_COLOR},
-        {"grep", required_argument, NULL, OPT_GREP}, {"ignore-case", no_argument, NULL, 'i'},
-        {"regex", no_argument, NULL, OPT_REGEX},   {"state", required_argument, NULL, OPT_STATE},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"no-colour", no_argument, NULL, OPT_NO_COLOR},
+        {"grep", required_argument, NULL, OPT_GREP},
+        {"ignore-case", no_argument, NULL, 'i'},
+        {"regex", no_argument, NULL, OPT_REGEX},
+        {"state", required_argument, NULL, OPT_STATE},
         {"no-state", no_argument, NULL, OPT_NO_STATE},
         {"bookmarks", no_argument, NULL, OPT_BOOKMARKS},
         {"section", required_argument, NULL, OPT_SECTION},
@@ -264,7 +271,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
     return 0;
 }
 
-/* Whether standard input brings a text: a pipe or a redirected file, not a terminal or /dev/null. */
+/* Whether standard input brings a text: a pipe or a redirected file, not a terminal or /dev/null.
+ */
 static int stdin_has_text(void)
 {
     struct stat st;
@@ -410,8 +418,7 @@ static int print_bookmarks(const struct doc *doc, struct state_text *text)
         localtime_r(&m->created, &tm);
         strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
         print_line_sanitized(name);
-        printf("\t%s\tp. %zu\t%s%s\n",
-               doc_section(doc, doc_section_at(doc, m->offset))->title,
+        printf("\t%s\tp. %zu\t%s%s\n", doc_section(doc, doc_section_at(doc, m->offset))->title,
                page_number_of(page, m->offset), date, m->lost ? "\tlost" : "");
     }
     page_free(page);

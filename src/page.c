@@ -11,9 +11,9 @@ struct page {
     const struct doc *doc;
     struct layout *layout;
     int height;
-    unsigned flags; /* for the layout */
-    size_t section; /* on screen */
-    size_t top;     /* index of the top line in the section */
+    unsigned flags;     /* for the layout */
+    size_t section;     /* on screen */
+    size_t top;         /* index of the top line in the section */
     size_t *first_page; /* 0-based first page of each section, NULL until needed */
 };
 

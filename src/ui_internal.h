@@ -78,9 +78,9 @@ struct ui_search {
     bool highlight;           /* matches painted (Esc on the page turns it off) */
     bool have_match;
     size_t match_start, match_end; /* the current match */
-    struct page_pos origin;   /* where the view was when the prompt opened */
+    struct page_pos origin;        /* where the view was when the prompt opened */
     size_t origin_offset;
-    char status[512];         /* what the prompt line says after the pattern */
+    char status[512]; /* what the prompt line says after the pattern */
     struct ui_history history;
 };
 
@@ -96,7 +96,7 @@ struct ui {
     bool ascii; /* the locale is not UTF-8: everything drawn is ASCII */
     struct ui_view *views[UI_MAX_VIEWS];
     int nviews;
-    char notice[256]; /* one-line message for the status line, until the next key */
+    char notice[256];      /* one-line message for the status line, until the next key */
     struct ui_spans spans; /* painted over the lines on screen, collected before each draw */
     const struct terms *terms;
     struct terms_index *terms_index; /* NULL when there are no terms */
@@ -107,7 +107,7 @@ struct ui {
     struct state_text *text; /* this text in the state */
     bool save_warned;        /* a failed save is reported once */
     bool have_jump;
-    size_t before_jump;      /* where '' goes back to */
+    size_t before_jump; /* where '' goes back to */
 };
 
 /* Push VIEW on top (it is freed when popped); false when the stack is full. */
@@ -168,13 +168,13 @@ void ui_search_open_at(struct ui *ui, const char *pattern);
 void ui_search_counter(struct ui *ui, char *out, size_t cap);
 
 /* Bookmarks and the reading position (ui_marks.c). */
-void ui_marks_jumping(struct ui *ui);           /* call before a jump, for '' */
-void ui_marks_back(struct ui *ui);              /* '' */
-void ui_marks_quick(struct ui *ui, int letter); /* m + letter */
-void ui_marks_goto(struct ui *ui, int letter);  /* ' + letter */
+void ui_marks_jumping(struct ui *ui);                     /* call before a jump, for '' */
+void ui_marks_back(struct ui *ui);                        /* '' */
+void ui_marks_quick(struct ui *ui, int letter);           /* m + letter */
+void ui_marks_goto(struct ui *ui, int letter);            /* ' + letter */
 void ui_marks_add_named(struct ui *ui, const char *name); /* M, then a name (may be "") */
-void ui_marks_save(struct ui *ui);              /* the position and marks, to the state file */
-struct ui_view *ui_marks_new(struct ui *ui);    /* B */
+void ui_marks_save(struct ui *ui);           /* the position and marks, to the state file */
+struct ui_view *ui_marks_new(struct ui *ui); /* B */
 
 /* The key terms panel (ui_terms.c): terms, counts, glosses, and each term's occurrences. */
 struct ui_view *ui_terms_new(struct ui *ui);
@@ -182,7 +182,7 @@ struct ui_view *ui_terms_new(struct ui *ui);
 /* A line editor on the status line (ui_prompt.c). */
 struct ui_prompt {
     char label[16];
-    char buf[256]; /* UTF-8 */
+    char buf[256];   /* UTF-8 */
     size_t len, pos; /* pos: the cursor, a byte index at a code point boundary */
     bool active;
     const struct ui_history *history;

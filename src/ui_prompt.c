@@ -163,7 +163,8 @@ void ui_prompt_draw(const struct ui_prompt *p, const char *after)
     char shown[sizeof p->buf * 4];
     size_t head = glyph_sanitize(shown, sizeof shown, p->buf, p->pos), len, skip = 0;
 
-    len = head + glyph_sanitize(shown + head, sizeof shown - head, p->buf + p->pos, p->len - p->pos);
+    len =
+        head + glyph_sanitize(shown + head, sizeof shown - head, p->buf + p->pos, p->len - p->pos);
     move(row, 0);
     clrtoeol();
     col = ui_put(row, 0, p->label, COLS, A_NORMAL);

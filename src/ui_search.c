@@ -263,7 +263,7 @@ void ui_search_free(struct ui *ui)
 /* Start at the first match of PATTERN, as if it had been typed after "/". */
 void ui_search_open_at(struct ui *ui, const char *pattern)
 {
-    struct ui_prompt p;
+    struct ui_prompt p = {0};
 
     ui_search_begin(ui, &p, false);
     snprintf(p.buf, sizeof p.buf, "%s", pattern);

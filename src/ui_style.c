@@ -17,7 +17,7 @@ enum { PAIR_HEADING = 1, PAIR_CODE, PAIR_LINK, PAIR_CONTROL, PAIR_MARKER, PAIR_M
  * term of the interview gets its own; with 8 the basic ones repeat after six.
  */
 static const short term_colors_256[] = {166, 31, 127, 64, 25, 161, 94, 30, 99, 130, 37, 90};
-static const short term_colors_8[] = {COLOR_MAGENTA, COLOR_BLUE, COLOR_RED,
+static const short term_colors_8[] = {COLOR_MAGENTA, COLOR_BLUE,  COLOR_RED,
                                       COLOR_CYAN,    COLOR_GREEN, COLOR_YELLOW};
 static int nterm_colors;
 

@@ -28,8 +28,8 @@ static int kwic_row(struct ui *ui, struct ui_list_row *row, const struct term_hi
 {
     char num[32];
 
-    row->left = print_kwic(ui->doc, h->start, h->end, CONTEXT_BYTES, &row->mark_start,
-                           &row->mark_end);
+    row->left =
+        print_kwic(ui->doc, h->start, h->end, CONTEXT_BYTES, &row->mark_start, &row->mark_end);
     snprintf(num, sizeof num, "p. %zu", page_number_of(ui->page, h->start));
     row->right = strdup(num);
     row->key = h->start;
@@ -56,8 +56,8 @@ static struct ui_view *occurrences_new(struct ui *ui, unsigned t)
     size_t n = terms_index_count(ui->terms_index, t, SIZE_MAX), k = 0;
     const struct key_term *term = terms_get(ui->terms, t);
     char *heading = malloc(strlen(term->label) * 10 + 2);
-    struct ui_list *l = heading ? ui_list_new(n, heading, " Occurrences - Enter: go  Esc: back")
-                                : NULL;
+    struct ui_list *l =
+        heading ? ui_list_new(n, heading, " Occurrences - Enter: go  Esc: back") : NULL;
 
     if (l == NULL) {
         free(heading);
@@ -93,7 +93,6 @@ static void term_activate(struct ui *ui, struct ui_list *l)
     if (v == NULL || !ui_push(ui, v))
         ui_notice(ui, "Out of memory");
 }
-
 
 /* The gloss, then where the term stands: "§2 ×3, §5 ×1" (section numbers as in the contents). */
 static void term_detail(struct ui *ui, struct ui_list *l, char *d1, char *d2, size_t cap)

@@ -57,14 +57,14 @@ struct doc_container {
 #define DOC_MAX_CONTAINERS 8
 
 struct doc_block {
-    size_t start, end;     /* source range covered by the runs */
-    uint32_t first_run;    /* index into the doc's run table */
+    size_t start, end;  /* source range covered by the runs */
+    uint32_t first_run; /* index into the doc's run table */
     uint32_t nruns;
-    uint32_t section;      /* the section that holds it */
-    uint8_t kind;          /* enum doc_block_kind */
-    uint8_t level;         /* heading level, 1–6 */
-    uint8_t space_before;  /* blank lines shown before it (not at a section's top) */
-    uint8_t ncontainers;   /* outermost first */
+    uint32_t section;     /* the section that holds it */
+    uint8_t kind;         /* enum doc_block_kind */
+    uint8_t level;        /* heading level, 1–6 */
+    uint8_t space_before; /* blank lines shown before it (not at a section's top) */
+    uint8_t ncontainers;  /* outermost first */
     struct doc_container containers[DOC_MAX_CONTAINERS];
 };
 
@@ -72,8 +72,8 @@ struct doc_section {
     size_t start, end;    /* source range; sections tile the text */
     uint32_t first_block; /* blocks [first_block, first_block + nblocks) */
     uint32_t nblocks;
-    uint8_t level;        /* heading level, 0 for text before any heading */
-    char *title;          /* shown form: controls in notation, white space collapsed */
+    uint8_t level; /* heading level, 0 for text before any heading */
+    char *title;   /* shown form: controls in notation, white space collapsed */
 };
 
 struct doc;

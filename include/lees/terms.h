@@ -25,8 +25,8 @@ struct term_variant {
 };
 
 struct key_term {
-    char *label;  /* the first variant, as written, for lists */
-    char *gloss;  /* NULL when none */
+    char *label; /* the first variant, as written, for lists */
+    char *gloss; /* NULL when none */
     struct term_variant *variants;
     size_t nvariants;
     char *origin; /* "FILE:LINE" or "-t" */

@@ -11,8 +11,8 @@
 #include "lees/terms.h"
 
 struct ui_options {
-    int width;     /* the reading column's width in cells (at most; narrower terminals win) */
-    size_t page;   /* open at this page when non-zero */
+    int width;      /* the reading column's width in cells (at most; narrower terminals win) */
+    size_t page;    /* open at this page when non-zero */
     int ask_binary; /* the text looks binary: ask before showing it */
     const struct terms *terms; /* key terms to highlight (may have none) */
     const char *notice;        /* a first message for the status line, or "" */

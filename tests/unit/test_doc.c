@@ -177,7 +177,7 @@ static void test_plain_text(void **state)
     assert_int_equal(r[0].kind, DOC_RUN_TEXT);
     assert_int_equal(r[0].end - r[0].start, 8); /* the CR is not text */
     assert_int_equal(r[1].kind, DOC_RUN_BREAK);
-    assert_int_equal(r[2].style, 0);             /* no emphasis in plain text */
+    assert_int_equal(r[2].style, 0); /* no emphasis in plain text */
     assert_int_equal(doc_section_count(none), 1);
     assert_string_equal(doc_title(none), "test.md");
     doc_free(doc);

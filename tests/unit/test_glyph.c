@@ -15,12 +15,15 @@ static void test_widths(void **state)
 {
     (void)state;
     assert_int_equal(decode("a").width, 1);
-    assert_int_equal(decode("\xC3\xAB").width, 1);     /* ë */
+    assert_int_equal(decode("\xC3\xAB").width, 1); /* ë */
     assert_int_equal(decode("\xC3\xAB").len, 2);
     assert_int_equal(decode("\xE6\x97\xA5").width, 2); /* 日 */
     assert_int_equal(decode("\xCC\x81").width, 0);     /* combining acute */
     assert_int_equal(decode("\xE2\x80\x9C").width, 1); /* “ */
-    assert_int_equal(glyph_width("cre\xC3\xAB" "ren", 8), 7);
+    assert_int_equal(glyph_width("cre\xC3\xAB"
+                                 "ren",
+                                 8),
+                     7);
     assert_int_equal(glyph_width("cafe\xCC\x81", 6), 4);
     assert_int_equal(glyph_width("\xE6\x97\xA5\xE6\x9C\xAC", 6), 4);
     assert_int_equal(glyph_width("ab\tc", 4), 9);
@@ -60,7 +63,10 @@ static void test_invalid_bytes(void **state)
     assert_int_equal(g.len, 1);
     g = decode("\xED\xA0\x80"); /* a surrogate is not text */
     assert_int_equal(g.kind, GLYPH_CONTROL);
-    glyph_sanitize(out, sizeof out, "a\xE9" "b\x1b[1m", 7);
+    glyph_sanitize(out, sizeof out,
+                   "a\xE9"
+                   "b\x1b[1m",
+                   7);
     assert_string_equal(out, "a<E9>b^[[1m");
 }
 

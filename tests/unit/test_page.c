@@ -207,7 +207,8 @@ static void test_resize_keeps_place(void **state)
         assert_int_equal(page_resize(p, w, h), 0);
         for (int r = 0; r < h; r++) {
             const struct layout_line *line = page_row(p, r);
-            if (line != NULL && line->start <= offset && (offset < line->end || line->start == offset))
+            if (line != NULL && line->start <= offset &&
+                (offset < line->end || line->start == offset))
                 seen = 1;
         }
         if (!seen)

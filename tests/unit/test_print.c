@@ -22,7 +22,8 @@ static char *capture_toc(const char *text, int width, int height)
 
 static void test_toc(void **state)
 {
-    char *out = capture_toc("# Titel\n\nIntro\n\n## Een\n\nx\n\n### Twee \xE6\x97\xA5\n\ny\n", 30, 10);
+    char *out =
+        capture_toc("# Titel\n\nIntro\n\n## Een\n\nx\n\n### Twee \xE6\x97\xA5\n\ny\n", 30, 10);
 
     (void)state;
     /* Each line exactly 30 cells: the wide character counts twice. */

@@ -101,9 +101,15 @@ static void test_interview_terms_file(void **state)
     size_t n;
     struct terms *t = terms_new();
     static const char *const wanted[] = {
-        "inclusief beleid", "kansengroepen", "sociale economie", "tewerkstelling",
-        "afstand tot de arbeidsmarkt", "lokale diensteneconomie", "diversiteit",
-        "aanklappende aanpak", "Groep Mechelen",
+        "inclusief beleid",
+        "kansengroepen",
+        "sociale economie",
+        "tewerkstelling",
+        "afstand tot de arbeidsmarkt",
+        "lokale diensteneconomie",
+        "diversiteit",
+        "aanklappende aanpak",
+        "Groep Mechelen",
     };
 
     (void)state;
@@ -150,8 +156,7 @@ static void test_match_whole_words(void **state)
 {
     (void)state;
     /* "beleid" stands alone once; inside "beleidsdoelstelling" it is not a hit. */
-    assert_string_equal(hits_of("beleid\n", "Het beleid en de beleidsdoelstelling.\n"),
-                        "beleid:0");
+    assert_string_equal(hits_of("beleid\n", "Het beleid en de beleidsdoelstelling.\n"), "beleid:0");
     assert_string_equal(hits_of("beleid*\n", "Het beleid en de beleidsdoelstelling.\n"),
                         "beleid:0 beleidsdoelstelling:0");
     /* Nor at the end of a longer word. */
@@ -169,21 +174,21 @@ static void test_match_variants_and_case(void **state)
 static void test_match_across_lines_and_markup(void **state)
 {
     (void)state;
-    assert_string_equal(hits_of("afstand tot de arbeidsmarkt\n",
-                                "een afstand tot\nde *arbeidsmarkt* hier\n"),
-                        "afstand tot\nde *arbeidsmarkt:0");
+    assert_string_equal(
+        hits_of("afstand tot de arbeidsmarkt\n", "een afstand tot\nde *arbeidsmarkt* hier\n"),
+        "afstand tot\nde *arbeidsmarkt:0");
 }
 
 static void test_match_longer_wins(void **state)
 {
     (void)state;
-    assert_string_equal(hits_of("economie\nsociale economie\n",
-                                "de sociale economie en de economie\n"),
-                        "sociale economie:1 economie:0");
+    assert_string_equal(
+        hits_of("economie\nsociale economie\n", "de sociale economie en de economie\n"),
+        "sociale economie:1 economie:0");
     /* Overlapping, neither inside the other: the longer wins even though it starts later. */
-    assert_string_equal(hits_of("sociale economie\neconomie organisaties\n",
-                                "de sociale economie organisaties\n"),
-                        "economie organisaties:1");
+    assert_string_equal(
+        hits_of("sociale economie\neconomie organisaties\n", "de sociale economie organisaties\n"),
+        "economie organisaties:1");
 }
 
 static void test_match_accents_nfd(void **state)
@@ -192,8 +197,7 @@ static void test_match_accents_nfd(void **state)
     /* The term written with a precomposed ë, the text with e + combining diaeresis. */
     assert_string_equal(hits_of("cre\xC3\xABren\n", "kansen cree\xCC\x88ren voor\n"),
                         "cree\xCC\x88ren:0");
-    assert_string_equal(hits_of("creeren\n", "kansen cre\xC3\xABren voor\n"),
-                        "cre\xC3\xABren:0");
+    assert_string_equal(hits_of("creeren\n", "kansen cre\xC3\xABren voor\n"), "cre\xC3\xABren:0");
 }
 
 static void test_counts_per_section(void **state)
