@@ -118,9 +118,9 @@ deps-test:
 
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
-		--std=c11 --inline-suppr -Iinclude -Isrc src tests/unit
+		--std=c11 --inline-suppr -Iinclude -Isrc src tests/unit tests/fuzz
 	clang-format --dry-run --Werror src/*.c src/*.h include/lees/*.h tests/unit/*.c \
-		tests/unit/*.h tools/*.c
+		tests/unit/*.h tests/e2e/*.c tests/e2e/*.h tests/fuzz/*.c tools/*.c
 
 install: lees
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
