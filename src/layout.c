@@ -588,6 +588,21 @@ const struct layout_line *layout_section(struct layout *layout, size_t s, size_t
     return layout->secs[s].lines;
 }
 
+/* Whether the lines of section S are at hand. */
+bool layout_cached(const struct layout *layout, size_t s)
+{
+    return layout->secs[s].done != 0;
+}
+
+/* Drop the lines of section S; they are laid out again when next asked for. */
+void layout_forget(struct layout *layout, size_t s)
+{
+    free(layout->secs[s].lines);
+    layout->secs[s].lines = NULL;
+    layout->secs[s].n = 0;
+    layout->secs[s].done = 0;
+}
+
 /* Index in section S of the line that shows byte OFFSET. */
 size_t layout_line_at(struct layout *layout, size_t s, size_t offset)
 {

@@ -3,6 +3,8 @@
  * from the line counts of the sections at the current size and recomputed after a resize; the
  * only lasting state is the section and top line, from which the reading offset follows.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "lees/page.h"
@@ -15,6 +17,7 @@ struct page {
     size_t section;     /* on screen */
     size_t top;         /* index of the top line in the section */
     size_t *first_page; /* 0-based first page of each section, NULL until needed */
+    size_t indexed;     /* sections whose first page is known: first_page[0..indexed] */
 };
 
 static size_t lines_of(const struct page *page, size_t s)
@@ -85,21 +88,57 @@ static int retreat(struct page *page, size_t n)
     return 0;
 }
 
+/*
+ * Count the pages of sections up to UPTO (exclusive), at most BUDGET of them now.  Counting a
+ * section lays it out; the lines of sections that were not laid out before are dropped again,
+ * so indexing a long text does not keep all of it in memory.
+ */
+static int page_index_upto(struct page *page, size_t upto, size_t budget)
+{
+    size_t ns = doc_section_count(page->doc);
+
+    if (page->first_page == NULL) {
+        page->first_page = malloc((ns + 1) * sizeof *page->first_page);
+        if (page->first_page == NULL)
+            return -1;
+        page->first_page[0] = 0;
+        page->indexed = 0;
+    }
+    if (upto > ns)
+        upto = ns;
+    while (page->indexed < upto && budget-- > 0) {
+        size_t s = page->indexed;
+        bool cached = layout_cached(page->layout, s);
+        page->first_page[s + 1] = page->first_page[s] + pages_of(page, s);
+        if (!cached && (s < page->section || s > page->section + 1))
+            layout_forget(page->layout, s);
+        page->indexed++;
+    }
+    return 0;
+}
+
 static int page_index(struct page *page)
 {
-    size_t ns = doc_section_count(page->doc), acc = 0;
+    return page_index_upto(page, SIZE_MAX, SIZE_MAX);
+}
 
-    if (page->first_page != NULL)
-        return 0;
-    page->first_page = malloc((ns + 1) * sizeof *page->first_page);
-    if (page->first_page == NULL)
-        return -1;
-    for (size_t s = 0; s < ns; s++) {
-        page->first_page[s] = acc;
-        acc += pages_of(page, s);
-    }
-    page->first_page[ns] = acc;
-    return 0;
+/* Whether page_number is known without laying out the sections above the view. */
+bool page_number_known(const struct page *page)
+{
+    return page->first_page != NULL && page->indexed > page->section;
+}
+
+/* Count the pages of up to BUDGET more sections; true when every section is counted. */
+bool page_index_step(struct page *page, size_t budget)
+{
+    size_t ns = doc_section_count(page->doc);
+    return page_index_upto(page, ns, budget) == 0 && page->indexed == ns;
+}
+
+/* Whether the total is known without laying out the rest of the text. */
+bool page_total_known(const struct page *page)
+{
+    return page->first_page != NULL && page->indexed == doc_section_count(page->doc);
 }
 
 /* A view of DOC laid out at WIDTH cells, HEIGHT lines a page. */
@@ -143,6 +182,7 @@ int page_resize(struct page *page, int width, int height)
     page->height = height < 1 ? 1 : height;
     free(page->first_page);
     page->first_page = NULL;
+    page->indexed = 0;
     /* Not snapped to a page boundary: the line with that text becomes the top line. */
     page->section = doc_section_at(page->doc, offset);
     page->top = layout_line_at(layout, page->section, offset);
@@ -320,7 +360,7 @@ void page_goto_section(struct page *page, size_t s)
 /* The number (1-based) of the page on screen. */
 size_t page_number(struct page *page)
 {
-    if (page_index(page) != 0)
+    if (page_index_upto(page, page->section + 1, SIZE_MAX) != 0)
         return 1;
     return page->first_page[page->section] + page->top / (size_t)page->height + 1;
 }
@@ -328,7 +368,7 @@ size_t page_number(struct page *page)
 /* The number (1-based) of the first page of section S. */
 size_t page_of_section(struct page *page, size_t s)
 {
-    if (page_index(page) != 0)
+    if (page_index_upto(page, s + 1, SIZE_MAX) != 0)
         return 1;
     return page->first_page[s] + 1;
 }
@@ -338,7 +378,7 @@ size_t page_number_of(struct page *page, size_t offset)
 {
     size_t s = doc_section_at(page->doc, offset);
 
-    if (page_index(page) != 0)
+    if (page_index_upto(page, s + 1, SIZE_MAX) != 0)
         return 1;
     return page->first_page[s] + layout_line_at(page->layout, s, offset) / (size_t)page->height + 1;
 }

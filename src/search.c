@@ -5,21 +5,26 @@
  * as it is, soft and hard breaks as spaces, entities decoded, NUL as U+FFFD) and look for the
  * folded pattern in the result.  That is what the slow path does (scan_fold), streaming the
  * block through one reused buffer of about 32 KiB so a block of any length is searched in
- * bounded memory; the regex path (scan_regex) does the same a window at a time and runs
+ * bounded memory (SEARCH_SLOW, for tests, uses pieces of 64 bytes so that short texts cross
+ * their edges too); the regex path (scan_regex) does the same a window at a time and runs
  * regexec over each window.
  *
  * The fast path (scan_walk) gives exactly the same matches without folding whole blocks, for
  * any literal pattern whose folding does not start with a space.  A match starts at the first
  * folded byte P0 of the pattern, which comes from one unit of the text (fold.h): an ASCII byte
- * that folds to P0 (one or two byte values, found by a byte loop over a 256-entry table), or a
- * non-ASCII unit, an entity or a NUL whose folding holds P0.  Each such candidate is verified
- * in place: ASCII bytes are compared directly while they stay plain, and as soon as anything
- * else turns up (white space, a run's end, a non-ASCII byte) the candidate is re-checked by
- * folding the text from the candidate onwards, a unit at a time, into a small scratch buffer
- * with the same fold calls the slow path makes.  So in ASCII text a search reads each byte
- * once and folds almost nothing, and where it folds it folds as the slow path does.  A pattern
- * that starts with white space takes the slow path; SEARCH_SLOW forces it, and the unit suite
- * checks on random texts that both paths give the same matches.
+ * that folds to P0 (one or two byte values), or a non-ASCII unit, an entity or a NUL whose
+ * folding holds P0.  The source of each text run is scanned for these eight bytes at a time
+ * (a word test for "P0 in either case, or a byte with its high bit set"), then a byte at a
+ * time.  Each candidate is verified in place: ASCII bytes are compared directly while they stay
+ * plain, and as soon as anything else turns up (white space where the pattern has a space, a
+ * run's end, a non-ASCII byte) the candidate is re-checked by folding the text from it onwards,
+ * a unit at a time, into a small scratch buffer with the same fold calls the slow path makes.
+ * So in ASCII text a search reads each byte once and folds almost nothing, and where it folds
+ * it folds as the slow path does.  A pattern " X" that starts with white space takes the slow
+ * path, but only in blocks where the fast path finds X.  SEARCH_SLOW forces the slow path, and
+ * the unit suite checks on random texts that both paths give the same matches as a plain
+ * reference.  On 100 MB of the interview's paragraphs a search from the top for a word only at
+ * the end takes about 50 ms and 16 KB; the slow path and a regex take about 0.6 s.
  *
  * Folding from the middle of a block gives the same bytes as folding the whole block only from
  * a unit boundary (unit_floor), and for the slow path only from a unit whose folding does not
@@ -53,7 +58,9 @@
 #define COUNT_SHIFT 16        /* matches are counted per 2^16 bytes of source */
 #define BACK_LIMIT 4096       /* how far back a safe place to start folding is looked for */
 #define SUGGEST_PIECE 65536   /* bytes handed to u8_wordbreaks at a time */
-#define SUGGEST_MAX 64        /* longest pattern a suggestion is looked for, in code points */
+#define SWAR_ONES 0x0101010101010101u
+#define SWAR_HIGHS 0x8080808080808080u
+#define SUGGEST_MAX 64 /* longest pattern a suggestion is looked for, in code points */
 
 struct cached {
     size_t block;
@@ -70,7 +77,10 @@ struct search {
     unsigned fold;  /* enum fold_flags, for text and pattern */
     char *pat;      /* the folded pattern (literal search) */
     size_t plen;
+    size_t chunk;                /* CHUNK, or a few bytes with SEARCH_SLOW */
+    uint64_t swar_or, swar_eq;   /* w | or ^ eq has a zero byte where w has P0 */
     bool walk;                   /* the fast path applies */
+    struct search *core;         /* for a pattern " X", a fast search for X */
     unsigned char interest[256]; /* source bytes where a candidate may start */
     bool regex;
     regex_t re;
@@ -123,7 +133,8 @@ static bool report(struct sink *k, size_t start, size_t end)
         k->done = true;
         return false;
     }
-    if (start < k->from || start == k->last)
+    /* A match of nothing but a break placed at no byte has nothing to show. */
+    if (start < k->from || start == k->last || end <= start)
         return true;
     k->last = start;
     if (!k->fn(k, start, end)) {
@@ -396,6 +407,15 @@ static bool scan_text(struct search *s, const struct walk *base, uint32_t r, siz
 
     while (p < hi) {
         size_t u, ulen;
+        /* Eight bytes at a time while none is P0 (in either case) or non-ASCII. */
+        while (hi - p >= 8) {
+            uint64_t w, t;
+            memcpy(&w, d + p, 8);
+            t = (w | s->swar_or) ^ s->swar_eq;
+            if ((((t - SWAR_ONES) & ~t) | w) & SWAR_HIGHS)
+                break;
+            p += 8;
+        }
         while (p < hi && !s->interest[d[p]])
             p++;
         if (p >= hi)
@@ -408,8 +428,14 @@ static bool scan_text(struct search *s, const struct walk *base, uint32_t r, siz
                 k->done = true;
                 return false;
             }
-            while (i < s->plen && q < hi && d[q] < 0x80 && !ascii_space(d[q])) {
+            while (i < s->plen && q < hi && d[q] < 0x80) {
                 unsigned char c = d[q];
+                if (ascii_space(c)) {
+                    /* After a letter it folds to a space: only a space in the pattern can go
+                     * on, and what follows is the slow check's business. */
+                    mismatch = s->pat[i] != ' ';
+                    break;
+                }
                 if ((s->fold & FOLD_CASE) && c >= 'A' && c <= 'Z')
                     c = (unsigned char)(c - 'A' + 'a');
                 if (c != (unsigned char)s->pat[i]) {
@@ -511,6 +537,8 @@ static bool first_byte_is_start(const unsigned char *d, size_t a, const struct d
     return a < run->end && d[a] < 0x80 && !ascii_space(d[a]);
 }
 
+static bool take_first(struct sink *k, size_t start, size_t end);
+
 /* Literal search by folding: stream the block through s->buf. */
 static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *k)
 {
@@ -520,6 +548,14 @@ static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *
     walk_init(&w, s->doc, b);
     if (w.nruns == 0)
         return true;
+    if (s->core != NULL) {
+        struct sink any;
+        sink_init(&any, take_first, from, SIZE_MAX);
+        scan_walk(s->core, b, &any);
+        s->failed |= s->core->failed;
+        if (!any.found)
+            return true;
+    }
     if (from > b->start && !safe_start(s, &w, from)) {
         w.run = 0;
         w.pos = 0;
@@ -532,9 +568,9 @@ static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *
         bool more;
 
         do {
-            rc = walk_feed(s, &w, s->buf, CHUNK);
+            rc = walk_feed(s, &w, s->buf, s->chunk);
             fold_bytes(s->buf, &n);
-        } while (rc > 0 && (n < CHUNK || (n > 0 && fold_bytes(s->buf, &n)[n - 1] == ' ')));
+        } while (rc > 0 && (n < s->chunk || (n > 0 && fold_bytes(s->buf, &n)[n - 1] == ' ')));
         if (rc < 0) {
             s->failed = true;
             return false;
@@ -566,8 +602,8 @@ static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *
             fold_source(s->buf, 0, 1, &st, &en);
             if (st >= k->to)
                 break;
-        } else if (walk_pos(&w) >= k->to) {
-            break;
+        } else if (walk_pos(&w) != SIZE_MAX && walk_pos(&w) >= k->to) {
+            break; /* (SIZE_MAX: the block is done, and the next feed says so) */
         }
     }
     k->done = true;
@@ -944,6 +980,24 @@ static char *regex_fold(const char *p, size_t n, unsigned fold)
     return out.s;
 }
 
+/* Prepare the fast path for S's folded pattern, which does not start with a space. */
+static void setup_walk(struct search *s)
+{
+    unsigned char p0 = (unsigned char)s->pat[0];
+
+    s->walk = true;
+    for (unsigned c = 0x80; c < 256; c++)
+        s->interest[c] = 1;
+    if (p0 < 0x80)
+        s->interest[p0] = 1;
+    if ((s->fold & FOLD_CASE) && p0 >= 'a' && p0 <= 'z') {
+        s->interest[p0 - 'a' + 'A'] = 1;
+        s->swar_or = SWAR_ONES * 0x20; /* 'S' | 0x20 is 's', and no other byte is */
+    }
+    /* (for a non-ASCII P0, 0x80 never goes unnoticed: its high bit is set) */
+    s->swar_eq = SWAR_ONES * (p0 < 0x80 ? p0 : 0x80);
+}
+
 /* A search for PATTERN in DOC. */
 struct search *search_new(const struct doc *doc, const char *pattern, size_t len, unsigned flags,
                           struct lees_error *err)
@@ -963,6 +1017,7 @@ struct search *search_new(const struct doc *doc, const char *pattern, size_t len
     s->doc = doc;
     s->data = doc_bytes(doc, &s->len);
     s->flags = flags;
+    s->chunk = (flags & SEARCH_SLOW) ? 64 : CHUNK;
     s->fold = FOLD_MARKS;
     if ((flags & SEARCH_IGNORE_CASE) || !has_capital(pattern, len, regex))
         s->fold |= FOLD_CASE;
@@ -1004,15 +1059,25 @@ struct search *search_new(const struct doc *doc, const char *pattern, size_t len
         lees_error_set(err, LEES_ERR_USAGE, "nothing to search for");
         return NULL;
     }
-    s->walk = !(flags & SEARCH_SLOW) && s->pat[0] != ' ';
-    if (s->walk) {
-        unsigned char p0 = (unsigned char)s->pat[0];
-        for (unsigned c = 0x80; c < 256; c++)
-            s->interest[c] = 1;
-        if (p0 < 0x80)
-            s->interest[p0] = 1;
-        if ((s->fold & FOLD_CASE) && p0 >= 'a' && p0 <= 'z')
-            s->interest[p0 - 'a' + 'A'] = 1;
+    if (s->pat[0] != ' ' && !(flags & SEARCH_SLOW)) {
+        setup_walk(s);
+    } else if (s->plen > 1 && !(flags & SEARCH_SLOW)) {
+        /* " X": only a block where X is found can hold it. */
+        s->core = calloc(1, sizeof *s->core);
+        if (s->core != NULL) {
+            *s->core = (struct search){
+                .doc = doc, .data = s->data, .len = s->len, .fold = s->fold, .chunk = CHUNK};
+            s->core->pat = malloc(s->plen);
+            s->core->scratch = fold_new();
+            if (s->core->pat == NULL || s->core->scratch == NULL) {
+                search_free(s->core);
+                s->core = NULL;
+            } else {
+                memcpy(s->core->pat, s->pat + 1, s->plen);
+                s->core->plen = s->plen - 1;
+                setup_walk(s->core);
+            }
+        }
     }
     return s;
 }
@@ -1028,6 +1093,7 @@ void search_free(struct search *s)
         free(s->cache[i].m);
     free(s->before);
     free(s->pat);
+    search_free(s->core);
     fold_free(s->buf);
     fold_free(s->scratch);
     free(s);

@@ -22,6 +22,7 @@
 #define ESCDELAY_MS 25
 #define MIN_COLS 20
 #define MIN_ROWS 6
+#define IDLE_SECTIONS 16 /* sections counted between two looks at the keyboard */
 
 static volatile sig_atomic_t quit_signal;
 static bool ascii_only; /* the locale is not UTF-8 (set once in ui_run) */
@@ -160,16 +161,48 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * The next key.  While page numbers are still being counted (a long text), input is polled and
+ * the counting goes on a few sections at a time between keys; once it is done, the wait for a
+ * key blocks, so an idle reader uses no CPU.  Returns ERR with *WORKED set after a step of work.
+ */
+static int next_key(struct ui *ui, bool *worked)
+{
+    int key;
+
+    *worked = false;
+    if (page_total_known(ui->page))
+        return read_key();
+    nodelay(stdscr, TRUE);
+    key = read_key();
+    nodelay(stdscr, FALSE);
+    if (key == ERR && !quit_signal) {
+        page_index_step(ui->page, IDLE_SECTIONS);
+        *worked = true;
+    }
+    return key;
+}
+
 static void loop(struct ui *ui)
 {
     int errors = 0;
+    bool dirty = true;
 
     while (!quit_signal) {
         int key;
         enum ui_result r;
+        bool worked, known;
 
-        draw(ui);
-        key = read_key();
+        if (dirty)
+            draw(ui);
+        dirty = true;
+        known = page_number_known(ui->page);
+        key = next_key(ui, &worked);
+        if (worked) {
+            /* Redraw only when the status line has a number to add. */
+            dirty = page_total_known(ui->page) || known != page_number_known(ui->page);
+            continue;
+        }
         if (quit_signal == SIGINT) {
             /* Ctrl-C is a key to the view on top: a prompt cancels, anything else quits. */
             quit_signal = 0;

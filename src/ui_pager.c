@@ -80,7 +80,7 @@ static void draw_status(struct ui *ui, struct pager *p)
 {
     const char *title = doc_title(ui->doc);
     const struct doc_section *sec = doc_section(ui->doc, page_section(ui->page));
-    char left[1024], right[160], counter[64];
+    char left[1024], right[160], counter[64], number[32] = "?", total[32] = "?";
     int rw;
 
     if (p->prompt.active) {
@@ -88,12 +88,17 @@ static void draw_status(struct ui *ui, struct pager *p)
         return;
     }
     ui_search_counter(ui, counter, sizeof counter);
+    /* On a long text the pages are counted while idle: "?" until they are. */
+    if (page_number_known(ui->page))
+        snprintf(number, sizeof number, "%zu", page_number(ui->page));
+    if (page_total_known(ui->page))
+        snprintf(total, sizeof total, "%zu", page_total(ui->page));
     if (p->count > 0)
-        snprintf(right, sizeof right, "%zu  %spage %zu/%zu  %3d%% ", p->count, counter,
-                 page_number(ui->page), page_total(ui->page), page_percent(ui->page));
+        snprintf(right, sizeof right, "%zu  %spage %s/%s  %3d%% ", p->count, counter, number,
+                 total, page_percent(ui->page));
     else
-        snprintf(right, sizeof right, "%spage %zu/%zu  %3d%% ", counter, page_number(ui->page),
-                 page_total(ui->page), page_percent(ui->page));
+        snprintf(right, sizeof right, "%spage %s/%s  %3d%% ", counter, number, total,
+                 page_percent(ui->page));
     rw = (int)strlen(right);
     if (ui->notice[0] != '\0')
         snprintf(left, sizeof left, " %s", ui->notice);

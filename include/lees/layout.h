@@ -62,6 +62,10 @@ const struct doc *layout_doc(const struct layout *layout);
 /* The N lines of section S, computed on first use; NULL when out of memory. */
 const struct layout_line *layout_section(struct layout *layout, size_t s, size_t *n);
 
+/* Whether the lines of section S are at hand; and dropping them (pointers to them die). */
+bool layout_cached(const struct layout *layout, size_t s);
+void layout_forget(struct layout *layout, size_t s);
+
 /* Index in section S of the line that shows byte OFFSET (its first line before, last after). */
 size_t layout_line_at(struct layout *layout, size_t s, size_t offset);
 

@@ -10,6 +10,7 @@
 #ifndef LEES_PAGE_H
 #define LEES_PAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "lees/doc.h"
@@ -76,8 +77,14 @@ size_t page_of_section(struct page *page, size_t s);
 /* The number (1-based) of the page that holds byte OFFSET. */
 size_t page_number_of(struct page *page, size_t offset);
 
-/* How many pages the text has at this size. */
+/* How many pages the text has at this size (lays out the whole text the first time). */
 size_t page_total(struct page *page);
+
+/* Whether page_total is known already; and counting it a few sections at a time, when idle:
+ * page_index_step lays out up to BUDGET more sections and says whether all are counted. */
+bool page_total_known(const struct page *page);
+bool page_number_known(const struct page *page); /* without laying out what is above */
+bool page_index_step(struct page *page, size_t budget);
 
 /* The share of the text above the bottom of the screen, 0–100. */
 int page_percent(const struct page *page);

@@ -7,7 +7,9 @@
  * NFD text), case is ignored unless the pattern holds a capital (smart case) or always with
  * SEARCH_IGNORE_CASE, white space in the pattern matches any run of white space, punctuation
  * matches as typed.  A match never spans two blocks.  Matches are source byte ranges
- * [start, end) covering whole code points; two matches never start at the same byte.
+ * [start, end) covering whole code points; two matches never start at the same byte, and a match
+ * that covers no byte (white space standing only for a line break placed at no byte) is not
+ * reported.
  *
  * With SEARCH_REGEX the pattern is a POSIX extended regular expression (regcomp, REG_EXTENDED),
  * run over each block's shown text folded as follows.  The text: accents and marks dropped,
@@ -37,7 +39,8 @@
 enum search_flags {
     SEARCH_IGNORE_CASE = 1u << 0, /* -i: ignore case even when the pattern has a capital */
     SEARCH_REGEX = 1u << 1,       /* the pattern is a POSIX extended regular expression */
-    SEARCH_SLOW = 1u << 2,        /* fold every block, never the fast path: for tests */
+    SEARCH_SLOW = 1u << 2,        /* fold every block in small pieces, never the fast path:
+                                     for tests */
 };
 
 /* One match: source bytes [start, end). */
@@ -92,7 +95,7 @@ bool search_failed(const struct search *s);
  * (adjacent transpositions count one), which must be at most a third of the pattern's length
  * (at least 1).  The nearest word, the first of equals, is copied as written in the text into
  * OUT (CAP bytes, NUL-terminated); false when no word is near enough, the pattern is more than
- * one word, or the word does not fit.  Reads the whole text (about a second for 100 MB).
+ * one word, or the word does not fit.  Reads the whole text: one to two seconds for 100 MB.
  */
 bool search_suggest(const struct doc *doc, const char *pattern, size_t len, char *out, size_t cap);
 
