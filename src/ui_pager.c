@@ -70,8 +70,11 @@ static void status_left(const struct ui *ui, char *out, size_t cap, const char *
         return;
     }
     keep = room - 1 - sw - (int)glyph_width(ell, strlen(ell));
-    if (keep < 10)
-        keep = 10; /* too narrow for both: some of the title, then what fits of the section */
+    if (keep < 10) {
+        /* Too narrow for both: the section says more about where the reader is. */
+        snprintf(out, cap, " %s", s);
+        return;
+    }
     tlen = glyph_fit(t, tlen, (size_t)keep);
     snprintf(out, cap, " %.*s%s%s%s", (int)tlen, t, ell, sep, s);
 }
