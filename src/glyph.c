@@ -33,10 +33,18 @@ size_t glyph_decode(const char *s, size_t n, struct glyph *g)
 {
     const uint8_t *u = (const uint8_t *)s;
     ucs4_t uc;
-    int len = u8_mbtoucr(&uc, u, n);
-    int w;
+    int len, w;
 
     g->notation[0] = '\0';
+    if (u[0] >= 0x20 && u[0] < 0x7f) {
+        /* Printable ASCII, most of most texts: one byte, one cell, no decoding. */
+        g->kind = GLYPH_TEXT;
+        g->uc = u[0];
+        g->len = 1;
+        g->width = 1;
+        return 1;
+    }
+    len = u8_mbtoucr(&uc, u, n);
     if (len <= 0) {
         /* Invalid or cut short: one byte, so the byte after it is never swallowed. */
         g->uc = u[0];

@@ -171,6 +171,22 @@ static void test_units_and_cache_are_libunistring(void **state)
             }
         }
     }
+    /* Many code points, each under every set of flags in turn: the cache keeps them apart
+     * when two land in the same slot. */
+    for (ucs4_t uc = 0xA0; uc < 0x370; uc++) {
+        char in[4];
+        int k = u8_uctomb((uint8_t *)in, uc, sizeof in);
+        for (size_t f = 0; f < 4 && k > 0; f++) {
+            char want[128];
+            size_t n, wn = reference_unit(in, (size_t)k, flagsets[f], want, sizeof want);
+            const char *got;
+            fold_clear(buf);
+            assert_int_equal(fold_append(buf, in, (size_t)k, 0, flagsets[f]), 0);
+            got = fold_bytes(buf, &n);
+            assert_int_equal(n, wn);
+            assert_memory_equal(got, want, wn);
+        }
+    }
     fold_free(buf);
 }
 
