@@ -54,10 +54,14 @@ static void ui_pop(struct ui *ui)
 /* Set the notice shown on the next status line. */
 void ui_notice(struct ui *ui, const char *fmt, ...)
 {
+    char raw[512];
     va_list ap;
+
     va_start(ap, fmt);
-    vsnprintf(ui->notice, sizeof ui->notice, fmt, ap);
+    vsnprintf(raw, sizeof raw, fmt, ap);
     va_end(ap);
+    /* Notices quote file names, patterns and messages: shown, never obeyed. */
+    glyph_sanitize(ui->notice, sizeof ui->notice, raw, strlen(raw));
 }
 
 /* Draw TEXT (in shown form) at ROW, COL, in at most CELLS cells; returns cells used. */

@@ -30,6 +30,8 @@ void ui_marks_save(struct ui *ui)
     if (state_save(ui->state, &err) != 0 && !ui->save_warned) {
         ui->save_warned = true;
         ui_notice(ui, "Not saved: %s", err.msg);
+    } else if (state_warning(ui->state) != NULL) {
+        ui_notice(ui, "%s", state_warning(ui->state)); /* the file went bad and was moved aside */
     }
 }
 
