@@ -3,6 +3,7 @@
  * wrapped, indented and sanitised exactly as it is shown, only without attributes.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
@@ -134,75 +135,135 @@ int print_terms(const struct doc *doc, const struct terms *terms, FILE *out)
     return rc;
 }
 
-static char *shown_copy(const char *s, size_t n)
+struct kwic {
+    char *out;
+    size_t len, cap;
+    size_t start, end;     /* the source range to mark */
+    size_t mark_start, mark_end;
+    bool marked_start, marked_end;
+};
+
+/* Append the N bytes at S (shown form), standing for source bytes from SRC on. */
+static int kwic_add(struct kwic *k, const char *s, size_t n, size_t src)
 {
-    char *out = malloc(n * 10 + 1);
-    if (out != NULL)
-        glyph_sanitize(out, n * 10 + 1, s, n);
-    return out;
+    if (!k->marked_start && src >= k->start) {
+        k->mark_start = k->len;
+        k->marked_start = true;
+    }
+    if (!k->marked_end && src >= k->end) {
+        k->mark_end = k->len;
+        k->marked_end = true;
+    }
+    if (k->len + n * 10 + 1 > k->cap) {
+        size_t cap = (k->len + n * 10 + 1) * 2;
+        char *o = realloc(k->out, cap);
+        if (o == NULL)
+            return -1;
+        k->out = o;
+        k->cap = cap;
+    }
+    k->len += glyph_sanitize(k->out + k->len, k->cap - k->len, s, n);
+    return 0;
 }
 
-/* Back to a code point boundary, so context never starts or ends inside a character. */
-static size_t to_boundary(const char *s, size_t at, size_t lo)
+/* The shown text of block B between source bytes FROM and TO, the match marked. */
+static int kwic_block(struct kwic *k, const struct doc *doc, const struct doc_block *b,
+                      size_t from, size_t to)
 {
-    while (at > lo && ((unsigned char)s[at] & 0xC0) == 0x80)
-        at--;
-    return at;
+    size_t len;
+    const char *text = doc_bytes(doc, &len);
+    const struct doc_run *r = doc_block_runs(doc, b);
+
+    for (uint32_t i = 0; i < b->nruns; i++) {
+        size_t rs = r[i].start > from ? r[i].start : from;
+        size_t re = r[i].end < to ? r[i].end : to;
+        char dec[8];
+        size_t dn;
+        int rc = 0;
+
+        if (r[i].end <= from || r[i].start >= to)
+            continue;
+        switch (r[i].kind) {
+        case DOC_RUN_TEXT:
+            /* Split where the match starts and ends, so each is marked exactly. */
+            for (size_t at = rs; at < re && rc == 0;) {
+                size_t next = re;
+                if (at < k->start && k->start < next)
+                    next = k->start;
+                if (at < k->end && k->end < next)
+                    next = k->end;
+                rc = kwic_add(k, text + at, next - at, at);
+                at = next;
+            }
+            break;
+        case DOC_RUN_ENTITY:
+            dn = doc_entity_decode(text + r[i].start, r[i].end - r[i].start, dec);
+            rc = dn ? kwic_add(k, dec, dn, r[i].start)
+                    : kwic_add(k, text + r[i].start, r[i].end - r[i].start, r[i].start);
+            break;
+        case DOC_RUN_REPLACEMENT:
+            rc = kwic_add(k, "^@", 2, r[i].start);
+            break;
+        default: /* line breaks read as a space */
+            rc = k->len > 0 && k->out[k->len - 1] == ' ' ? 0 : kwic_add(k, " ", 1, rs);
+            break;
+        }
+        if (rc != 0)
+            return -1;
+    }
+    return kwic_add(k, "", 0, to); /* mark an end at the block's end */
 }
 
 /* The text around [START, END) on one line, in shown form, whole words only. */
 char *print_kwic(const struct doc *doc, size_t start, size_t end, size_t context,
                  size_t *mark_start, size_t *mark_end)
 {
-    size_t len;
-    const char *text = doc_bytes(doc, &len);
-    size_t from = start > context ? start - context : 0;
-    size_t to = end + context < len ? end + context : len;
-    char *before, *mid, *after, *out = NULL;
-    size_t lo = 0, hi = len; /* the block's range */
+    const struct doc_section *sec = doc_section(doc, doc_section_at(doc, start));
+    const struct doc_block *b = NULL;
+    struct kwic k = {0};
+    size_t from, to;
 
-    /* Within the block that holds the match: never into the next paragraph or heading. */
-    {
-        const struct doc_section *sec = doc_section(doc, doc_section_at(doc, start));
-        for (uint32_t i = 0; i < sec->nblocks; i++) {
-            const struct doc_block *b = doc_block(doc, sec->first_block + i);
-            if (b->start <= start && start < b->end) {
-                lo = b->start;
-                hi = b->end > end ? b->end : end;
-                break;
-            }
+    for (uint32_t i = 0; i < sec->nblocks && b == NULL; i++) {
+        const struct doc_block *c = doc_block(doc, sec->first_block + i);
+        if (c->start <= start && start < c->end)
+            b = c;
+    }
+    if (b == NULL)
+        return NULL;
+    from = start > b->start + context ? start - context : b->start;
+    to = end + context < b->end ? end + context : b->end;
+    k.start = start;
+    k.end = end;
+    if (kwic_block(&k, doc, b, from, to) != 0) {
+        free(k.out);
+        return NULL;
+    }
+    if (!k.marked_start)
+        k.mark_start = k.len;
+    if (!k.marked_end)
+        k.mark_end = k.len;
+    /* Whole words: drop a word cut at either edge of the context. */
+    if (from > b->start) {
+        char *sp = memchr(k.out, ' ', k.mark_start);
+        if (sp != NULL) {
+            size_t cut = (size_t)(sp - k.out) + 1;
+            memmove(k.out, k.out + cut, k.len - cut + 1);
+            k.len -= cut;
+            k.mark_start -= cut;
+            k.mark_end -= cut;
         }
     }
-    from = from < lo ? lo : from;
-    to = to > hi ? hi : to;
-    from = to_boundary(text, from, 0);
-    to = to_boundary(text, to, end);
-    if (from > lo && from < start) {
-        const char *sp = memchr(text + from, ' ', start - from);
-        if (sp != NULL)
-            from = (size_t)(sp - text) + 1;
-    }
-    if (to < hi) {
-        size_t e = to;
-        while (e > end && text[e - 1] != ' ')
+    if (to < b->end) {
+        size_t e = k.len;
+        while (e > k.mark_end && k.out[e - 1] != ' ')
             e--;
-        if (e > end)
-            to = e - 1;
+        if (e > k.mark_end)
+            k.len = e - 1;
     }
-    before = shown_copy(text + from, start - from);
-    mid = shown_copy(text + start, end - start);
-    after = shown_copy(text + end, to - end);
-    if (before && mid && after)
-        out = malloc(strlen(before) + strlen(mid) + strlen(after) + 1);
-    if (out != NULL) {
-        sprintf(out, "%s%s%s", before, mid, after);
-        *mark_start = strlen(before);
-        *mark_end = *mark_start + strlen(mid);
-    }
-    free(before);
-    free(mid);
-    free(after);
-    return out;
+    k.out[k.len] = '\0';
+    *mark_start = k.mark_start;
+    *mark_end = k.mark_end;
+    return k.out;
 }
 
 /* Write every match of PATTERN in DOC, one a line. */

@@ -28,8 +28,8 @@
  *
  * Folding from the middle of a block gives the same bytes as folding the whole block only from
  * a unit boundary (unit_floor), and for the slow path only from a unit whose folding does not
- * start with a space (safe_start: an ASCII letter or digit or punctuation), since a space would
- * merge with white space before it.
+ * start with a space (safe_start, starts_unspaced), since a space would merge with white space
+ * before it.
  *
  * For painting, the matches of the last 64 blocks looked at (up to 64 KiB each) are cached, so
  * redrawing a screen searches nothing.  Counting ("3/17") reads the whole text once and keeps
@@ -48,19 +48,20 @@
 #include "lees/fold.h"
 #include "lees/search.h"
 
-#define CHUNK 32768           /* folded bytes the slow path collects before it looks */
-#define REGEX_WINDOW 131072   /* source bytes of a long block one regexec pass covers */
-#define BIG_BLOCK 262144      /* a longer block is searched backwards in windows */
-#define PREV_WINDOW 65536     /* source bytes of such a window */
-#define RANGE_MARGIN 65536    /* how far before a range a long block is searched */
-#define CACHE_BLOCKS 64       /* blocks whose matches are kept for search_range */
-#define CACHE_BLOCK_MAX 65536 /* longest block whose matches are kept */
-#define COUNT_SHIFT 16        /* matches are counted per 2^16 bytes of source */
-#define BACK_LIMIT 4096       /* how far back a safe place to start folding is looked for */
-#define SUGGEST_PIECE 65536   /* bytes handed to u8_wordbreaks at a time */
+#define CHUNK 32768            /* folded bytes the slow path collects before it looks */
+#define REGEX_WINDOW 131072    /* source bytes of a long block one regexec pass covers */
+#define BIG_BLOCK 262144       /* a longer block is searched backwards in windows */
+#define PREV_WINDOW 65536      /* source bytes of such a window */
+#define RANGE_MARGIN 65536     /* how far before a range a long block is searched */
+#define CACHE_BLOCKS 64        /* blocks whose matches are kept for search_range */
+#define CACHE_BLOCK_MAX 65536  /* longest block whose matches are kept */
+#define COUNT_SHIFT 16         /* matches are counted per 2^16 bytes of source */
+#define BACK_LIMIT 4096        /* how far back a safe place to start folding is looked for */
+#define SUGGEST_PIECE 65536    /* bytes handed to u8_wordbreaks at a time */
+#define SUGGEST_MAX 64         /* longest pattern a suggestion is looked for, in code points */
+#define REGEX_WEIGHT_MAX 20000 /* regcomp takes about 1 KB per unit of regex_weight */
 #define SWAR_ONES 0x0101010101010101u
 #define SWAR_HIGHS 0x8080808080808080u
-#define SUGGEST_MAX 64 /* longest pattern a suggestion is looked for, in code points */
 
 struct cached {
     size_t block;
@@ -77,15 +78,17 @@ struct search {
     unsigned fold;  /* enum fold_flags, for text and pattern */
     char *pat;      /* the folded pattern (literal search) */
     size_t plen;
-    size_t chunk;                /* CHUNK, or a few bytes with SEARCH_SLOW */
-    uint64_t swar_or, swar_eq;   /* w | or ^ eq has a zero byte where w has P0 */
-    bool walk;                   /* the fast path applies */
-    struct search *core;         /* for a pattern " X", a fast search for X */
+    size_t chunk;                       /* CHUNK, or a few bytes with SEARCH_SLOW */
+    uint64_t swar_or, swar_eq;          /* w | or ^ eq has a zero byte where w has P0 */
+    bool walk;                          /* the fast path applies */
+    struct search *core;                /* for a pattern " X", a fast search for X */
+    const struct doc_block *core_block; /* where core_found last looked */
+    size_t core_from, core_at;
     unsigned char interest[256]; /* source bytes where a candidate may start */
     bool regex;
     regex_t re;
     struct fold_buf *buf;     /* the slow path's and regex's stream */
-    struct fold_buf *scratch; /* the fast path's few units */
+    struct fold_buf *scratch; /* the fast path's few units; a unit tried by starts_unspaced */
     struct cached cache[CACHE_BLOCKS];
     unsigned long clock;
     size_t *before; /* matches starting before chunk c << COUNT_SHIFT, c ≤ nchunks */
@@ -505,9 +508,31 @@ static bool scan_walk(struct search *s, const struct doc_block *b, struct sink *
  * same bytes: a unit whose folding starts with something other than a space.  False when there
  * is none near (then fold from the block's start).
  */
-static bool safe_start(const struct search *s, struct walk *w, size_t from)
+/*
+ * Whether a unit starts at A in text run RUN and folds to something other than a space first
+ * (so folding from it gives what folding from further back gives): a plain ASCII character, or
+ * a character that is not a mark whose folding (tried in the scratch buffer) says so.
+ */
+static bool starts_unspaced(struct search *s, const struct doc_run *run, size_t a)
 {
     const unsigned char *d = (const unsigned char *)s->data;
+    ucs4_t uc;
+    size_t n;
+
+    if (d[a] < 0x80)
+        return !ascii_space(d[a]);
+    if (d[a] < 0xC2 || d[a] > 0xF4 || u8_mbtoucr(&uc, d + a, run->end - a) < 0 ||
+        uc_is_general_category(uc, UC_CATEGORY_M))
+        return false;
+    fold_clear(s->scratch);
+    if (fold_append(s->scratch, s->data + a, fold_unit_len(s->data + a, run->end - a), a,
+                    s->fold) != 0)
+        return false;
+    return fold_bytes(s->scratch, &n)[0] != ' ' && n > 0;
+}
+
+static bool safe_start(struct search *s, struct walk *w, size_t from)
+{
     uint32_t r = run_at(w->runs, w->nruns, from);
     size_t budget = BACK_LIMIT;
 
@@ -522,7 +547,7 @@ static bool safe_start(const struct search *s, struct walk *w, size_t from)
         while (a > run->start && budget > 0) {
             a--;
             budget--;
-            if (d[a] < 0x80 && !ascii_space(d[a])) {
+            if (starts_unspaced(s, run, a)) {
                 w->run = i;
                 w->pos = a;
                 return true;
@@ -539,6 +564,34 @@ static bool first_byte_is_start(const unsigned char *d, size_t a, const struct d
 
 static bool take_first(struct sink *k, size_t start, size_t end);
 
+/*
+ * For a pattern " X": whether block B has a match of X starting at or after FROM.  What was
+ * learnt is kept (s->core_at is the first match of X at or after s->core_from in
+ * s->core_block), so windows searched backwards through a long block read it once.
+ */
+static bool core_found(struct search *s, const struct doc_block *b, size_t from)
+{
+    struct sink any;
+
+    if (s->core_block == b && from >= s->core_from &&
+        (s->core_at == SIZE_MAX || s->core_at >= from))
+        return s->core_at != SIZE_MAX;
+    if (s->core_block == b && from < s->core_from) {
+        sink_init(&any, take_first, from, s->core_from);
+        scan_walk(s->core, b, &any);
+        if (any.found)
+            s->core_at = any.m.start;
+    } else {
+        sink_init(&any, take_first, from, SIZE_MAX);
+        scan_walk(s->core, b, &any);
+        s->core_block = b;
+        s->core_at = any.found ? any.m.start : SIZE_MAX;
+    }
+    s->core_from = from;
+    s->failed |= s->core->failed;
+    return s->core_at != SIZE_MAX;
+}
+
 /* Literal search by folding: stream the block through s->buf. */
 static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *k)
 {
@@ -548,14 +601,8 @@ static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *
     walk_init(&w, s->doc, b);
     if (w.nruns == 0)
         return true;
-    if (s->core != NULL) {
-        struct sink any;
-        sink_init(&any, take_first, from, SIZE_MAX);
-        scan_walk(s->core, b, &any);
-        s->failed |= s->core->failed;
-        if (!any.found)
-            return true;
-    }
+    if (s->core != NULL && !core_found(s, b, from))
+        return true;
     if (from > b->start && !safe_start(s, &w, from)) {
         w.run = 0;
         w.pos = 0;
@@ -612,10 +659,10 @@ static bool scan_fold(struct search *s, const struct doc_block *b, struct sink *
 
 /*
  * The J-th edge of the regex windows of a long block: the first word start at or after
- * J * REGEX_WINDOW bytes in (else a plain ASCII character or an ideograph), or SIZE_MAX when
- * there is none within a window's length.
+ * J * REGEX_WINDOW bytes in (else a character whose folding starts with something other than a
+ * space), or SIZE_MAX when there is none within a window's length.
  */
-static size_t regex_edge(const struct search *s, const struct doc_block *b, size_t j)
+static size_t regex_edge(struct search *s, const struct doc_block *b, size_t j)
 {
     const unsigned char *d = (const unsigned char *)s->data;
     const struct doc_run *runs = doc_block_runs(s->doc, b);
@@ -632,14 +679,8 @@ static size_t regex_edge(const struct search *s, const struct doc_block *b, size
             if (a > run->start && a < target + 4096 && ascii_space(d[a - 1]) &&
                 first_byte_is_start(d, a, run))
                 return a;
-            if (fallback == SIZE_MAX && first_byte_is_start(d, a, run))
+            if (fallback == SIZE_MAX && starts_unspaced(s, run, a))
                 fallback = a;
-            if (fallback == SIZE_MAX && d[a] >= 0x80) {
-                ucs4_t uc;
-                int len = u8_mbtoucr(&uc, d + a, run->end - a);
-                if (len > 0 && uc_is_property_ideographic(uc))
-                    fallback = a;
-            }
             if (fallback != SIZE_MAX && a >= target + 4096)
                 return fallback;
         }
@@ -998,6 +1039,123 @@ static void setup_walk(struct search *s)
     s->swar_eq = SWAR_ONES * (p0 < 0x80 ? p0 : 0x80);
 }
 
+/* Walking a compiled regex to weigh it (see regex_weight). */
+struct weigher {
+    const char *p;
+    bool backref;
+};
+
+static double weigh_alt(struct weigher *w, int depth);
+
+/* A bracket expression, from its '[' to after its ']'. */
+static void skip_bracket(struct weigher *w)
+{
+    const char *p = w->p + 1;
+
+    if (*p == '^')
+        p++;
+    if (*p == ']')
+        p++;
+    while (*p != '\0' && *p != ']') {
+        if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+            char close = p[1];
+            p += 2;
+            while (*p != '\0' && !(p[0] == close && p[1] == ']'))
+                p++;
+            if (*p != '\0')
+                p += 2;
+            continue;
+        }
+        p++;
+    }
+    w->p = *p == ']' ? p + 1 : p;
+}
+
+/* An atom and the repetitions after it. */
+static double weigh_piece(struct weigher *w, int depth)
+{
+    double v = 1;
+
+    if (*w->p == '(') {
+        w->p++;
+        v = weigh_alt(w, depth + 1) + 1;
+        if (*w->p == ')')
+            w->p++;
+    } else if (*w->p == '[') {
+        skip_bracket(w);
+    } else if (*w->p == '\\' && w->p[1] != '\0') {
+        if (w->p[1] >= '1' && w->p[1] <= '9')
+            w->backref = true;
+        w->p += 2;
+    } else {
+        w->p++;
+    }
+    for (;;) {
+        char c = *w->p;
+        if (c == '*' || c == '?') {
+            v += 1;
+            w->p++;
+        } else if (c == '+') {
+            v = 2 * v + 1; /* glibc compiles x+ as xx* */
+            w->p++;
+        } else if (c == '{' && w->p[1] >= '0' && w->p[1] <= '9') {
+            /* x{m}, x{m,}, x{m,n}: m, m + 1 or n copies of x */
+            char *end;
+            double m = strtod(w->p + 1, &end), n = m + 1;
+            if (*end == ',' && end[1] >= '0' && end[1] <= '9')
+                n = strtod(end + 1, &end);
+            else if (*end == ',')
+                end++;
+            else
+                n = m;
+            if (*end != '}')
+                break;
+            v = v * (n > 1 ? n : 1) + 1;
+            w->p = end + 1;
+        } else {
+            break;
+        }
+        if (v > 1e12)
+            v = 1e12;
+    }
+    return v;
+}
+
+static double weigh_alt(struct weigher *w, int depth)
+{
+    double v = 0;
+
+    if (depth > 200)
+        return 1e12;
+    for (;;) {
+        while (*w->p != '\0' && *w->p != '|' && *w->p != ')')
+            v += weigh_piece(w, depth);
+        if (*w->p != '|')
+            return v;
+        w->p++;
+        v += 1;
+    }
+}
+
+/*
+ * About how many nodes glibc's regcomp makes of the ERE RE, which grows with the product of
+ * nested repetitions ("((a+)+)+", "(a{1,9}){1,9}"); *BACKREF is set when it has a
+ * back-reference, whose matching can take exponential time.
+ */
+static double regex_weight(const char *re, bool *backref)
+{
+    struct weigher w = {re, false};
+    double v = 0;
+
+    while (*w.p != '\0') {
+        v += weigh_alt(&w, 0);
+        if (*w.p == ')')
+            w.p++; /* unbalanced: regcomp will say so */
+    }
+    *backref = w.backref;
+    return v;
+}
+
 /* A search for PATTERN in DOC. */
 struct search *search_new(const struct doc *doc, const char *pattern, size_t len, unsigned flags,
                           struct lees_error *err)
@@ -1030,10 +1188,21 @@ struct search *search_new(const struct doc *doc, const char *pattern, size_t len
     }
     if (regex) {
         char *re = regex_fold(pattern, len, s->fold);
+        bool backref;
+        double weight;
         int rc;
         if (re == NULL) {
             search_free(s);
             lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+            return NULL;
+        }
+        weight = regex_weight(re, &backref);
+        if (backref || weight > REGEX_WEIGHT_MAX) {
+            free(re);
+            search_free(s);
+            lees_error_set(err, LEES_ERR_USAGE, "%s",
+                           backref ? "back-references are not supported"
+                                   : "regular expression too complex (nested repetitions)");
             return NULL;
         }
         rc = regcomp(&s->re, re, REG_EXTENDED | ((s->fold & FOLD_CASE) ? REG_ICASE : 0));

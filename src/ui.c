@@ -67,13 +67,16 @@ void ui_notice(struct ui *ui, const char *fmt, ...)
 /* Draw TEXT (in shown form) at ROW, COL, in at most CELLS cells; returns cells used. */
 int ui_put(int row, int col, const char *text, int cells, attr_t attr)
 {
-    char ascii[1024];
+    char shown[2048];
     size_t n = strlen(text), fit;
 
-    if (ascii_only) {
-        n = glyph_sanitize_ascii(ascii, sizeof ascii, text, n);
-        text = ascii;
-    }
+    /* Whatever the caller passed, what reaches the terminal is shown form (and ASCII when the
+     * locale wants it): a gloss, a name or a message can never drive the terminal. */
+    if (ascii_only)
+        n = glyph_sanitize_ascii(shown, sizeof shown, text, n);
+    else
+        n = glyph_sanitize(shown, sizeof shown, text, n);
+    text = shown;
     fit = cells > 0 ? glyph_fit(text, n, (size_t)cells) : 0;
     if (fit == 0)
         return 0;
@@ -273,14 +276,15 @@ static const char *pick_term(char *notice, size_t cap)
 /* Ask whether to show a text that looks binary; true for yes. */
 static bool confirm_binary(const struct doc *doc)
 {
-    char q[512], name[256];
+    char name[1024];
 
     glyph_sanitize(name, sizeof name, doc_name(doc), strlen(doc_name(doc)));
-    snprintf(q, sizeof q, "%s looks like a binary file. Show it anyway? (y/n)", name);
     for (;;) {
         int key;
         erase();
-        ui_put(0, 0, q, COLS, A_BOLD);
+        /* The name on a line of its own, so the question is never cut off by a long one. */
+        ui_put(0, 0, name, COLS, A_BOLD);
+        ui_put(1, 0, "looks like a binary file. Show it anyway? (y/n)", COLS, A_NORMAL);
         refresh();
         key = read_key();
         if (key == 'y' || key == 'Y')

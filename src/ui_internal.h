@@ -131,8 +131,8 @@ void ui_spans_sort(struct ui_spans *sp);
 attr_t ui_spans_attr(const struct ui *ui, const struct ui_spans *sp, size_t start, size_t end,
                      attr_t base);
 
-/* Draw TEXT (shown form; made ASCII when the locale wants it) at ROW, COL, in at most CELLS
- * cells; returns the cells used. */
+/* Draw TEXT (put in shown form here, and made ASCII when the locale wants it) at ROW, COL, in
+ * at most CELLS cells; returns the cells used. */
 int ui_put(int row, int col, const char *text, int cells, attr_t attr);
 
 /* Draw the status line: LEFT is cut first when both do not fit. */
@@ -181,7 +181,7 @@ struct ui_view *ui_terms_new(struct ui *ui);
 
 /* A line editor on the status line (ui_prompt.c). */
 struct ui_prompt {
-    char label[16];
+    char label[64];
     char buf[256];   /* UTF-8 */
     size_t len, pos; /* pos: the cursor, a byte index at a code point boundary */
     bool active;
@@ -216,6 +216,7 @@ struct ui_list {
     bool (*activate)(struct ui *ui, struct ui_list *list);
     /* Two lines about the selection shown above the status line; NULL for none. */
     void (*detail)(struct ui *ui, struct ui_list *list, char *line1, char *line2, size_t cap);
+    /* (line2 may be long: it is wrapped over the rows left under line1) */
     void *data; /* the owner's */
     void (*free_data)(void *data);
 };

@@ -9,10 +9,37 @@
 #include "lees/glyph.h"
 #include "ui_internal.h"
 
+#define DETAIL_LINES 4 /* under the list: the first detail line, then the second wrapped */
+
+/* Draw TEXT from ROW on, wrapped at ", " to WIDTH cells, in at most LINES rows. */
+static void put_wrapped(int row, int col, const char *text, int width, int lines, attr_t attr)
+{
+    while (*text != '\0' && lines-- > 0) {
+        size_t n = strlen(text), fit = glyph_fit(text, n, (size_t)width), cut = fit;
+        if (fit < n) {
+            /* Back to the last separator that fits, so an entry is not split. */
+            for (size_t i = fit; i > 1; i--) {
+                if (text[i - 2] == ',' && text[i - 1] == ' ') {
+                    cut = i;
+                    break;
+                }
+            }
+        }
+        {
+            char *part = strndup(text, cut);
+            if (part == NULL)
+                return;
+            ui_put(row++, col, part, width, attr);
+            free(part);
+        }
+        text += cut;
+    }
+}
+
 /* Rows for entries: all but the heading, the status line and any detail lines. */
 static int list_rows(const struct ui_list *l)
 {
-    int rows = LINES - 2 - (l->detail ? 3 : 0);
+    int rows = LINES - 2 - (l->detail ? 1 + DETAIL_LINES : 0);
     return rows > 1 ? rows : 1;
 }
 
@@ -73,11 +100,11 @@ static void list_draw(struct ui *ui, struct ui_view *view)
         snprintf(status, sizeof status, "%zu-%zu/%zu ", l->n ? l->top + 1 : 0,
                  l->top + (size_t)rows < l->n ? l->top + (size_t)rows : l->n, l->n);
     if (l->detail != NULL && l->n > 0) {
-        char d1[512], d2[512];
+        char d1[2048], d2[2048];
         d1[0] = d2[0] = '\0';
         l->detail(ui, l, d1, d2, sizeof d1);
-        ui_put(LINES - 3, left + 1, d1, width - 2, A_NORMAL);
-        ui_put(LINES - 2, left + 1, d2, width - 2, A_DIM);
+        ui_put(LINES - 1 - DETAIL_LINES, left + 1, d1, width - 2, A_NORMAL);
+        put_wrapped(LINES - DETAIL_LINES, left + 1, d2, width - 2, DETAIL_LINES - 1, A_DIM);
     }
     ui_status(l->hint, status);
 }

@@ -75,6 +75,7 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
     search_free(s->typing);
     s->typing = NULL;
     s->status[0] = '\0';
+    s->have_match = false; /* until this pattern finds one */
     page_set_position(ui->page, s->origin);
     if (p->len == 0)
         return;

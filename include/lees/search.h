@@ -20,12 +20,16 @@
  * itself.  Inside a bracket expression a non-ASCII character is replaced only by a folding of
  * one character ("[é]" is "[e]"); one folding to several ("[ß]" with case ignored) stays as typed
  * and can match nothing.  "^" and "$" are the start and end of a block; an empty match is not
- * reported; matches follow each other without overlapping, from the start of the block.  In a
- * block longer than 128 KiB the text is searched in windows of about that size cut before a word,
- * and a regex match does not cross a window's edge.
+ * reported; matches follow each other without overlapping, from the start of the block.  A
+ * regex that glibc would take gigabytes to compile (repetitions nested or stacked many deep:
+ * "a++++…", "((a+)+)+…", "(a{1000}){1000}") is refused as too complex, and back-references
+ * ("\1", whose matching can take exponential time) are refused.  In a block longer than
+ * 128 KiB the text is searched in windows of about that size cut before a word, and a regex
+ * match does not cross a window's edge.
  *
- * A search reads its doc, which must outlive it.  It keeps no folded copy of the text: a search
- * from the top of a 100 MB text holds a few hundred kilobytes.
+ * A search reads its doc, which must outlive it.  It keeps no folded copy of the text: whatever
+ * the text's size it holds at most a few megabytes (a literal search from the top of 100 MB,
+ * about 16 KB), and a table of match counts of 8 bytes per 64 KiB once search_count is used.
  */
 #ifndef LEES_SEARCH_H
 #define LEES_SEARCH_H
@@ -53,7 +57,7 @@ struct search;
 /*
  * A search for the LEN bytes at PATTERN in DOC; NULL with ERR for an empty pattern (or one that
  * folds to nothing, such as a lone accent), an invalid regular expression (regerror's message),
- * or no memory.
+ * one too complex or with a back-reference, or no memory.
  */
 struct search *search_new(const struct doc *doc, const char *pattern, size_t len, unsigned flags,
                           struct lees_error *err);
