@@ -35,6 +35,8 @@ struct e2e {
     bool altscreen;
     bool cursor_visible;
     int settle_ms;
+    char *out;             /* every byte the program wrote, as read */
+    size_t out_len, out_cap;
     char home[PATH_MAX];
 };
 
@@ -395,6 +397,7 @@ void e2e_free(struct e2e *e)
     if (e->vt)
         vterm_free(e->vt);
     rm_tree(e->home);
+    free(e->out);
     free(e);
 }
 
@@ -527,6 +530,21 @@ void e2e_resize_blank(struct e2e *e, int rows, int cols)
         fprintf(stderr, "e2e: TIOCSWINSZ: %s\n", strerror(errno));
 }
 
+void e2e_hangup(struct e2e *e)
+{
+    e2e_pump(e);
+    if (e->master >= 0)
+        close(e->master);
+    e->master = -1;
+    e->eof = true;
+}
+
+void e2e_signal(struct e2e *e, int sig)
+{
+    if (e->pid > 0 && !e->reaped)
+        kill(e->pid, sig);
+}
+
 void e2e_scribble(struct e2e *e, const char *bytes)
 {
     vterm_input_write(e->vt, bytes, strlen(bytes));
@@ -534,6 +552,52 @@ void e2e_scribble(struct e2e *e, const char *bytes)
 
 /* ---------------------------------------------------------------------------------------- */
 /* Output and waiting                                                                       */
+
+/* Appends what the program wrote to the raw output. */
+static void keep_output(struct e2e *e, const char *buf, size_t n)
+{
+    if (e->out_len + n + 1 > e->out_cap) {
+        size_t cap = e->out_cap ? e->out_cap : 65536;
+        while (cap < e->out_len + n + 1)
+            cap *= 2;
+        char *p = realloc(e->out, cap);
+        if (!p)
+            abort();
+        e->out = p;
+        e->out_cap = cap;
+    }
+    memcpy(e->out + e->out_len, buf, n);
+    e->out_len += n;
+    e->out[e->out_len] = '\0';
+}
+
+const char *e2e_output(const struct e2e *e, size_t *len)
+{
+    if (len)
+        *len = e->out_len;
+    return e->out ? e->out : "";
+}
+
+bool e2e_output_has(const struct e2e *e, const void *bytes, size_t n)
+{
+    if (n == 0)
+        return true;
+    if (!e->out || e->out_len < n)
+        return false;
+    const char *b = bytes;
+    for (size_t i = 0; i + n <= e->out_len; i++)
+        if (e->out[i] == b[0] && memcmp(e->out + i, b, n) == 0)
+            return true;
+    return false;
+}
+
+void e2e_output_clear(struct e2e *e)
+{
+    e2e_pump(e);
+    e->out_len = 0;
+    if (e->out)
+        e->out[0] = '\0';
+}
 
 /* Reads once, waiting at most timeout_ms for something to read; false when nothing came. */
 static bool read_once(struct e2e *e, int timeout_ms)
@@ -547,6 +611,7 @@ static bool read_once(struct e2e *e, int timeout_ms)
     char buf[65536];
     ssize_t n = read(e->master, buf, sizeof buf);
     if (n > 0) {
+        keep_output(e, buf, (size_t)n);
         vterm_input_write(e->vt, buf, (size_t)n);
         return true;
     }
@@ -1044,9 +1109,14 @@ const char *e2e_fixture_dir(void)
 
 const char *e2e_fixture(const char *name, const char *content)
 {
+    return e2e_fixture_bytes(name, content, strlen(content));
+}
+
+const char *e2e_fixture_bytes(const char *name, const void *content, size_t len)
+{
     char *path = xasprintf("%s/%s", e2e_fixture_dir(), name);
     FILE *f = fopen(path, "wb");
-    if (!f || fputs(content, f) == EOF || fclose(f) != 0) {
+    if (!f || (len > 0 && fwrite(content, 1, len, f) != len) || fclose(f) != 0) {
         fprintf(stderr, "e2e: cannot write %s: %s\n", path, strerror(errno));
         abort();
     }

@@ -84,6 +84,22 @@ bool e2e_wait_exit(struct e2e *e, int timeout_ms, int *status);
 /* Reads whatever output is available now, without waiting. */
 void e2e_pump(struct e2e *e);
 
+/* Every byte the program wrote to the terminal so far (since the start, or the last
+ * e2e_output_clear), as read: NUL-terminated, though it may hold NUL bytes; *len (may be
+ * NULL) gets its length.  Owned by the harness, valid until the next read. */
+const char *e2e_output(const struct e2e *e, size_t *len);
+/* Whether those bytes contain the n bytes at bytes. */
+bool e2e_output_has(const struct e2e *e, const void *bytes, size_t n);
+/* Reads what is pending, then forgets all output so far. */
+void e2e_output_clear(struct e2e *e);
+
+/* Hangs up the terminal: closes the master side of the pty, as a terminal emulator does when
+ * its window is closed (the child gets SIGHUP, and EIO on reading).  Nothing can be sent or
+ * read afterwards; e2e_wait_exit still waits for the child. */
+void e2e_hangup(struct e2e *e);
+/* Sends a signal to the child (when it has not been reaped). */
+void e2e_signal(struct e2e *e, int sig);
+
 /* The text of a row (negative: from the bottom), UTF-8, trailing blanks trimmed, a wide
  * character once.  The caller frees it. */
 char *e2e_row(struct e2e *e, int row);
@@ -120,6 +136,8 @@ bool e2e_run_piped(const char *const argv[], const char *const env[], const char
 /* A file for the tests, in a directory made once per process and removed at exit: returns its
  * path (owned by the harness, valid until exit).  name may contain no slash. */
 const char *e2e_fixture(const char *name, const char *content);
+/* The same for content of len bytes, which may hold NUL bytes. */
+const char *e2e_fixture_bytes(const char *name, const void *content, size_t len);
 /* The directory of the fixtures. */
 const char *e2e_fixture_dir(void);
 

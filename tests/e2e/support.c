@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 const char *const interview_sections[INTERVIEW_SECTIONS] = {
@@ -37,8 +38,11 @@ int e2e_test_setup(void **state)
     return 0;
 }
 
+static void piped_leftovers(void);
+
 int e2e_test_teardown(void **state)
 {
+    piped_leftovers();
     e2e_free(*state);
     *state = NULL;
     alarm(0);
@@ -261,4 +265,164 @@ static bool cond_top_line(struct e2e *e, void *arg)
 bool wait_top_line(struct e2e *e, int number, int timeout_ms)
 {
     return e2e_wait(e, cond_top_line, &number, timeout_ms);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* More ways to start the reader                                                            */
+
+struct e2e *lees_open_env(void **state, int rows, int cols, const char *const args[],
+                          const char *const env[])
+{
+    const char *argv[32] = {"lees"};
+    size_t n = 1;
+    for (size_t i = 0; args && args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    struct e2e *e = lees_spawn(state, rows, cols, argv, env);
+    CHECK(e, wait_status(e, T_START), "the reader did not show its status line (page N/M)");
+    return e;
+}
+
+static bool cond_prompt_row(struct e2e *e, void *arg)
+{
+    char *row = e2e_row(e, -1);
+    const char *p = row + strspn(row, " ");
+    bool ok = strncmp(p, arg, strlen(arg)) == 0;
+    free(row);
+    return ok;
+}
+
+bool wait_prompt(struct e2e *e, const char *prefix, int timeout_ms)
+{
+    return e2e_wait(e, cond_prompt_row, (void *)prefix, timeout_ms);
+}
+
+const char *state_home_env(const char **dir)
+{
+    static char path[4096], env[4200];
+    snprintf(path, sizeof path, "%s/state-XXXXXX", e2e_fixture_dir());
+    CHECK(NULL, mkdtemp(path) != NULL, "cannot make a state directory under %s",
+          e2e_fixture_dir());
+    snprintf(env, sizeof env, "XDG_STATE_HOME=%s", path);
+    if (dir)
+        *dir = path;
+    return env;
+}
+
+const char *state_file_in(const char *dir)
+{
+    static char path[4200];
+    snprintf(path, sizeof path, "%s/lees/state", dir);
+    return path;
+}
+
+char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    if (!buf)
+        abort();
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+        if (cap - n - 1 == 0) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            if (!buf)
+                abort();
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+#define T_PIPED 5000
+
+/* What the last piped_run allocated, freed after the test when a failed check skipped
+ * piped_free. */
+static char *piped_out, *piped_err;
+
+void piped_run(struct piped *r, const char *const args[], const char *const env[],
+               const char *in)
+{
+    const char *argv[32] = {"lees"};
+    size_t n = 1;
+    for (size_t i = 0; args && args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    memset(r, 0, sizeof *r);
+    bool ok = e2e_run_piped(argv, env, in, T_PIPED, &r->out, &r->out_len, &r->err, &r->status);
+    CHECK(NULL, ok, "lees %s did not finish within %d ms", args && args[0] ? args[0] : "",
+          T_PIPED);
+    r->code = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : 128 + WTERMSIG(r->status);
+    free(piped_out);
+    free(piped_err);
+    piped_out = r->out;
+    piped_err = r->err;
+}
+
+void piped_free(struct piped *r)
+{
+    if (r->out == piped_out)
+        piped_out = NULL;
+    if (r->err == piped_err)
+        piped_err = NULL;
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Cells                                                                                    */
+
+bool cell_painted(const VTermScreenCell *c)
+{
+    return c->attrs.reverse || !VTERM_COLOR_IS_DEFAULT_BG(&c->bg);
+}
+
+bool cell_default_colours(const VTermScreenCell *c)
+{
+    return VTERM_COLOR_IS_DEFAULT_FG(&c->fg) && VTERM_COLOR_IS_DEFAULT_BG(&c->bg);
+}
+
+bool cells_all(struct e2e *e, int row, int col, int n, bool (*pred)(const VTermScreenCell *))
+{
+    for (int c = col; c < col + n; c++) {
+        VTermScreenCell cell;
+        if (!e2e_cell(e, row, c, &cell) || !pred(&cell))
+            return false;
+    }
+    return true;
+}
+
+bool find_nth(struct e2e *e, const char *needle, int nth, int *row, int *col)
+{
+    for (int r = 0; r < e2e_rows(e) - 1; r++) {
+        for (int c = e2e_find_in_row(e, r, needle, 0); c >= 0;
+             c = e2e_find_in_row(e, r, needle, c + 1)) {
+            if (nth-- == 0) {
+                if (row)
+                    *row = r;
+                if (col)
+                    *col = c;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static void piped_leftovers(void)
+{
+    free(piped_out);
+    free(piped_err);
+    piped_out = piped_err = NULL;
 }

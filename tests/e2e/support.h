@@ -103,6 +103,64 @@ const char *numbered_file(int n);
 int line_number_at(struct e2e *e, int row);
 bool wait_top_line(struct e2e *e, int number, int timeout_ms);
 
+/* Starts `lees ARGS...` with extra environment (as for e2e_start) and waits for its status
+ * line, as lees_open does. */
+struct e2e *lees_open_env(void **state, int rows, int cols, const char *const args[],
+                          const char *const env[]);
+
+/* The last row, after the blanks of the margin, starts with prefix (a prompt). */
+bool wait_prompt(struct e2e *e, const char *prefix, int timeout_ms);
+#define WAIT_PROMPT(e, prefix)                                                                     \
+    CHECK(e, wait_prompt((e), (prefix), T_WAIT),                                                   \
+          "waited in vain for the prompt \"%s\" on the status line", (prefix))
+/* The status line (the last row) holds needle. */
+#define WAIT_STATUS(e, needle)                                                                     \
+    CHECK(e, e2e_wait_row_contains((e), -1, (needle), T_WAIT),                                     \
+          "waited in vain for \"%s\" on the status line", (needle))
+
+/* A fresh directory for XDG_STATE_HOME, shared by several runs of the reader (each
+ * e2e_start makes its own, removed with it); under the fixture directory, removed at exit.
+ * Returns "XDG_STATE_HOME=DIR", for an env list; *dir (may be NULL) gets DIR.  Both are owned
+ * by the support code. */
+const char *state_home_env(const char **dir);
+/* The path of the state file in such a directory: DIR/lees/state.  Static storage. */
+const char *state_file_in(const char *dir);
+/* A file's whole content (NULL when it cannot be read), to be freed; *len may be NULL. */
+char *slurp(const char *path, size_t *len);
+
+/* lees run with pipes for stdin, stdout and stderr (no terminal). */
+struct piped {
+    char *out, *err;
+    size_t out_len;
+    int status;
+    int code; /* the exit status, or 128 + the signal */
+};
+/* Runs `lees ARGS...` (args NULL-terminated) with extra environment (may be NULL) and stdin
+ * (NULL: /dev/null); fails the test when it does not finish in time. */
+void piped_run(struct piped *r, const char *const args[], const char *const env[],
+               const char *in);
+void piped_free(struct piped *r);
+#define CHECK_PIPED(r, cond, ...)                                                                  \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            print_error(__VA_ARGS__);                                                              \
+            print_error("\n# exit status %d\n# --- stdout ---\n%.3000s\n# --- stderr ---\n"        \
+                        "%.3000s\n",                                                               \
+                        (r)->code, (r)->out ? (r)->out : "", (r)->err ? (r)->err : "");            \
+            _fail(__FILE__, __LINE__);                                                             \
+        }                                                                                          \
+    } while (0)
+
+/* Cells: painted as a search match (reverse video or a background colour), the current match
+ * (painted, bold and underlined), a foreground colour that is not the default. */
+bool cell_painted(const VTermScreenCell *c);
+bool cell_default_colours(const VTermScreenCell *c);
+/* Every cell in [col, col + n) of row passes pred (blanks included). */
+bool cells_all(struct e2e *e, int row, int col, int n, bool (*pred)(const VTermScreenCell *));
+/* The nth (0-based) place of needle on the rows above the status line; false when there are
+ * fewer. */
+bool find_nth(struct e2e *e, const char *needle, int nth, int *row, int *col);
+
 /* Groups, each a cmocka group run; they return the number of failures. */
 int group_screen(void);
 int group_keys(void);
@@ -110,5 +168,9 @@ int group_lists(void);
 int group_resize(void);
 int group_input(void);
 int group_piped(void);
+int group_search(void);
+int group_terms(void);
+int group_marks(void);
+int group_robust(void);
 
 #endif

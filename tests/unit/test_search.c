@@ -310,6 +310,43 @@ static void test_bad_patterns(void **state)
     doc_free(doc);
 }
 
+/* Regexes that would take glibc's regcomp gigabytes, or regexec exponential time, are refused;
+ * ordinary ones are not. */
+static void test_regex_too_complex(void **state)
+{
+    static const char *const refused[] = {
+        "a++++++++++++++++++++++++",
+        "\\\\++++++++++++++++++++++++++++++++++++++++++",
+        "(((((((((((((((((((((a+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+",
+        "(((((((((((((a{1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,9}){1,"
+        "9})",
+        "(a{1000}){1000}",
+        "(a*)*\\1",
+    };
+    static const char *const accepted[] = {
+        "a+", "(foo|bar){1,100}", "[0-9]{1,4}-[0-9]{2}", "a{2}*", "((a+)+)+", "x{,3}", "\\{2}",
+    };
+    struct doc *doc = doc_of("aaa foo bar\n", MD);
+    struct lees_error err;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        struct search *s;
+        err.code = LEES_OK;
+        s = search_new(doc, refused[i], strlen(refused[i]), SEARCH_REGEX, &err);
+        if (s != NULL)
+            fail_msg("\"%s\" was compiled", refused[i]);
+        assert_int_equal(err.code, LEES_ERR_USAGE);
+    }
+    for (size_t i = 0; i < sizeof accepted / sizeof accepted[0]; i++) {
+        struct search *s = search_new(doc, accepted[i], strlen(accepted[i]), SEARCH_REGEX, &err);
+        if (s == NULL)
+            fail_msg("\"%s\": %s", accepted[i], err.msg);
+        search_free(s);
+    }
+    doc_free(doc);
+}
+
 static void test_pattern_longer_than_text(void **state)
 {
     struct doc *doc = doc_of("abc\n", MD);
@@ -888,6 +925,7 @@ int main(void)
         cmocka_unit_test(test_white_space_across_lines),
         cmocka_unit_test(test_first_and_last_byte),
         cmocka_unit_test(test_bad_patterns),
+        cmocka_unit_test(test_regex_too_complex),
         cmocka_unit_test(test_pattern_longer_than_text),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_emphasis_markers_in_between),

@@ -1,0 +1,498 @@
+/* Bookmarks, quick marks and the reading position, kept in the state file: M, m, ', B and its
+ * keys, --bookmarks, reopening where the text was left, --no-state, the file's modes, a
+ * damaged file, and saving on a hangup or SIGTERM. */
+#include "support.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The first row is arg (a list's title), after the blanks of the margin. */
+static bool cond_row0(struct e2e *e, void *arg)
+{
+    char *row = e2e_row(e, 0);
+    bool ok = strcmp(row + strspn(row, " "), arg) == 0;
+    free(row);
+    return ok;
+}
+
+static bool cond_not_row0(struct e2e *e, void *arg)
+{
+    return !cond_row0(e, arg);
+}
+
+/* The status line, without the blanks around it, is arg. */
+static bool cond_status_is(struct e2e *e, void *arg)
+{
+    char *row = e2e_row(e, -1);
+    bool ok = strcmp(row + strspn(row, " "), arg) == 0;
+    free(row);
+    return ok;
+}
+
+/* The status line holds one of the strings of the NULL-terminated arg. */
+static bool cond_status_any(struct e2e *e, void *arg)
+{
+    for (const char *const *s = arg; *s; s++)
+        if (e2e_find_in_row(e, -1, *s, 0) >= 0)
+            return true;
+    return false;
+}
+
+#define WAIT_LIST(e, title)                                                                        \
+    CHECK(e, e2e_wait(e, cond_row0, (void *)(title), T_WAIT),                                      \
+          "waited in vain for the list \"%s\"", (title))
+
+/* The selected row of a list (its first cell in reverse video), if exactly one. */
+static int selected_row(struct e2e *e)
+{
+    int found = -1, n = 0;
+    for (int r = 1; r < e2e_rows(e) - 1; r++) {
+        VTermScreenCell cell;
+        int c = e2e_row_first_col(e, r);
+        if (c >= 0 && e2e_cell(e, r, c, &cell) && cell.attrs.reverse) {
+            found = r;
+            n++;
+        }
+    }
+    return n == 1 ? found : -1;
+}
+
+static bool cond_selected_holds(struct e2e *e, void *arg)
+{
+    int r = selected_row(e);
+    return r > 0 && e2e_find_in_row(e, r, arg, 0) >= 0;
+}
+
+/* Moves the selection of a list down (j) to the row holding text. */
+static void select_row(struct e2e *e, const char *text)
+{
+    for (int i = 0; i < 10; i++) {
+        if (e2e_wait(e, cond_selected_holds, (void *)text, i == 0 ? T_FAST : 200))
+            return;
+        e2e_send(e, "j");
+    }
+    CHECK(e, e2e_wait(e, cond_selected_holds, (void *)text, T_WAIT),
+          "j did not bring the selection to the row with \"%s\"", text);
+}
+
+/* The rows of the screen above the status line that hold "p. ". */
+static int count_rows(struct e2e *e, const char *needle)
+{
+    int n = 0;
+    for (int r = 1; r < e2e_rows(e) - 1; r++)
+        if (e2e_find_in_row(e, r, needle, 0) >= 0)
+            n++;
+    return n;
+}
+
+struct count_arg {
+    const char *needle;
+    int n;
+};
+
+static bool cond_count(struct e2e *e, void *arg)
+{
+    struct count_arg *a = arg;
+    return count_rows(e, a->needle) == a->n;
+}
+
+#define WAIT_COUNT(e, needle, count)                                                               \
+    CHECK(e, e2e_wait(e, cond_count, &(struct count_arg){(needle), (count)}, T_WAIT),              \
+          "waited in vain for %d rows holding \"%s\"", (count), (needle))
+
+/* Today, as YYYY-MM-DD, in local time and in UTC (the list may show either). */
+static bool row_has_today(struct e2e *e, int row)
+{
+    time_t now = time(NULL);
+    struct tm tm;
+    char day[16];
+    strftime(day, sizeof day, "%Y-%m-%d", localtime_r(&now, &tm));
+    if (e2e_find_in_row(e, row, day, 0) >= 0)
+        return true;
+    strftime(day, sizeof day, "%Y-%m-%d", gmtime_r(&now, &tm));
+    return e2e_find_in_row(e, row, day, 0) >= 0;
+}
+
+static void quit(struct e2e *e)
+{
+    e2e_send(e, "q");
+    int status = -1;
+    CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "q did not quit");
+    CHECK(e, WIFEXITED(status) && WEXITSTATUS(status) == 0, "q: exit status %d",
+          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+/* The offset on the "position" line of the state file, or -1. */
+static long state_position(const char *dir)
+{
+    char *text = slurp(state_file_in(dir), NULL);
+    long pos = -1;
+    if (text) {
+        char *p = strstr(text, "\nposition ");
+        if (p)
+            pos = strtol(p + 10, NULL, 10);
+    }
+    free(text);
+    return pos;
+}
+
+/* A small file's content, NUL-terminated, in buf. */
+static bool read_small(const char *path, char *buf, size_t cap)
+{
+    size_t len;
+    char *text = slurp(path, &len);
+    bool ok = text && len < cap;
+    if (ok)
+        memcpy(buf, text, len + 1);
+    free(text);
+    return ok;
+}
+
+static bool exists(const char *path)
+{
+    struct stat sb;
+    return lstat(path, &sb) == 0;
+}
+
+/* M: a bookmark named after the top line (Enter alone) or as typed; B lists them. */
+static void test_bookmark_add(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+    e2e_send(e, "3g");
+    WAIT_PAGE(e, 3);
+    WAIT_TOP(e, interview_sections[1]);
+    e2e_send(e, "M");
+    WAIT_PROMPT(e, "Bookmark name");
+    {
+        char *row = e2e_row(e, -1);
+        bool cut = strchr(row, '(') && !strchr(row, ')');
+        free(row);
+        CHECK(e, !cut, "the prompt \"Bookmark name (...)\" is cut short");
+    }
+    e2e_key_enter(e);
+    WAIT_STATUS(e, "Bookmark added");
+    WAIT_PAGE(e, 3);
+    e2e_send(e, "5g");
+    WAIT_PAGE(e, 5);
+    e2e_send(e, "M");
+    WAIT_PROMPT(e, "Bookmark name");
+    e2e_send(e, "Mijn plek");
+    WAIT_STATUS(e, "Mijn plek");
+    e2e_key_enter(e);
+    WAIT_STATUS(e, "Bookmark added");
+    e2e_send(e, "B");
+    WAIT_LIST(e, "Bookmarks");
+    int named = text_row_of(e, "Mijn plek");
+    CHECK(e, named > 0, "the bookmark \"Mijn plek\" is not listed");
+    CHECK(e, e2e_find_in_row(e, named, interview_sections[3], 0) >= 0,
+          "\"Mijn plek\" should name its section, \"%s\"", interview_sections[3]);
+    CHECK(e, e2e_find_in_row(e, named, "p. 5", 0) >= 0, "\"Mijn plek\" should be on p. 5");
+    CHECK(e, row_has_today(e, named), "\"Mijn plek\" does not show today's date");
+    int first = -1;
+    for (int r = 1; r < e2e_rows(e) - 1 && first < 0; r++)
+        if (r != named && e2e_find_in_row(e, r, "p. 3", 0) >= 0)
+            first = r;
+    CHECK(e, first > 0, "the bookmark made on page 3 is not listed with \"p. 3\"");
+    CHECK(e, e2e_find_in_row(e, first, interview_sections[1], 0) >= 0,
+          "the bookmark made with Enter alone should be named after the top line, \"%s\"",
+          interview_sections[1]);
+    CHECK(e, row_has_today(e, first), "the bookmark on p. 3 does not show today's date");
+    WAIT_COUNT(e, "p. ", 2);
+    e2e_key_esc(e);
+    CHECK(e, e2e_wait(e, cond_not_row0, "Bookmarks", T_FAST), "Esc did not close the bookmarks");
+    WAIT_PAGE(e, 5);
+}
+
+/* m letter, ' letter, and '' back to where the view was before the jump. */
+static void test_quick_marks(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+    e2e_send(e, "2g");
+    WAIT_PAGE(e, 2);
+    e2e_send(e, "ma");
+    WAIT_STATUS(e, "Mark 'a set");
+    e2e_send(e, "6g");
+    WAIT_PAGE(e, 6);
+    e2e_send(e, "'a");
+    CHECK(e, wait_page(e, 2, T_WAIT), "'a did not go to page 2, where mark a was set");
+    WAIT_TOP(e, interview_sections[0]);
+    e2e_send(e, "''");
+    CHECK(e, wait_page(e, 6, T_WAIT), "'' did not go back to page 6, where 'a jumped from");
+    e2e_send(e, "''");
+    CHECK(e, wait_page(e, 2, T_WAIT), "a second '' did not go to page 2 again");
+    e2e_send(e, "B");
+    WAIT_LIST(e, "Bookmarks");
+    int row = text_row_of(e, "'a");
+    CHECK(e, row > 0 && e2e_find_in_row(e, row, "p. 2", 0) >= 0,
+          "the bookmarks do not list 'a on p. 2");
+}
+
+/* In B: Enter goes to a bookmark, d deletes, u undoes, r renames; --bookmarks prints them. */
+static void test_bookmark_list_keys(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+    e2e_send(e, "3g");
+    WAIT_PAGE(e, 3);
+    e2e_send(e, "M");
+    WAIT_PROMPT(e, "Bookmark name");
+    e2e_key_enter(e);
+    WAIT_STATUS(e, "Bookmark added");
+    e2e_send(e, "6g");
+    WAIT_PAGE(e, 6);
+    e2e_send(e, "mb");
+    WAIT_STATUS(e, "Mark 'b set");
+    e2e_send(e, "g");
+    WAIT_PAGE(e, 1);
+
+    e2e_send(e, "B");
+    WAIT_LIST(e, "Bookmarks");
+    WAIT_COUNT(e, "p. ", 2);
+    select_row(e, "p. 6");
+    e2e_key_enter(e);
+    CHECK(e, wait_page(e, 6, T_WAIT), "Enter on the bookmark on p. 6 did not go to page 6");
+    CHECK(e, !e2e_find(e, "Bookmarks", NULL, NULL), "the list is still drawn after Enter");
+
+    e2e_send(e, "B");
+    WAIT_LIST(e, "Bookmarks");
+    select_row(e, "p. 3");
+    e2e_send(e, "d");
+    WAIT_COUNT(e, "p. 3", 0);
+    WAIT_COUNT(e, "p. ", 1);
+    e2e_send(e, "u");
+    WAIT_COUNT(e, "p. 3", 1);
+    WAIT_COUNT(e, "p. ", 2);
+    select_row(e, "p. 3");
+    e2e_send(e, "r");
+    WAIT_PROMPT(e, "Rename: ");
+    e2e_ctrl(e, 'u');
+    CHECK(e, e2e_wait(e, cond_status_is, "Rename:", T_WAIT), "Ctrl-U did not empty the prompt");
+    e2e_send(e, "Nieuwe naam");
+    WAIT_STATUS(e, "Rename: Nieuwe naam");
+    e2e_key_enter(e);
+    CHECK(e, e2e_wait(e, cond_selected_holds, "Nieuwe naam", T_WAIT),
+          "the renamed bookmark does not show its new name");
+    CHECK(e, e2e_find_in_row(e, text_row_of(e, "Nieuwe naam"), "p. 3", 0) >= 0,
+          "the renamed bookmark is no longer on p. 3");
+    /* Delete 'b for good: d, then close the list. */
+    select_row(e, "'b");
+    e2e_send(e, "d");
+    WAIT_COUNT(e, "p. ", 1);
+    e2e_key_esc(e);
+    CHECK(e, e2e_wait(e, cond_not_row0, "Bookmarks", T_FAST), "Esc did not close the bookmarks");
+    WAIT_PAGE(e, 6);
+
+    /* Saved with every change: another lees sees them while this one runs. */
+    char env0[4200];
+    snprintf(env0, sizeof env0, "XDG_STATE_HOME=%s/state", e2e_home(e));
+    const char *env[] = {env0, NULL};
+    const char *args[] = {"--bookmarks", NULL};
+    struct piped r;
+    piped_run(&r, args, env, NULL);
+    CHECK_PIPED(&r, r.code == 0, "--bookmarks: exit status %d", r.code);
+    CHECK_PIPED(&r, !strchr(r.out, '\033'), "--bookmarks: an escape byte in the output");
+    CHECK_PIPED(&r, strncmp(r.out, "Nieuwe naam\tDrie actiedomeinen\tp. 3\t", 36) == 0,
+                "--bookmarks should print \"Nieuwe naam<TAB>Drie actiedomeinen<TAB>p. 3<TAB>"
+                "date\"");
+    CHECK_PIPED(&r, strchr(r.out, '\n') == r.out + r.out_len - 1,
+                "--bookmarks should print one line: 'b was deleted");
+    piped_free(&r);
+}
+
+/* Reopening a text starts where it was left, unless +N, +/PATTERN or --section says
+ * otherwise. */
+static void test_reopen_position(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+    e2e_send(e, "6g");
+    WAIT_PAGE(e, 6);
+    quit(e);
+    CHECK(e, state_position(dir) > 0, "no position was saved in %s", state_file_in(dir));
+
+    e = lees_open_env(state, 24, 80, NULL, env);
+    CHECK(e, wait_page(e, 6, T_WAIT), "reopened, the text should start on page 6, where it was left");
+    WAIT_TOP(e, interview_sections[4]);
+    quit(e);
+
+    const char *plus[] = {"+2", NULL};
+    e = lees_open_env(state, 24, 80, plus, env);
+    CHECK(e, wait_page(e, 2, T_WAIT), "+2 should open on page 2, not where the text was left");
+    e2e_send(e, "7g");
+    WAIT_PAGE(e, 7);
+    quit(e);
+
+    const char *section[] = {"--section", "3", NULL};
+    e = lees_open_env(state, 24, 80, section, env);
+    CHECK(e, wait_top(e, interview_sections[1], T_WAIT),
+          "--section 3 should open at \"%s\", not where the text was left", interview_sections[1]);
+    WAIT_PAGE(e, 3);
+    e2e_send(e, "7g");
+    WAIT_PAGE(e, 7);
+    quit(e);
+
+    const char *find[] = {"+/creeren", NULL};
+    e = lees_open_env(state, 24, 80, find, env);
+    CHECK(e, wait_page(e, 2, T_WAIT), "+/creeren should open on page 2, at the first match");
+    WAIT_STATUS(e, "match 1/2");
+}
+
+/* --no-state keeps nothing: no file is made, and a saved position is neither used nor
+ * changed. */
+static void test_no_state(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    const char *args[] = {"--no-state", NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, args, env);
+    e2e_send(e, "5g");
+    WAIT_PAGE(e, 5);
+    e2e_send(e, "ma");
+    e2e_send(e, "4g");
+    WAIT_PAGE(e, 4);
+    quit(e);
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/lees", dir);
+    CHECK(e, !exists(state_file_in(dir)) && !exists(sub),
+          "--no-state made %s", exists(sub) ? sub : state_file_in(dir));
+
+    e = lees_open_env(state, 24, 80, NULL, env);
+    WAIT_PAGE(e, 1);
+    e2e_send(e, "3g");
+    WAIT_PAGE(e, 3);
+    quit(e);
+    char before[16384], after[16384];
+    CHECK(e, read_small(state_file_in(dir), before, sizeof before),
+          "no state file after a run without --no-state");
+    e = lees_open_env(state, 24, 80, args, env);
+    CHECK(e, wait_page(e, 1, T_WAIT), "--no-state should not restore the position (page 3)");
+    e2e_send(e, "6g");
+    WAIT_PAGE(e, 6);
+    quit(e);
+    CHECK(e, read_small(state_file_in(dir), after, sizeof after) && strcmp(before, after) == 0,
+          "--no-state changed the state file");
+}
+
+/* The state file is 0600 in a 0700 directory, whatever the umask. */
+static void test_state_modes(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    mode_t old = umask(0);
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+    umask(old);
+    e2e_send(e, "M");
+    WAIT_PROMPT(e, "Bookmark name");
+    e2e_key_enter(e);
+    WAIT_STATUS(e, "Bookmark added");
+    quit(e);
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/lees", dir);
+    struct stat sd, sf;
+    CHECK(e, stat(sub, &sd) == 0, "no directory %s", sub);
+    CHECK(e, stat(state_file_in(dir), &sf) == 0, "no state file %s", state_file_in(dir));
+    CHECK(e, (sd.st_mode & 07777) == 0700, "the state directory has mode %04o, not 0700",
+          (unsigned)(sd.st_mode & 07777));
+    CHECK(e, (sf.st_mode & 07777) == 0600, "the state file has mode %04o, not 0600",
+          (unsigned)(sf.st_mode & 07777));
+}
+
+/* A damaged state file is moved aside, with a notice, and the reader starts anyway. */
+static void test_corrupt_state(void **state)
+{
+    static const char garbage[] = "\x01\x02 this is no state file\n\xff\xfe garbage }{\n";
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/lees", dir);
+    CHECK(NULL, mkdir(sub, 0700) == 0, "cannot make %s", sub);
+    FILE *f = fopen(state_file_in(dir), "wb");
+    CHECK(NULL, f && fwrite(garbage, 1, sizeof garbage - 1, f) == sizeof garbage - 1 &&
+                    fclose(f) == 0,
+          "cannot write %s", state_file_in(dir));
+    chmod(state_file_in(dir), 0600);
+
+    struct e2e *e = lees_open_env(state, 24, 200, NULL, env);
+    static const char *const notice[] = {"moved aside", "corrupt", NULL};
+    CHECK(e, e2e_wait(e, cond_status_any, (void *)notice, T_WAIT),
+          "no notice on the status line that the state file was moved aside");
+    WAIT_TEXT(e, INTERVIEW_TITLE);
+    e2e_send(e, "4g");
+    WAIT_PAGE(e, 4);
+
+    DIR *d = opendir(sub);
+    CHECK(e, d != NULL, "cannot read %s", sub);
+    char aside[4600] = "";
+    for (struct dirent *de; (de = readdir(d)) != NULL;)
+        if (strncmp(de->d_name, "state.corrupt-", 14) == 0)
+            snprintf(aside, sizeof aside, "%s/%s", sub, de->d_name);
+    closedir(d);
+    CHECK(e, aside[0], "no state.corrupt-* file in %s", sub);
+    size_t len;
+    char *kept = slurp(aside, &len);
+    bool same = kept && len == sizeof garbage - 1 && memcmp(kept, garbage, len) == 0;
+    free(kept);
+    CHECK(e, same, "%s does not hold the damaged file as it was", aside);
+    quit(e);
+    char *now = slurp(state_file_in(dir), NULL);
+    bool fresh = now && strncmp(now, "lees-state 1\n", 13) == 0;
+    free(now);
+    CHECK(e, fresh, "after the run, %s is not a fresh state file", state_file_in(dir));
+    e = lees_open_env(state, 24, 80, NULL, env);
+    CHECK(e, wait_page(e, 4, T_WAIT), "the position (page 4) was not kept in the new state file");
+}
+
+/* A hangup (the terminal closed) or SIGTERM: lees saves its position and exits within 2 s. */
+static void check_saves_on(void **state, int how)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    const char *what = how == SIGHUP ? "a hangup" : "SIGTERM";
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+    e2e_send(e, "5g");
+    WAIT_PAGE(e, 5);
+    long long t0 = e2e_now_ms();
+    if (how == SIGHUP)
+        e2e_hangup(e);
+    else
+        e2e_signal(e, SIGTERM);
+    int status = -1;
+    CHECK(e, e2e_wait_exit(e, 2000, &status), "lees did not exit within 2 s of %s", what);
+    CHECK(e, e2e_now_ms() - t0 <= 2000, "lees took %lld ms to exit after %s",
+          e2e_now_ms() - t0, what);
+    if (how == SIGTERM)
+        CHECK(e, !e2e_altscreen(e) && e2e_cursor_visible(e),
+              "the terminal was not restored after SIGTERM");
+    CHECK(e, state_position(dir) > 0, "after %s the state file has no position", what);
+    e = lees_open_env(state, 24, 80, NULL, env);
+    CHECK(e, wait_page(e, 5, T_WAIT), "after %s, reopening should start on page 5", what);
+}
+
+static void test_hangup_saves(void **state)
+{
+    check_saves_on(state, SIGHUP);
+}
+
+static void test_sigterm_saves(void **state)
+{
+    check_saves_on(state, SIGTERM);
+}
+
+int group_marks(void)
+{
+    const struct CMUnitTest tests[] = {
+        E2E_TEST(test_bookmark_add),    E2E_TEST(test_quick_marks),
+        E2E_TEST(test_bookmark_list_keys), E2E_TEST(test_reopen_position),
+        E2E_TEST(test_no_state),        E2E_TEST(test_state_modes),
+        E2E_TEST(test_corrupt_state),   E2E_TEST(test_hangup_saves),
+        E2E_TEST(test_sigterm_saves),
+    };
+    return cmocka_run_group_tests_name("bookmarks", tests, NULL, NULL);
+}
