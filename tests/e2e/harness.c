@@ -35,7 +35,7 @@ struct e2e {
     bool altscreen;
     bool cursor_visible;
     int settle_ms;
-    char *out;             /* every byte the program wrote, as read */
+    char *out; /* every byte the program wrote, as read */
     size_t out_len, out_cap;
     char home[PATH_MAX];
 };

@@ -301,8 +301,7 @@ const char *state_home_env(const char **dir)
 {
     static char path[4096], env[4200];
     snprintf(path, sizeof path, "%s/state-XXXXXX", e2e_fixture_dir());
-    CHECK(NULL, mkdtemp(path) != NULL, "cannot make a state directory under %s",
-          e2e_fixture_dir());
+    CHECK(NULL, mkdtemp(path) != NULL, "cannot make a state directory under %s", e2e_fixture_dir());
     snprintf(env, sizeof env, "XDG_STATE_HOME=%s", path);
     if (dir)
         *dir = path;
@@ -350,8 +349,7 @@ char *slurp(const char *path, size_t *len)
  * piped_free. */
 static char *piped_out, *piped_err;
 
-void piped_run(struct piped *r, const char *const args[], const char *const env[],
-               const char *in)
+void piped_run(struct piped *r, const char *const args[], const char *const env[], const char *in)
 {
     const char *argv[32] = {"lees"};
     size_t n = 1;
@@ -360,8 +358,7 @@ void piped_run(struct piped *r, const char *const args[], const char *const env[
     argv[n] = NULL;
     memset(r, 0, sizeof *r);
     bool ok = e2e_run_piped(argv, env, in, T_PIPED, &r->out, &r->out_len, &r->err, &r->status);
-    CHECK(NULL, ok, "lees %s did not finish within %d ms", args && args[0] ? args[0] : "",
-          T_PIPED);
+    CHECK(NULL, ok, "lees %s did not finish within %d ms", args && args[0] ? args[0] : "", T_PIPED);
     r->code = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : 128 + WTERMSIG(r->status);
     free(piped_out);
     free(piped_err);

@@ -137,8 +137,7 @@ struct piped {
 };
 /* Runs `lees ARGS...` (args NULL-terminated) with extra environment (may be NULL) and stdin
  * (NULL: /dev/null); fails the test when it does not finish in time. */
-void piped_run(struct piped *r, const char *const args[], const char *const env[],
-               const char *in);
+void piped_run(struct piped *r, const char *const args[], const char *const env[], const char *in);
 void piped_free(struct piped *r);
 #define CHECK_PIPED(r, cond, ...)                                                                  \
     do {                                                                                           \

@@ -318,7 +318,8 @@ static void test_reopen_position(void **state)
     CHECK(e, state_position(dir) > 0, "no position was saved in %s", state_file_in(dir));
 
     e = lees_open_env(state, 24, 80, NULL, env);
-    CHECK(e, wait_page(e, 6, T_WAIT), "reopened, the text should start on page 6, where it was left");
+    CHECK(e, wait_page(e, 6, T_WAIT),
+          "reopened, the text should start on page 6, where it was left");
     WAIT_TOP(e, interview_sections[4]);
     quit(e);
 
@@ -360,8 +361,8 @@ static void test_no_state(void **state)
     quit(e);
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/lees", dir);
-    CHECK(e, !exists(state_file_in(dir)) && !exists(sub),
-          "--no-state made %s", exists(sub) ? sub : state_file_in(dir));
+    CHECK(e, !exists(state_file_in(dir)) && !exists(sub), "--no-state made %s",
+          exists(sub) ? sub : state_file_in(dir));
 
     e = lees_open_env(state, 24, 80, NULL, env);
     WAIT_PAGE(e, 1);
@@ -414,8 +415,8 @@ static void test_corrupt_state(void **state)
     snprintf(sub, sizeof sub, "%s/lees", dir);
     CHECK(NULL, mkdir(sub, 0700) == 0, "cannot make %s", sub);
     FILE *f = fopen(state_file_in(dir), "wb");
-    CHECK(NULL, f && fwrite(garbage, 1, sizeof garbage - 1, f) == sizeof garbage - 1 &&
-                    fclose(f) == 0,
+    CHECK(NULL,
+          f && fwrite(garbage, 1, sizeof garbage - 1, f) == sizeof garbage - 1 && fclose(f) == 0,
           "cannot write %s", state_file_in(dir));
     chmod(state_file_in(dir), 0600);
 
@@ -449,33 +450,40 @@ static void test_corrupt_state(void **state)
     CHECK(e, wait_page(e, 4, T_WAIT), "the position (page 4) was not kept in the new state file");
 }
 
-/* A hangup (the terminal closed) or SIGTERM: lees saves its position and exits within 2 s. */
+/* A hangup (how 0: the terminal closed), SIGHUP or SIGTERM: lees saves its position and exits
+ * within 2 s. */
 static void check_saves_on(void **state, int how)
 {
     const char *dir;
     const char *env[] = {state_home_env(&dir), NULL};
-    const char *what = how == SIGHUP ? "a hangup" : "SIGTERM";
+    const char *what = how == 0 ? "a hangup" : how == SIGHUP ? "SIGHUP" : "SIGTERM";
     struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
     e2e_send(e, "5g");
     WAIT_PAGE(e, 5);
     long long t0 = e2e_now_ms();
-    if (how == SIGHUP)
+    if (how == 0)
         e2e_hangup(e);
     else
-        e2e_signal(e, SIGTERM);
+        e2e_signal(e, how);
     int status = -1;
     CHECK(e, e2e_wait_exit(e, 2000, &status), "lees did not exit within 2 s of %s", what);
-    CHECK(e, e2e_now_ms() - t0 <= 2000, "lees took %lld ms to exit after %s",
-          e2e_now_ms() - t0, what);
-    if (how == SIGTERM)
+    CHECK(e, e2e_now_ms() - t0 <= 2000, "lees took %lld ms to exit after %s", e2e_now_ms() - t0,
+          what);
+    if (how != 0)
         CHECK(e, !e2e_altscreen(e) && e2e_cursor_visible(e),
-              "the terminal was not restored after SIGTERM");
+              "the terminal was not restored after %s", what);
     CHECK(e, state_position(dir) > 0, "after %s the state file has no position", what);
     e = lees_open_env(state, 24, 80, NULL, env);
     CHECK(e, wait_page(e, 5, T_WAIT), "after %s, reopening should start on page 5", what);
 }
 
+/* The terminal closed: the master side of the pty. */
 static void test_hangup_saves(void **state)
+{
+    check_saves_on(state, 0);
+}
+
+static void test_sighup_saves(void **state)
 {
     check_saves_on(state, SIGHUP);
 }
@@ -488,11 +496,11 @@ static void test_sigterm_saves(void **state)
 int group_marks(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_bookmark_add),    E2E_TEST(test_quick_marks),
+        E2E_TEST(test_bookmark_add),       E2E_TEST(test_quick_marks),
         E2E_TEST(test_bookmark_list_keys), E2E_TEST(test_reopen_position),
-        E2E_TEST(test_no_state),        E2E_TEST(test_state_modes),
-        E2E_TEST(test_corrupt_state),   E2E_TEST(test_hangup_saves),
-        E2E_TEST(test_sigterm_saves),
+        E2E_TEST(test_no_state),           E2E_TEST(test_state_modes),
+        E2E_TEST(test_corrupt_state),      E2E_TEST(test_hangup_saves),
+        E2E_TEST(test_sighup_saves),       E2E_TEST(test_sigterm_saves),
     };
     return cmocka_run_group_tests_name("bookmarks", tests, NULL, NULL);
 }

@@ -73,12 +73,12 @@ static bool wait_painted(struct e2e *e, const char *needle, int nth,
 
 #define WAIT_CURRENT(e, needle, nth)                                                               \
     CHECK(e, wait_painted(e, needle, nth, cell_current),                                           \
-          "\"%s\" (its place %d on the page) is not painted as the current match (painted, "      \
+          "\"%s\" (its place %d on the page) is not painted as the current match (painted, "       \
           "bold, underlined)",                                                                     \
           needle, (nth) + 1)
 #define WAIT_OTHER(e, needle, nth)                                                                 \
     CHECK(e, wait_painted(e, needle, nth, cell_other_match),                                       \
-          "\"%s\" (its place %d on the page) is not painted as a match that is not the current "  \
+          "\"%s\" (its place %d on the page) is not painted as a match that is not the current "   \
           "one (painted, not bold and underlined)",                                                \
           needle, (nth) + 1)
 #define WAIT_UNPAINTED(e, needle, nth)                                                             \
@@ -167,8 +167,7 @@ static void test_search_next_previous(void **state)
         e2e_send(e, "n");
         snprintf(want, sizeof want, "match %d/10", i);
         CHECK(e, e2e_wait_row_contains(e, -1, want, T_WAIT), "n did not go to %s", want);
-        CHECK(e, wait_page(e, pages[i - 1], T_WAIT), "%s should be on page %d", want,
-              pages[i - 1]);
+        CHECK(e, wait_page(e, pages[i - 1], T_WAIT), "%s should be on page %d", want, pages[i - 1]);
     }
     e2e_send(e, "n");
     WAIT_STATUS(e, "Search wrapped to the top");
@@ -251,8 +250,9 @@ static void test_search_no_color(void **state)
     WAIT_CURRENT(e, "creëren", 0);
     int row, col;
     CHECK(e, find_nth(e, "creëren", 1, &row, &col), "no second \"creëren\"");
-    CHECK(e, cells_have(e, row, col, 7, ATTR_REVERSE) && cells_all(e, row, col, 7,
-                                                                   cell_default_colours),
+    CHECK(e,
+          cells_have(e, row, col, 7, ATTR_REVERSE) &&
+              cells_all(e, row, col, 7, cell_default_colours),
           "with --no-color the other match should be in reverse video, with no colour");
 }
 
@@ -294,8 +294,9 @@ static void test_search_folding(void **state)
     int end = row_last_col(e, row - 1);
     CHECK(e, end >= 5 && e2e_find_in_row(e, row - 1, "dit in", end - 5) == end - 5,
           "at 80 columns the row above \"de volgende\" should end with \"dit in\"");
-    CHECK(e, cells_all(e, row - 1, end - 5, 6, cell_current) && cells_all(e, row, col, 11,
-                                                                          cell_current),
+    CHECK(e,
+          cells_all(e, row - 1, end - 5, 6, cell_current) &&
+              cells_all(e, row, col, 11, cell_current),
           "the match across the row break is not painted on both rows");
     /* Accents in the pattern, none in the text, and the other way round. */
     search_type(e, "/", "créëren");
@@ -489,8 +490,9 @@ static void test_grep_option(void **state)
     piped_run(&r, across, NULL, NULL);
     CHECK_PIPED(&r, r.code == 0, "--grep \"beleidsdoelstelling: Mechelen\": exit status %d",
                 r.code);
-    CHECK_PIPED(&r, strstr(r.out, "Kansen voor elke Mechelaar, p. 2: ") == r.out &&
-                        strchr(r.out, '\n') == r.out + r.out_len - 1,
+    CHECK_PIPED(&r,
+                strstr(r.out, "Kansen voor elke Mechelaar, p. 2: ") == r.out &&
+                    strchr(r.out, '\n') == r.out + r.out_len - 1,
                 "one line, in \"Kansen voor elke Mechelaar\" on page 2");
     CHECK_PIPED(&r, strstr(r.out, "beleidsdoelstelling: Mechelen") != NULL,
                 "the context should show the text as read, \"beleidsdoelstelling: Mechelen\", "

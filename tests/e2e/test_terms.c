@@ -96,15 +96,15 @@ static void test_term_no_color(void **state)
             i == 0 ? lees_open_env(state, 24, 80, NULL, env) : lees_open(state, 24, 80, args);
         const char *how = i == 0 ? "NO_COLOR=1" : "--no-color";
         WAIT_TEXT(e, TERM_ROW_TEXT " " FIRST_TERM);
-        CHECK(e,
-              wait_look(e, FIRST_TERM, cell_bold_underline, TERM_ROW_TEXT, cell_no_underline),
+        CHECK(e, wait_look(e, FIRST_TERM, cell_bold_underline, TERM_ROW_TEXT, cell_no_underline),
               "%s: \"%s\" should be bold and underlined, \"%s\" not underlined", how, FIRST_TERM,
               TERM_ROW_TEXT);
         CHECK(e, no_colour_anywhere(e), "%s: a cell on the screen has a colour", how);
         e2e_send(e, " ");
         WAIT_PAGE(e, 2);
-        CHECK(e, wait_look(e, "tewerkstelling", cell_bold_underline, "Toegesplitst op",
-                           cell_no_underline),
+        CHECK(e,
+              wait_look(e, "tewerkstelling", cell_bold_underline, "Toegesplitst op",
+                        cell_no_underline),
               "%s: the term \"tewerkstelling\" on page 2 is not bold and underlined", how);
         CHECK(e, no_colour_anywhere(e), "%s: a cell on page 2 has a colour", how);
     }
@@ -221,8 +221,7 @@ static void test_terms_list(void **state)
     int gloss = text_row_of(e, "beleid dat kansen schept voor elke inwoner");
     CHECK(e, gloss > last, "the gloss of the selected term is not shown below the list");
     static const char *const counts[] = {"Handen in elkaar voor een aanklappende aanpak: 1",
-                                         "Kansen voor elke Mechelaar: 1",
-                                         "Diversiteit omarmen: 1"};
+                                         "Kansen voor elke Mechelaar: 1", "Diversiteit omarmen: 1"};
     for (int i = 0; i < 3; i++) {
         int row = text_row_of(e, counts[i]);
         CHECK(e, row > gloss,
@@ -331,8 +330,7 @@ static void test_terms_option(void **state)
         }
         line = nl + 1;
     }
-    CHECK_PIPED(&r, sum == total, "the sections of the last term add up to %d, not %d", sum,
-                total);
+    CHECK_PIPED(&r, sum == total, "the sections of the last term add up to %d, not %d", sum, total);
     CHECK_PIPED(&r, terms == 9, "%d terms, not the 9 of the interview", terms);
     CHECK_PIPED(&r, strstr(r.out, "\n    Drie actiedomeinen\t3\n") != NULL,
                 "no section line \"    Drie actiedomeinen<TAB>3\" (sociale economie)");
@@ -354,7 +352,8 @@ static void test_terms_file(void **state)
     piped_run(&r, args, NULL, NULL);
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "lees: %s:2: ", tf);
-    CHECK_PIPED(&r, strncmp(r.err, prefix, strlen(prefix)) == 0 && strlen(r.err) > strlen(prefix) + 1,
+    CHECK_PIPED(&r,
+                strncmp(r.err, prefix, strlen(prefix)) == 0 && strlen(r.err) > strlen(prefix) + 1,
                 "the bad line should be reported as \"%s<message>\"", prefix);
     CHECK_PIPED(&r, strchr(r.err, '\n') == r.err + strlen(r.err) - 1,
                 "more than the one line on stderr");
@@ -373,8 +372,9 @@ static void test_terms_file(void **state)
     for (int i = 0; i < 3; i++)
         CHECK(e, wait_look(e, terms[i], cell_fg_coloured, NULL, NULL),
               "the term \"%s\" is not coloured", terms[i]);
-    CHECK(e, wait_look(e, "kiwi", cell_fg_default, "More", cell_fg_default) &&
-                 wait_look(e, "lie beside the", cell_fg_default, NULL, NULL),
+    CHECK(e,
+          wait_look(e, "kiwi", cell_fg_default, "More", cell_fg_default) &&
+              wait_look(e, "lie beside the", cell_fg_default, NULL, NULL),
           "words that are no terms are coloured");
     e2e_send(e, "T");
     CHECK(e, e2e_wait(e, cond_row0, "Key terms", T_WAIT), "T did not open \" Key terms\"");
@@ -386,9 +386,8 @@ static void test_terms_file(void **state)
 int group_terms(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_term_colour),       E2E_TEST(test_term_no_color),
-        E2E_TEST(test_term_toggle),       E2E_TEST(test_terms_list),
-        E2E_TEST(test_terms_occurrences), E2E_TEST(test_terms_option),
+        E2E_TEST(test_term_colour), E2E_TEST(test_term_no_color),     E2E_TEST(test_term_toggle),
+        E2E_TEST(test_terms_list),  E2E_TEST(test_terms_occurrences), E2E_TEST(test_terms_option),
         E2E_TEST(test_terms_file),
     };
     return cmocka_run_group_tests_name("terms", tests, NULL, NULL);
