@@ -306,7 +306,10 @@ static int shown_add(struct shown *sh, const struct layout_cell *c, enum cell_ki
     }
     sh->cells[sh->ncells++] =
         (struct wrap_cell){c->start, c->end, sh->len, c->width, (uint8_t)kind};
-    memcpy(sh->text + sh->len, bytes, len);
+    if (c->style & STYLE_CONTROL)
+        memset(sh->text + sh->len, 'a', len); /* notation ("^?") breaks like a letter */
+    else
+        memcpy(sh->text + sh->len, bytes, len);
     sh->len += len;
     return 0;
 }
