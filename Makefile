@@ -38,7 +38,8 @@ APP_OBJ  = $(UI_OBJ) $(B)/obj/main.o $(B)/obj/builtin.o
 UNIT_BINS   = $(patsubst tests/unit/test_%.c,$(B)/test-%,$(sort $(wildcard tests/unit/test_*.c)))
 E2E_SRC     = $(sort $(wildcard tests/e2e/*.c))
 
-.PHONY: all run test check tests lint install uninstall clean deps-build deps-test fuzz fuzz-replay
+.PHONY: all run test check tests lint install uninstall clean deps-build deps-test fuzz fuzz-replay \
+	bench
 
 all: lees
 
@@ -93,6 +94,19 @@ fuzz: $(FUZZ_BINS)
 
 fuzz-replay: $(FUZZ_BINS)
 	tests/fuzz/replay $(FUZZ_BINS)
+
+# Timings against less (never part of make test): bench/README.md has a recorded table.
+BENCH_MB ?= 100
+
+build/bench: bench/bench.c tests/e2e/harness.c tests/e2e/harness.h | $(B)/obj
+	$(CC) $(WARN) -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=700 -O2 -o $@ bench/bench.c tests/e2e/harness.c \
+		$(VTERM_LIBS) -lutil
+
+build/bench-$(BENCH_MB).md: bench/gen texts/handen-in-elkaar.md
+	bench/gen $(BENCH_MB) > $@.tmp && mv $@.tmp $@
+
+bench: lees build/bench build/bench-$(BENCH_MB).md
+	LEES=./lees build/bench build/bench-$(BENCH_MB).md texts/handen-in-elkaar.md
 
 tests: $(B)/lees $(UNIT_BINS) $(if $(E2E_SRC),$(B)/test-e2e)
 

@@ -1126,3 +1126,9 @@ const char *e2e_fixture_bytes(const char *name, const void *content, size_t len)
     fixture_paths[fixture_count++] = path;
     return path;
 }
+
+/* The child's process id. */
+int e2e_pid(const struct e2e *e)
+{
+    return (int)e->pid;
+}

@@ -97,6 +97,9 @@ void e2e_output_clear(struct e2e *e);
  * its window is closed (the child gets SIGHUP, and EIO on reading).  Nothing can be sent or
  * read afterwards; e2e_wait_exit still waits for the child. */
 void e2e_hangup(struct e2e *e);
+/* The child's process id (for /proc: the benchmark reads its memory and CPU time there). */
+int e2e_pid(const struct e2e *e);
+
 /* Sends a signal to the child (when it has not been reaped). */
 void e2e_signal(struct e2e *e, int sig);
 

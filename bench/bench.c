@@ -1,0 +1,183 @@
+/*
+ * bench.c: lees against less, in the same run, in the pseudo-terminal harness of the end-to-end
+ * tests.  Each measure waits for a condition on the screen (never a fixed time), so it times
+ * what a reader sees.  Prints a table: each measure for both programs and the ratio.
+ * Usage (make bench does this): bench/bench BIG.md INTERVIEW.md
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tests/e2e/harness.h"
+
+#define ROWS 24
+#define COLS 80
+#define TIMEOUT 30000
+
+struct prog {
+    const char *name;
+    const char *path;
+    const char *first; /* text on the first screen of the big file */
+};
+
+static struct e2e *start(const struct prog *p, const char *file)
+{
+    const char *argv[] = {p->path, file, NULL};
+    /* No state file, no colours: both programs do the same work. */
+    const char *env[] = {"LESS", "LESSOPEN", "NO_COLOR=1", NULL};
+    struct e2e *e = e2e_start(ROWS, COLS, argv, env);
+
+    if (e == NULL)
+        exit(1);
+    e2e_set_settle(e, 0);
+    return e;
+}
+
+/* TEXT in the text rows: not in the last row, where both programs echo what is typed. */
+static bool in_text_rows(struct e2e *e, void *arg)
+{
+    int row, col;
+    return e2e_find(e, arg, &row, &col) && row < ROWS - 1;
+}
+
+/* Milliseconds from T0 until TEXT is on the screen, above the last row. */
+static double until(struct e2e *e, long long t0, const char *text)
+{
+    if (!e2e_wait(e, in_text_rows, (void *)text, TIMEOUT)) {
+        fprintf(stderr, "bench: \"%s\" never appeared\n", text);
+        e2e_dump(e, stderr);
+        return -1;
+    }
+    return (double)(e2e_now_ms() - t0);
+}
+
+static long proc_field(pid_t pid, const char *file, const char *key)
+{
+    char path[64], line[256];
+    FILE *f;
+    long v = -1;
+
+    snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, file);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, key, strlen(key)) == 0)
+            v = strtol(line + strlen(key), NULL, 10);
+    fclose(f);
+    return v;
+}
+
+/* CPU ticks (user + system) the process has used. */
+static long cpu_ticks(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    long ut = 0, st = 0;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    f = fopen(path, "r");
+    if (f == NULL || fgets(buf, sizeof buf, f) == NULL) {
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);
+    p = strrchr(buf, ')');
+    /* Fields after the command: state is 3rd; utime and stime are the 14th and 15th. */
+    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut,
+                            &st) != 2)
+        return -1;
+    return ut + st;
+}
+
+struct result {
+    double first, last, search, rss_kb, page_bytes, idle_ticks, key_ms;
+};
+
+static void measure(const struct prog *p, const char *big, const char *interview,
+                    struct result *r)
+{
+    struct e2e *e;
+    long long t0;
+    size_t bytes;
+    long ticks;
+
+    /* First screen, then G, on the big text. */
+    t0 = e2e_now_ms();
+    e = start(p, big);
+    r->first = until(e, t0, p->first);
+    /* Any key: j moves one line; the screen changes. */
+    t0 = e2e_now_ms();
+    e2e_send(e, "j");
+    r->key_ms = e2e_wait_change(e, TIMEOUT) ? (double)(e2e_now_ms() - t0) : -1;
+    t0 = e2e_now_ms();
+    e2e_send(e, "G");
+    r->last = until(e, t0, "slotwoord");
+    e2e_free(e);
+
+    /* A search from the top for the word that stands only at the end. */
+    e = start(p, big);
+    until(e, e2e_now_ms(), p->first);
+    t0 = e2e_now_ms();
+    e2e_send(e, "/slotwoord\r");
+    r->search = until(e, t0, "slotwoord");
+    r->rss_kb = (double)proc_field(e2e_pid(e), "status", "RssAnon:");
+    e2e_free(e);
+
+    /* Bytes for one page forward on the interview, and CPU while no key is pressed. */
+    e = start(p, interview);
+    until(e, e2e_now_ms(), "Handen in elkaar");
+    while (e2e_wait_change(e, 300)) /* anything still being drawn */
+        ;
+    e2e_output_clear(e);
+    e2e_send(e, " ");
+    e2e_wait_change(e, TIMEOUT);
+    while (e2e_wait_change(e, 300)) /* output comes in pieces: until it stops */
+        ;
+    e2e_output(e, &bytes);
+    r->page_bytes = (double)bytes;
+    ticks = cpu_ticks(e2e_pid(e));
+    sleep(2); /* idle on purpose: what does the program do when nobody types? */
+    r->idle_ticks = (double)(cpu_ticks(e2e_pid(e)) - ticks);
+    e2e_free(e);
+}
+
+static void row(const char *what, const char *unit, double lees, double less, const char *target)
+{
+    char ratio[32] = "-";
+    if (less > 0 && lees >= 0)
+        snprintf(ratio, sizeof ratio, "%.2f", lees / less);
+    printf("| %-44s | %10.1f %-5s | %10.1f %-5s | %6s | %-28s |\n", what, less, unit, lees, unit,
+           ratio, target);
+}
+
+int main(int argc, char **argv)
+{
+    struct prog lees = {"lees", e2e_lees_path(), "Deel 1"};
+    struct prog less = {"less", "less", "## Deel 1"};
+    struct result a, b;
+
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench BIG.md INTERVIEW.md\n");
+        return 2;
+    }
+    measure(&lees, argv[1], argv[2], &a);
+    measure(&less, argv[1], argv[2], &b);
+    printf("| %-44s | %16s | %16s | %6s | %-28s |\n", "measure", "less", "lees", "ratio",
+           "lees must");
+    printf("|%.46s|%.18s|%.18s|%.8s|%.30s|\n", "----------------------------------------------",
+           "------------------", "------------------", "--------",
+           "------------------------------");
+    row("first screen after start", "ms", a.first, b.first, "no later than less");
+    row("G, the last page", "ms", a.last, b.last, "at most 2x less");
+    row("search from the top for the last word", "ms", a.search, b.search, "at most 0.1x less");
+    row("RssAnon after the search", "KB", a.rss_kb, b.rss_kb, "under 10% of the file");
+    row("bytes for one page forward (interview)", "B", a.page_bytes, b.page_bytes,
+        "no more than less");
+    row("CPU ticks in 2 s without a key", "ticks", a.idle_ticks, b.idle_ticks, "none");
+    row("a key (j) on the big text", "ms", a.key_ms, b.key_ms, "within 50 ms");
+    return 0;
+}
