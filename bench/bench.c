@@ -87,8 +87,8 @@ static long cpu_ticks(pid_t pid)
     fclose(f);
     p = strrchr(buf, ')');
     /* Fields after the command: state is 3rd; utime and stime are the 14th and 15th. */
-    if (p == NULL || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut,
-                            &st) != 2)
+    if (p == NULL ||
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &ut, &st) != 2)
         return -1;
     return ut + st;
 }
@@ -97,8 +97,7 @@ struct result {
     double first, last, search, rss_kb, page_bytes, idle_ticks, key_ms;
 };
 
-static void measure(const struct prog *p, const char *big, const char *interview,
-                    struct result *r)
+static void measure(const struct prog *p, const char *big, const char *interview, struct result *r)
 {
     struct e2e *e;
     long long t0;

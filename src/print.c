@@ -138,7 +138,7 @@ int print_terms(const struct doc *doc, const struct terms *terms, FILE *out)
 struct kwic {
     char *out;
     size_t len, cap;
-    size_t start, end;     /* the source range to mark */
+    size_t start, end; /* the source range to mark */
     size_t mark_start, mark_end;
     bool marked_start, marked_end;
 };
@@ -167,8 +167,8 @@ static int kwic_add(struct kwic *k, const char *s, size_t n, size_t src)
 }
 
 /* The shown text of block B between source bytes FROM and TO, the match marked. */
-static int kwic_block(struct kwic *k, const struct doc *doc, const struct doc_block *b,
-                      size_t from, size_t to)
+static int kwic_block(struct kwic *k, const struct doc *doc, const struct doc_block *b, size_t from,
+                      size_t to)
 {
     size_t len;
     const char *text = doc_bytes(doc, &len);

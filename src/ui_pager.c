@@ -97,8 +97,8 @@ static void draw_status(struct ui *ui, struct pager *p)
     if (page_total_known(ui->page))
         snprintf(total, sizeof total, "%zu", page_total(ui->page));
     if (p->count > 0)
-        snprintf(right, sizeof right, "%zu  %spage %s/%s  %3d%% ", p->count, counter, number,
-                 total, page_percent(ui->page));
+        snprintf(right, sizeof right, "%zu  %spage %s/%s  %3d%% ", p->count, counter, number, total,
+                 page_percent(ui->page));
     else
         snprintf(right, sizeof right, "%spage %s/%s  %3d%% ", counter, number, total,
                  page_percent(ui->page));

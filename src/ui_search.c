@@ -43,8 +43,8 @@ void ui_search_begin(struct ui *ui, struct ui_prompt *p, bool backward)
 static bool first_match(struct ui_search *s, struct search *se, struct search_match *m,
                         bool *wrapped)
 {
-    bool found = s->backward ? search_prev(se, s->origin_offset, m)
-                             : search_next(se, s->origin_offset, m);
+    bool found =
+        s->backward ? search_prev(se, s->origin_offset, m) : search_next(se, s->origin_offset, m);
     *wrapped = false;
     if (!found) {
         found = s->backward ? search_prev(se, (size_t)-1, m) : search_next(se, 0, m);
@@ -189,8 +189,8 @@ void ui_search_step(struct ui *ui, bool same_direction)
     else
         found = search_prev(s->confirmed, from, &m);
     if (!found) {
-        found = forward ? search_next(s->confirmed, 0, &m)
-                        : search_prev(s->confirmed, (size_t)-1, &m);
+        found =
+            forward ? search_next(s->confirmed, 0, &m) : search_prev(s->confirmed, (size_t)-1, &m);
         if (found)
             ui_notice(ui, forward ? "Search wrapped to the top" : "Search wrapped to the bottom");
     }
