@@ -19,13 +19,15 @@
  * folding holds a regex operator ("…" is "..."), that operator is escaped, so it still means
  * itself.  Inside a bracket expression a non-ASCII character is replaced only by a folding of
  * one character ("[é]" is "[e]"); one folding to several ("[ß]" with case ignored) stays as typed
- * and can match nothing.  "^" and "$" are the start and end of a block; an empty match is not
- * reported; matches follow each other without overlapping, from the start of the block.  A
- * regex that glibc would take gigabytes to compile (repetitions nested or stacked many deep:
- * "a++++…", "((a+)+)+…", "(a{1000}){1000}") is refused as too complex, and back-references
- * ("\1", whose matching can take exponential time) are refused.  In a block longer than
- * 128 KiB the text is searched in windows of about that size cut before a word, and a regex
- * match does not cross a window's edge.
+ * and can match nothing.  In a UTF-8 locale (the reader's) "." and bracket expressions match
+ * whole characters and never an invalid byte of the text; in the C locale they match bytes, and
+ * a match covering part of a character stands for all of it.  "^" and "$" are the start and
+ * end of a block; an empty match is not reported; matches follow each other without
+ * overlapping, from the start of the block.  A regex that glibc would take gigabytes to compile
+ * (repetitions nested or stacked many deep: "a++++…", "((a+)+)+…", "(a{1000}){1000}") is refused
+ * as too complex, and back-references ("\1", whose matching can take exponential time) are
+ * refused.  In a block longer than 128 KiB the text is searched in windows of about that size
+ * cut before a word, and a regex match does not cross a window's edge.
  *
  * A search reads its doc, which must outlive it.  It keeps no folded copy of the text: whatever
  * the text's size it holds at most a few megabytes (a literal search from the top of 100 MB,
