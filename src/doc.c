@@ -540,3 +540,19 @@ const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_blo
     /* A text of rules and empty headings has no runs at all: no array to point into. */
     return doc->runs != NULL ? doc->runs + b->first_run : NULL;
 }
+
+/* The first of the N RUNS of a block that ends after byte FROM or starts at it. */
+uint32_t doc_run_at(const struct doc_run *runs, uint32_t n, size_t from)
+{
+    uint32_t lo = 0, hi = n;
+
+    /* Runs are ordered and disjoint, so "ends after FROM or starts at it" is monotone. */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (runs[mid].end > from || runs[mid].start >= from)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}

@@ -371,3 +371,24 @@ char *fold_pattern(const char *s, size_t n, unsigned flags, size_t *len)
     fold_free(buf);
     return out;
 }
+
+/* Fold one run of a block as it is shown. */
+int fold_append_run(struct fold_buf *buf, const char *data, const struct doc_run *r, unsigned flags)
+{
+    char dec[8];
+    size_t n;
+
+    switch (r->kind) {
+    case DOC_RUN_ENTITY:
+        n = doc_entity_decode(data + r->start, r->end - r->start, dec);
+        if (n > 0)
+            return fold_append_as(buf, dec, n, r->start, r->end, flags);
+        return fold_append(buf, data + r->start, r->end - r->start, r->start, flags);
+    case DOC_RUN_REPLACEMENT:
+        return fold_append_as(buf, "\xEF\xBF\xBD", 3, r->start, r->end, flags);
+    case DOC_RUN_TEXT:
+        return fold_append(buf, data + r->start, r->end - r->start, r->start, flags);
+    default: /* soft and hard line breaks */
+        return fold_space(buf, r->start, r->end);
+    }
+}

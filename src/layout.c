@@ -45,21 +45,6 @@ struct cell_src {
 
 static const char spaces[] = "                ";
 
-static uint32_t first_run_at(const struct doc_run *runs, uint32_t n, size_t from)
-{
-    uint32_t lo = 0, hi = n;
-
-    /* Runs are ordered and disjoint, so "ends after FROM or starts at it" is monotone. */
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (runs[mid].end > from || runs[mid].start >= from)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
 static uint16_t block_style(const struct doc_block *b)
 {
     if (b->kind == DOC_BLOCK_HEADING)
@@ -79,7 +64,7 @@ static void cell_src_init(struct cell_src *s, const struct layout *layout,
     s->data = doc_bytes(doc, &len);
     s->runs = doc_block_runs(doc, b);
     s->nruns = b->nruns;
-    s->run = first_run_at(s->runs, s->nruns, from);
+    s->run = doc_run_at(s->runs, s->nruns, from);
     s->pos = from;
     s->code = b->kind == DOC_BLOCK_CODE;
     s->ascii = (layout->flags & LAYOUT_ASCII) != 0;
@@ -691,7 +676,7 @@ static bool iter_prefix(struct layout_iter *it, struct layout_cell *c)
     }
     it->phase = (it->line->flags & LAYOUT_RULE) ? PHASE_RULE : PHASE_TEXT;
     it->pos = it->line->start;
-    it->run = first_run_at(it->runs, it->block->nruns, it->pos);
+    it->run = doc_run_at(it->runs, it->block->nruns, it->pos);
     if (it->block->kind == DOC_BLOCK_CODE && it->col + 2 <= it->prefix_width) {
         c->bytes = spaces;
         c->len = 2;

@@ -167,21 +167,6 @@ static size_t block_at(const struct doc *doc, size_t offset)
     return lo;
 }
 
-/* The first run that ends after FROM or starts at it. */
-static uint32_t run_at(const struct doc_run *runs, uint32_t n, size_t from)
-{
-    uint32_t lo = 0, hi = n;
-
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (runs[mid].end > from || runs[mid].start >= from)
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
 /* The start of the unit that holds byte Q of text [LO, HI), LO being a unit boundary. */
 static size_t unit_floor(const char *data, size_t lo, size_t hi, size_t q)
 {
@@ -237,22 +222,7 @@ static size_t cut_at(const char *data, size_t pos, size_t end, size_t want)
 /* Fold a run that is not text: a break, an entity, a NUL. */
 static int feed_other(const struct search *s, const struct doc_run *r, struct fold_buf *buf)
 {
-    char dec[8];
-    size_t n;
-
-    switch (r->kind) {
-    case DOC_RUN_ENTITY:
-        n = doc_entity_decode(s->data + r->start, r->end - r->start, dec);
-        if (n > 0)
-            return fold_append_as(buf, dec, n, r->start, r->end, s->fold);
-        return fold_append(buf, s->data + r->start, r->end - r->start, r->start, s->fold);
-    case DOC_RUN_REPLACEMENT:
-        return fold_append_as(buf, "\xEF\xBF\xBD", 3, r->start, r->end, s->fold);
-    case DOC_RUN_TEXT:
-        return fold_append(buf, s->data + r->start, r->end - r->start, r->start, s->fold);
-    default:
-        return fold_space(buf, r->start, r->end);
-    }
+    return fold_append_run(buf, s->data, r, s->fold);
 }
 
 static void walk_init(struct walk *w, const struct doc *doc, const struct doc_block *b)
@@ -482,7 +452,7 @@ static bool scan_walk(struct search *s, const struct doc_block *b, struct sink *
     size_t from = k->from > b->start ? k->from : b->start;
 
     walk_init(&base, s->doc, b);
-    for (uint32_t r = run_at(base.runs, base.nruns, from); r < base.nruns; r++) {
+    for (uint32_t r = doc_run_at(base.runs, base.nruns, from); r < base.nruns; r++) {
         const struct doc_run *run = &base.runs[r];
         if (run->start >= k->to) {
             k->done = true;
@@ -533,7 +503,7 @@ static bool starts_unspaced(struct search *s, const struct doc_run *run, size_t 
 
 static bool safe_start(struct search *s, struct walk *w, size_t from)
 {
-    uint32_t r = run_at(w->runs, w->nruns, from);
+    uint32_t r = doc_run_at(w->runs, w->nruns, from);
     size_t budget = BACK_LIMIT;
 
     if (r >= w->nruns)
@@ -670,7 +640,7 @@ static size_t regex_edge(struct search *s, const struct doc_block *b, size_t j)
 
     if (j == 0)
         return b->start;
-    for (uint32_t r = run_at(runs, b->nruns, target); r < b->nruns; r++) {
+    for (uint32_t r = doc_run_at(runs, b->nruns, target); r < b->nruns; r++) {
         const struct doc_run *run = &runs[r];
         size_t a = run->start > target ? run->start : target;
         if (run->kind != DOC_RUN_TEXT)
@@ -700,7 +670,7 @@ static bool regex_window(struct search *s, const struct doc_block *b, size_t ws,
     int rc, base = 0;
 
     walk_init(&w, s->doc, b);
-    w.run = run_at(w.runs, w.nruns, ws);
+    w.run = doc_run_at(w.runs, w.nruns, ws);
     w.pos = ws;
     w.limit = we < b->end ? we : SIZE_MAX;
     fold_clear(s->buf);

@@ -106,30 +106,9 @@ static int fold_block(struct terms_index *ix, const struct doc_block *b)
     const struct doc_run *r = doc_block_runs(ix->doc, b);
 
     fold_clear(ix->fold);
-    for (uint32_t i = 0; i < b->nruns; i++) {
-        char dec[8];
-        size_t n = r[i].end - r[i].start, dn;
-        int rc = 0;
-
-        switch (r[i].kind) {
-        case DOC_RUN_TEXT:
-            rc = fold_append(ix->fold, data + r[i].start, n, r[i].start, TERM_FOLD);
-            break;
-        case DOC_RUN_ENTITY:
-            dn = doc_entity_decode(data + r[i].start, n, dec);
-            rc = dn ? fold_append_as(ix->fold, dec, dn, r[i].start, r[i].end, TERM_FOLD)
-                    : fold_append(ix->fold, data + r[i].start, n, r[i].start, TERM_FOLD);
-            break;
-        case DOC_RUN_REPLACEMENT:
-            rc = fold_append_as(ix->fold, "\xEF\xBF\xBD", 3, r[i].start, r[i].end, TERM_FOLD);
-            break;
-        default: /* soft and hard breaks */
-            rc = fold_space(ix->fold, r[i].start, r[i].end);
-            break;
-        }
-        if (rc != 0)
+    for (uint32_t i = 0; i < b->nruns; i++)
+        if (fold_append_run(ix->fold, data, &r[i], TERM_FOLD) != 0)
             return -1;
-    }
     return 0;
 }
 

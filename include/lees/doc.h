@@ -117,6 +117,10 @@ size_t doc_section_at(const struct doc *doc, size_t offset);
 size_t doc_block_count(const struct doc *doc);
 const struct doc_block *doc_block(const struct doc *doc, size_t i);
 
+/* The index of the first of the N RUNS of a block that ends after byte FROM or starts at it (N
+ * when none does): where walking the block from FROM begins. */
+uint32_t doc_run_at(const struct doc_run *runs, uint32_t n, size_t from);
+
 /* The runs of block B, B->nruns of them. */
 const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_block *b);
 

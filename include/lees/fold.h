@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+#include "lees/doc.h"
+
 enum fold_flags {
     FOLD_CASE = 1u << 0,  /* case folded: "Café", "CAFÉ" and "café" fold alike */
     FOLD_MARKS = 1u << 1, /* marks and default-ignorable code points dropped after NFKD */
@@ -53,6 +55,12 @@ int fold_append_as(struct fold_buf *buf, const char *s, size_t n, size_t start, 
 /* Append a space standing for source range [START, END) (a soft or hard line break), merged
  * into a space before it.  0, or -1 when out of memory. */
 int fold_space(struct fold_buf *buf, size_t start, size_t end);
+
+/* Fold one run of a block (from doc.h) as it is shown: text as it stands, an entity decoded,
+ * a NUL as U+FFFD, a line break as a space.  DATA is the doc's bytes.  0, or -1 when out of
+ * memory. */
+int fold_append_run(struct fold_buf *buf, const char *data, const struct doc_run *r,
+                    unsigned flags);
 
 /* Remove the first N folded bytes (a search that streams a long block keeps only a tail). */
 void fold_drop(struct fold_buf *buf, size_t n);
