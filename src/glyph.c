@@ -3,6 +3,7 @@
  * bytes to the screen (page text, titles in the status line, printed output) goes through
  * glyph_decode, so the rules for controls, bidirectional overrides and invalid bytes live here.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,8 +104,8 @@ size_t glyph_width(const char *s, size_t n)
     return col;
 }
 
-/* Copy the N bytes at S into DST as shown; returns the length written. */
-size_t glyph_sanitize(char *dst, size_t cap, const char *s, size_t n)
+/* The shown form of N bytes at S into DST, made ASCII when ASCII is set. */
+static size_t sanitize(char *dst, size_t cap, const char *s, size_t n, bool ascii)
 {
     size_t i = 0, out = 0;
     struct glyph g;
@@ -113,6 +114,7 @@ size_t glyph_sanitize(char *dst, size_t cap, const char *s, size_t n)
         return 0;
     while (i < n) {
         const char *piece = s + i;
+        char stand_in[24];
         size_t plen;
 
         i += glyph_decode(s + i, n - i, &g);
@@ -122,6 +124,9 @@ size_t glyph_sanitize(char *dst, size_t cap, const char *s, size_t n)
         } else if (g.kind == GLYPH_TAB || g.kind == GLYPH_NEWLINE) {
             piece = " ";
             plen = 1;
+        } else if (ascii && g.uc >= 0x80) {
+            plen = glyph_ascii(g.uc, stand_in, sizeof stand_in);
+            piece = stand_in;
         } else {
             plen = g.len;
         }
@@ -132,6 +137,12 @@ size_t glyph_sanitize(char *dst, size_t cap, const char *s, size_t n)
     }
     dst[out] = '\0';
     return out;
+}
+
+/* Copy the N bytes at S into DST as shown; returns the length written. */
+size_t glyph_sanitize(char *dst, size_t cap, const char *s, size_t n)
+{
+    return sanitize(dst, cap, s, n, false);
 }
 
 /* How many of the N bytes at S fit in CELLS cells, cut at a code point boundary. */
@@ -218,27 +229,5 @@ size_t glyph_ascii(uint32_t uc, char *out, size_t cap)
 /* Like glyph_sanitize, and then everything non-ASCII replaced by its stand-in. */
 size_t glyph_sanitize_ascii(char *dst, size_t cap, const char *s, size_t n)
 {
-    size_t i = 0, out = 0;
-    struct glyph g;
-
-    if (cap == 0)
-        return 0;
-    while (i < n) {
-        char piece[24];
-        size_t plen;
-
-        i += glyph_decode(s + i, n - i, &g);
-        if (g.kind == GLYPH_CONTROL)
-            plen = (size_t)snprintf(piece, sizeof piece, "%s", g.notation);
-        else if (g.kind != GLYPH_TEXT)
-            plen = (size_t)snprintf(piece, sizeof piece, " ");
-        else
-            plen = glyph_ascii(g.uc, piece, sizeof piece);
-        if (out + plen >= cap)
-            break;
-        memcpy(dst + out, piece, plen);
-        out += plen;
-    }
-    dst[out] = '\0';
-    return out;
+    return sanitize(dst, cap, s, n, true);
 }
