@@ -70,8 +70,10 @@ $(B)/embed: tools/embed.c | $(B)/obj
 $(B)/obj:
 	mkdir -p $@
 
-$(B)/test-%: tests/unit/test_%.c tests/unit/cases.c tests/unit/cases.h $(B)/libleescore.a
-	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit -DCASES_DIR='"tests/unit/cases"' $(CFLAGS) $(LDFLAGS) -o $@ $< tests/unit/cases.c \
+$(B)/test-%: tests/unit/test_%.c tests/unit/cases.c tests/unit/support.c tests/unit/cases.h \
+		tests/unit/unit.h $(B)/libleescore.a
+	$(CC) $(WARN) $(CPPFLAGS) -Itests/unit -DCASES_DIR='"tests/unit/cases"' $(CFLAGS) $(LDFLAGS) \
+		-o $@ $< tests/unit/cases.c tests/unit/support.c \
 		$(B)/libleescore.a $(CORE_LIBS) $(CMOCKA_LIBS)
 
 $(B)/test-e2e: $(E2E_SRC) $(wildcard tests/e2e/*.h) | $(B)/obj

@@ -41,29 +41,6 @@ static int fault_hook(enum state_fault_point point)
     return point == fail_at ? fail_errno : 0;
 }
 
-static void remove_tree(const char *path)
-{
-    struct stat sb;
-    DIR *d;
-    struct dirent *de;
-    char sub[4096];
-
-    if (lstat(path, &sb) < 0)
-        return;
-    if (S_ISDIR(sb.st_mode) && (d = opendir(path)) != NULL) {
-        while ((de = readdir(d)) != NULL) {
-            if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                continue;
-            snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
-            remove_tree(sub);
-        }
-        closedir(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int setup(void **state)
 {
     char *dir = strdup("/tmp/lees-state-XXXXXX");
@@ -81,7 +58,7 @@ static int teardown(void **state)
     state_clock_hook = NULL;
     state_fault_hook = NULL;
     chmod(*state, 0700);
-    remove_tree(*state);
+    test_remove_tree(*state);
     free(*state);
     return 0;
 }

@@ -16,6 +16,9 @@
 
 #include "lees/doc.h"
 
+/* Remove PATH and, for a directory, everything below it (support.c). */
+void test_remove_tree(const char *path);
+
 /* A doc over the string S (which must outlive it), failing the test when it cannot be made. */
 static inline struct doc *doc_of(const char *s, enum doc_format format)
 {
