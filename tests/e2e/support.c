@@ -423,3 +423,25 @@ static void piped_leftovers(void)
     free(piped_err);
     piped_out = piped_err = NULL;
 }
+
+/* The selected row of a list, or -1 when there is not exactly one. */
+int list_selected_row(struct e2e *e)
+{
+    int found = -1, n = 0;
+    for (int r = 1; r < e2e_rows(e) - 1; r++) {
+        VTermScreenCell cell;
+        int c = e2e_row_first_col(e, r);
+        if (c >= 0 && e2e_cell(e, r, c, &cell) && cell.attrs.reverse) {
+            found = r;
+            n++;
+        }
+    }
+    return n == 1 ? found : -1;
+}
+
+/* A wait condition: the selected row holds the text ARG. */
+bool cond_selected_holds(struct e2e *e, void *arg)
+{
+    int r = list_selected_row(e);
+    return r > 0 && e2e_find_in_row(e, r, arg, 0) >= 0;
+}

@@ -139,6 +139,12 @@ struct piped {
  * (NULL: /dev/null); fails the test when it does not finish in time. */
 void piped_run(struct piped *r, const char *const args[], const char *const env[], const char *in);
 void piped_free(struct piped *r);
+
+/* The selected row of a list (the one row between the first and the status line whose first
+ * cell is in reverse video), or -1 when there is not exactly one. */
+int list_selected_row(struct e2e *e);
+/* A wait condition: the selected row holds the text ARG. */
+bool cond_selected_holds(struct e2e *e, void *arg);
 #define CHECK_PIPED(r, cond, ...)                                                                  \
     do {                                                                                           \
         if (!(cond)) {                                                                             \

@@ -24,27 +24,9 @@ static bool cond_row0_not(struct e2e *e, void *arg)
     CHECK(e, e2e_wait(e, cond_row0_starts, prefix, T_WAIT),                                        \
           "waited in vain for a first row starting \"%s\"", prefix)
 
-/* The rows of the list, between the first row and the status line, that are selected (in
- * reverse video where their text starts): the row if there is exactly one, else -1. */
-static int selected_row(struct e2e *e)
-{
-    int found = -1, n = 0;
-    for (int r = 1; r < e2e_rows(e) - 1; r++) {
-        int c = e2e_row_first_col(e, r);
-        if (c < 0)
-            continue;
-        VTermScreenCell cell;
-        if (e2e_cell(e, r, c, &cell) && cell.attrs.reverse) {
-            found = r;
-            n++;
-        }
-    }
-    return n == 1 ? found : -1;
-}
-
 static bool cond_selected(struct e2e *e, void *arg)
 {
-    return selected_row(e) == *(int *)arg;
+    return list_selected_row(e) == *(int *)arg;
 }
 
 static bool wait_selected(struct e2e *e, int row)
@@ -88,7 +70,7 @@ static void test_toc_lists_sections(void **state)
         prev_row = row;
         prev_page = page;
     }
-    CHECK(e, selected_row(e) > 0, "no row, or more than one, is selected in reverse video");
+    CHECK(e, list_selected_row(e) > 0, "no row, or more than one, is selected in reverse video");
 }
 
 static void test_toc_move_and_go(void **state)
@@ -96,7 +78,7 @@ static void test_toc_move_and_go(void **state)
     struct e2e *e = lees_open(state, 30, 120, NULL);
     e2e_send(e, "t");
     WAIT_ROW0(e, "Contents");
-    int sel = selected_row(e);
+    int sel = list_selected_row(e);
     CHECK(e, sel > 0, "no row, or more than one, is selected in reverse video");
     e2e_send(e, "j");
     CHECK(e, wait_selected(e, sel + 1), "j did not select the next row");

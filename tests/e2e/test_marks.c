@@ -49,27 +49,6 @@ static bool cond_status_any(struct e2e *e, void *arg)
     CHECK(e, e2e_wait(e, cond_row0, (void *)(title), T_WAIT),                                      \
           "waited in vain for the list \"%s\"", (title))
 
-/* The selected row of a list (its first cell in reverse video), if exactly one. */
-static int selected_row(struct e2e *e)
-{
-    int found = -1, n = 0;
-    for (int r = 1; r < e2e_rows(e) - 1; r++) {
-        VTermScreenCell cell;
-        int c = e2e_row_first_col(e, r);
-        if (c >= 0 && e2e_cell(e, r, c, &cell) && cell.attrs.reverse) {
-            found = r;
-            n++;
-        }
-    }
-    return n == 1 ? found : -1;
-}
-
-static bool cond_selected_holds(struct e2e *e, void *arg)
-{
-    int r = selected_row(e);
-    return r > 0 && e2e_find_in_row(e, r, arg, 0) >= 0;
-}
-
 /* Moves the selection of a list down (j) to the row holding text. */
 static void select_row(struct e2e *e, const char *text)
 {

@@ -7,48 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define T_RUN 5000
-
-struct run {
-    char *out, *err;
-    size_t out_len;
-    int status;
-    int code; /* the exit status, or 128 + the signal */
-};
-
-static void run_free(struct run *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-/* Runs lees with args (NULL-terminated) and stdin (NULL: /dev/null), stdout and stderr
- * pipes. */
-static void run_lees(struct run *r, const char *const args[], const char *in)
-{
-    const char *argv[32] = {"lees"};
-    size_t n = 1;
-    for (size_t i = 0; args && args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    memset(r, 0, sizeof *r);
-    bool ok = e2e_run_piped(argv, NULL, in, T_RUN, &r->out, &r->out_len, &r->err, &r->status);
-    CHECK(NULL, ok, "lees %s did not finish within %d ms", args && args[0] ? args[0] : "", T_RUN);
-    r->code = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : 128 + WTERMSIG(r->status);
-}
-
-#define CHECK_RUN(r, cond, ...)                                                                    \
-    do {                                                                                           \
-        if (!(cond)) {                                                                             \
-            print_error(__VA_ARGS__);                                                              \
-            print_error("\n# exit status %d\n# --- stdout ---\n%.3000s\n# --- stderr ---\n"        \
-                        "%.3000s\n",                                                               \
-                        (r)->code, (r)->out ? (r)->out : "", (r)->err ? (r)->err : "");            \
-            _fail(__FILE__, __LINE__);                                                             \
-        }                                                                                          \
-    } while (0)
-
 /* The widest line of the output, in code points (the texts here have no wide characters). */
 static int widest_line(const char *s)
 {
@@ -67,136 +25,138 @@ static int widest_line(const char *s)
 static void test_print_not_a_terminal(void **state)
 {
     (void)state;
-    struct run r;
+    struct piped r;
     const char *args[] = {INTERVIEW_FILE, NULL};
-    run_lees(&r, args, NULL);
-    CHECK_RUN(&r, r.code == 0, "lees FILE | cat should exit 0");
-    CHECK_RUN(&r, r.out_len == strlen(r.out), "the output holds a NUL byte");
-    CHECK_RUN(&r, strchr(r.out, '\033') == NULL, "the output holds an escape byte (0x1b)");
-    CHECK_RUN(&r, strstr(r.out, INTERVIEW_TITLE) != NULL, "the title is not printed");
+    piped_run(&r, args, NULL, NULL);
+    CHECK_PIPED(&r, r.code == 0, "lees FILE | cat should exit 0");
+    CHECK_PIPED(&r, r.out_len == strlen(r.out), "the output holds a NUL byte");
+    CHECK_PIPED(&r, strchr(r.out, '\033') == NULL, "the output holds an escape byte (0x1b)");
+    CHECK_PIPED(&r, strstr(r.out, INTERVIEW_TITLE) != NULL, "the title is not printed");
     for (int i = 0; i < INTERVIEW_SECTIONS; i++)
-        CHECK_RUN(&r, strstr(r.out, interview_sections[i]) != NULL, "\"%s\" is not printed",
-                  interview_sections[i]);
-    CHECK_RUN(&r, strstr(r.out, "Mechelen zet maximaal in") != NULL,
-              "the emphasised text is not printed");
-    CHECK_RUN(&r, strstr(r.out, "burgemeester Mechelen") != NULL, "the end is not printed");
-    CHECK_RUN(&r,
-              strstr(r.out, "##") == NULL && strstr(r.out, "**") == NULL &&
-                  strstr(r.out, "*Mechelen") == NULL,
-              "Markdown markup is printed as such");
-    CHECK_RUN(&r, widest_line(r.out) <= 80, "a line is %d characters wide, more than 80",
-              widest_line(r.out));
-    CHECK_RUN(&r, r.err[0] == '\0', "something was written to stderr");
-    run_free(&r);
+        CHECK_PIPED(&r, strstr(r.out, interview_sections[i]) != NULL, "\"%s\" is not printed",
+                    interview_sections[i]);
+    CHECK_PIPED(&r, strstr(r.out, "Mechelen zet maximaal in") != NULL,
+                "the emphasised text is not printed");
+    CHECK_PIPED(&r, strstr(r.out, "burgemeester Mechelen") != NULL, "the end is not printed");
+    CHECK_PIPED(&r,
+                strstr(r.out, "##") == NULL && strstr(r.out, "**") == NULL &&
+                    strstr(r.out, "*Mechelen") == NULL,
+                "Markdown markup is printed as such");
+    CHECK_PIPED(&r, widest_line(r.out) <= 80, "a line is %d characters wide, more than 80",
+                widest_line(r.out));
+    CHECK_PIPED(&r, r.err[0] == '\0', "something was written to stderr");
+    piped_free(&r);
 }
 
 static void test_print_width(void **state)
 {
     (void)state;
-    struct run r;
+    struct piped r;
     const char *args[] = {"--width", "40", INTERVIEW_FILE, NULL};
-    run_lees(&r, args, NULL);
-    CHECK_RUN(&r, r.code == 0, "exit status %d", r.code);
-    CHECK_RUN(&r, widest_line(r.out) <= 40, "--width 40: a line is %d characters wide",
-              widest_line(r.out));
-    CHECK_RUN(&r, widest_line(r.out) >= 30, "--width 40: lines of at most %d characters",
-              widest_line(r.out));
-    CHECK_RUN(&r, strstr(r.out, "Drie actiedomeinen") != NULL, "a heading is missing");
-    run_free(&r);
+    piped_run(&r, args, NULL, NULL);
+    CHECK_PIPED(&r, r.code == 0, "exit status %d", r.code);
+    CHECK_PIPED(&r, widest_line(r.out) <= 40, "--width 40: a line is %d characters wide",
+                widest_line(r.out));
+    CHECK_PIPED(&r, widest_line(r.out) >= 30, "--width 40: lines of at most %d characters",
+                widest_line(r.out));
+    CHECK_PIPED(&r, strstr(r.out, "Drie actiedomeinen") != NULL, "a heading is missing");
+    piped_free(&r);
 }
 
 static void test_print_stdin(void **state)
 {
     (void)state;
     static const char text[] = "# From stdin\n\nSome *piped* text.\n";
-    struct run r;
+    struct piped r;
     const char *dash[] = {"-", NULL};
-    run_lees(&r, dash, text);
-    CHECK_RUN(&r, r.code == 0, "lees - < text > pipe: exit status %d", r.code);
-    CHECK_RUN(&r, strstr(r.out, "From stdin") && strstr(r.out, "Some piped text."),
-              "lees - did not print standard input");
-    CHECK_RUN(&r, strchr(r.out, '\033') == NULL, "an escape byte in the output");
-    run_free(&r);
-    run_lees(&r, NULL, text);
-    CHECK_RUN(&r, r.code == 0, "lees < pipe > pipe: exit status %d", r.code);
-    CHECK_RUN(&r, strstr(r.out, "From stdin") && !strstr(r.out, INTERVIEW_TITLE),
-              "lees with a pipe on stdin should print the pipe, not the built-in text");
-    run_free(&r);
+    piped_run(&r, dash, NULL, text);
+    CHECK_PIPED(&r, r.code == 0, "lees - < text > pipe: exit status %d", r.code);
+    CHECK_PIPED(&r, strstr(r.out, "From stdin") && strstr(r.out, "Some piped text."),
+                "lees - did not print standard input");
+    CHECK_PIPED(&r, strchr(r.out, '\033') == NULL, "an escape byte in the output");
+    piped_free(&r);
+    piped_run(&r, NULL, NULL, text);
+    CHECK_PIPED(&r, r.code == 0, "lees < pipe > pipe: exit status %d", r.code);
+    CHECK_PIPED(&r, strstr(r.out, "From stdin") && !strstr(r.out, INTERVIEW_TITLE),
+                "lees with a pipe on stdin should print the pipe, not the built-in text");
+    piped_free(&r);
 }
 
 static void test_toc_option(void **state)
 {
     (void)state;
-    struct run r;
+    struct piped r;
     const char *args[] = {"--toc", INTERVIEW_FILE, NULL};
-    run_lees(&r, args, NULL);
-    CHECK_RUN(&r, r.code == 0, "--toc: exit status %d", r.code);
-    CHECK_RUN(&r, strchr(r.out, '\033') == NULL, "an escape byte in the output");
+    piped_run(&r, args, NULL, NULL);
+    CHECK_PIPED(&r, r.code == 0, "--toc: exit status %d", r.code);
+    CHECK_PIPED(&r, strchr(r.out, '\033') == NULL, "an escape byte in the output");
     const char *at = r.out;
     for (int i = 0; i < INTERVIEW_SECTIONS; i++) {
         const char *p = strstr(at, interview_sections[i]);
-        CHECK_RUN(&r, p != NULL, "--toc does not list \"%s\" (after the ones before it)",
-                  interview_sections[i]);
+        CHECK_PIPED(&r, p != NULL, "--toc does not list \"%s\" (after the ones before it)",
+                    interview_sections[i]);
         at = p;
     }
-    CHECK_RUN(&r, strstr(r.out, "Mechelen zet maximaal") == NULL, "--toc prints the text");
-    run_free(&r);
+    CHECK_PIPED(&r, strstr(r.out, "Mechelen zet maximaal") == NULL, "--toc prints the text");
+    piped_free(&r);
 }
 
 static void test_help_option(void **state)
 {
     (void)state;
-    struct run r;
+    struct piped r;
     const char *args[] = {"--help", NULL};
-    run_lees(&r, args, NULL);
-    CHECK_RUN(&r, r.code == 0, "--help: exit status %d", r.code);
-    CHECK_RUN(&r, strstr(r.out, "lees") != NULL, "--help does not print a usage");
-    CHECK_RUN(&r, strstr(r.out, "--width") && strstr(r.out, "--toc"),
-              "the usage does not name --width and --toc");
-    CHECK_RUN(&r, r.err[0] == '\0', "--help writes to stderr");
-    run_free(&r);
+    piped_run(&r, args, NULL, NULL);
+    CHECK_PIPED(&r, r.code == 0, "--help: exit status %d", r.code);
+    CHECK_PIPED(&r, strstr(r.out, "lees") != NULL, "--help does not print a usage");
+    CHECK_PIPED(&r, strstr(r.out, "--width") && strstr(r.out, "--toc"),
+                "the usage does not name --width and --toc");
+    CHECK_PIPED(&r, r.err[0] == '\0', "--help writes to stderr");
+    piped_free(&r);
 }
 
 static void test_version_option(void **state)
 {
     (void)state;
-    struct run r;
+    struct piped r;
     const char *args[] = {"--version", NULL};
-    run_lees(&r, args, NULL);
-    CHECK_RUN(&r, r.code == 0, "--version: exit status %d", r.code);
-    CHECK_RUN(&r, strncmp(r.out, "lees ", 5) == 0, "--version should print \"lees VERSION\"");
-    CHECK_RUN(&r, strchr(r.out, '\n') != NULL, "--version does not end its line");
-    run_free(&r);
+    piped_run(&r, args, NULL, NULL);
+    CHECK_PIPED(&r, r.code == 0, "--version: exit status %d", r.code);
+    CHECK_PIPED(&r, strncmp(r.out, "lees ", 5) == 0, "--version should print \"lees VERSION\"");
+    CHECK_PIPED(&r, strchr(r.out, '\n') != NULL, "--version does not end its line");
+    piped_free(&r);
 }
 
 static void test_bad_option(void **state)
 {
     (void)state;
-    struct run r;
+    struct piped r;
     const char *args[] = {"--no-such-option", NULL};
-    run_lees(&r, args, NULL);
-    CHECK_RUN(&r, r.code == 2, "a bad option: exit status %d, not 2", r.code);
-    CHECK_RUN(&r, strncmp(r.err, "lees: ", 6) == 0, "the message should start \"lees: \"");
-    CHECK_RUN(&r, r.out[0] == '\0', "a bad option prints to stdout");
-    run_free(&r);
+    piped_run(&r, args, NULL, NULL);
+    CHECK_PIPED(&r, r.code == 2, "a bad option: exit status %d, not 2", r.code);
+    CHECK_PIPED(&r, strncmp(r.err, "lees: ", 6) == 0, "the message should start \"lees: \"");
+    CHECK_PIPED(&r, r.out[0] == '\0', "a bad option prints to stdout");
+    piped_free(&r);
 }
+
+#define T_RUN 5000 /* for a run through another program (setpriv) */
 
 /* Runs argv (which ends with path) and checks the error for a file that cannot be read. */
 static void check_file_error_argv(const char *const argv[], const char *path, const char *what)
 {
-    struct run r;
+    struct piped r;
     memset(&r, 0, sizeof r);
     bool ok = e2e_run_piped(argv, NULL, NULL, T_RUN, &r.out, &r.out_len, &r.err, &r.status);
     CHECK(NULL, ok, "lees %s did not finish within %d ms", path, T_RUN);
     r.code = WIFEXITED(r.status) ? WEXITSTATUS(r.status) : 128 + WTERMSIG(r.status);
     char prefix[4200];
     snprintf(prefix, sizeof prefix, "lees: %s: ", path);
-    CHECK_RUN(&r, r.code == 1, "%s: exit status %d, not 1", what, r.code);
-    CHECK_RUN(&r, strncmp(r.err, prefix, strlen(prefix)) == 0,
-              "%s: stderr should start \"%s\" and give the reason", what, prefix);
-    CHECK_RUN(&r, strlen(r.err) > strlen(prefix) + 1, "%s: no reason after \"%s\"", what, prefix);
-    CHECK_RUN(&r, r.out[0] == '\0', "%s: something on stdout", what);
-    run_free(&r);
+    CHECK_PIPED(&r, r.code == 1, "%s: exit status %d, not 1", what, r.code);
+    CHECK_PIPED(&r, strncmp(r.err, prefix, strlen(prefix)) == 0,
+                "%s: stderr should start \"%s\" and give the reason", what, prefix);
+    CHECK_PIPED(&r, strlen(r.err) > strlen(prefix) + 1, "%s: no reason after \"%s\"", what, prefix);
+    CHECK_PIPED(&r, r.out[0] == '\0', "%s: something on stdout", what);
+    piped_free(&r);
 }
 
 static void check_file_error(const char *path, const char *what)

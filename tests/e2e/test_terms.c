@@ -164,28 +164,6 @@ static bool cond_not_row0(struct e2e *e, void *arg)
     return !cond_row0(e, arg);
 }
 
-/* The selected row of a list: the one row between the first and the status line whose first
- * cell is in reverse video. */
-static int selected_row(struct e2e *e)
-{
-    int found = -1, n = 0;
-    for (int r = 1; r < e2e_rows(e) - 1; r++) {
-        VTermScreenCell cell;
-        int c = e2e_row_first_col(e, r);
-        if (c >= 0 && e2e_cell(e, r, c, &cell) && cell.attrs.reverse) {
-            found = r;
-            n++;
-        }
-    }
-    return n == 1 ? found : -1;
-}
-
-static bool cond_selected_holds(struct e2e *e, void *arg)
-{
-    int r = selected_row(e);
-    return r > 0 && e2e_find_in_row(e, r, arg, 0) >= 0;
-}
-
 #define WAIT_SELECTED(e, text)                                                                     \
     CHECK(e, e2e_wait(e, cond_selected_holds, (void *)(text), T_WAIT),                             \
           "waited in vain for the selected row to hold \"%s\"", (text))
