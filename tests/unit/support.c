@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lees/state.h"
 #include "unit.h"
 
 /* Remove PATH and, for a directory, everything below it (a test's temporary files). */
@@ -31,4 +32,24 @@ void test_remove_tree(const char *path)
     } else {
         unlink(path);
     }
+}
+
+/* Load the state file at PATH, failing the test when that fails. */
+struct state *test_state_load(const char *path)
+{
+    struct state *st = NULL;
+    struct lees_error err;
+
+    assert_int_equal(state_load(path, &st, &err), 0);
+    assert_non_null(st);
+    return st;
+}
+
+/* Save ST, failing the test with the message when that fails. */
+void test_state_save(struct state *st)
+{
+    struct lees_error err = {0};
+
+    if (state_save(st, &err) != 0)
+        fail_msg("save: %s", err.msg);
 }

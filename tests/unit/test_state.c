@@ -68,24 +68,6 @@ static char *read_file(const char *path, size_t *len)
     return data;
 }
 
-static struct state *load(const char *path)
-{
-    struct state *st = NULL;
-    struct lees_error err;
-
-    assert_int_equal(state_load(path, &st, &err), 0);
-    assert_non_null(st);
-    return st;
-}
-
-static void save(struct state *st)
-{
-    struct lees_error err = {0};
-
-    if (state_save(st, &err) != 0)
-        fail_msg("save: %s", err.msg);
-}
-
 /* ---- tests ---- */
 
 static void test_default_path(void **state)
@@ -611,18 +593,18 @@ static void test_reanchor_saved(void **state)
     static const char v2[] = "NEW. first part, long enough to fill a quote. second part, long "
                              "enough to fill a quote. 3rd part, long enough to fill a quote.";
     const char *path = in(state, "state");
-    struct state *st = load(path), *c;
+    struct state *st = test_state_load(path), *c;
     struct state_text *t = state_text(st, 1, "/t");
     uint64_t moved = state_mark_add(t, "second", 41, v1, sizeof v1 - 1);
     uint64_t lost = state_mark_add(t, "third", 83, v1, sizeof v1 - 1);
 
-    save(st);
+    test_state_save(st);
     state_free(st);
-    st = load(path);
+    st = test_state_load(path);
     t = state_text(st, 2, "/t");
     assert_int_equal(state_reanchor(t, v2, sizeof v2 - 1), 1);
-    save(st);
-    c = load(path);
+    test_state_save(st);
+    c = test_state_load(path);
     t = state_text_at(c, 0);
     assert_true(state_text_hash(t) == 2);
     assert_int_equal(state_mark_find(t, moved)->offset, 46);
@@ -677,10 +659,10 @@ static void test_merge_two_writers(void **state)
     m2 = state_mark_add(t, "m2", 9, text, sizeof text - 1);
     m3 = state_mark_add(t, "m3", 13, text, sizeof text - 1);
     assert_int_equal(state_history_add(st, "old"), 0);
-    save(st);
+    test_state_save(st);
     state_free(st);
-    a = load(path);
-    b = load(path);
+    a = test_state_load(path);
+    b = test_state_load(path);
 
     fake_now += 10;
     ta = state_text(a, 42, "/texts/t.md");
@@ -705,7 +687,7 @@ static void test_merge_two_writers(void **state)
     assert_int_equal(state_save(a, &err), 0); /* a saves last, from a stale copy */
     assert_false(state_dirty(a));
 
-    c = load(path);
+    c = test_state_load(path);
     tc = state_text_at(c, 0);
     assert_int_equal(state_text_count(c), 1);
     assert_null(state_mark_find(tc, m1));
@@ -749,7 +731,7 @@ static void test_merge_quick_letter(void **state)
     const char *path = in(state, "state");
 
     for (int newer_saves_first = 0; newer_saves_first < 2; newer_saves_first++) {
-        struct state *a = load(path), *b = load(path), *c;
+        struct state *a = test_state_load(path), *b = test_state_load(path), *c;
         struct state_text *ta = state_text(a, 5, "/t"), *tb = state_text(b, 5, "/t");
         uint64_t qa, qb;
 
@@ -758,13 +740,13 @@ static void test_merge_quick_letter(void **state)
         fake_now += 1000;
         qb = state_mark_quick(tb, 'k', 10, text, sizeof text - 1);
         if (newer_saves_first) {
-            save(b);
-            save(a);
+            test_state_save(b);
+            test_state_save(a);
         } else {
-            save(a);
-            save(b);
+            test_state_save(a);
+            test_state_save(b);
         }
-        c = load(path);
+        c = test_state_load(path);
         assert_int_equal(state_mark_count(state_text_at(c, 0)), 1);
         assert_true(state_mark_key(state_text_at(c, 0), 'k')->id == qb);
         assert_null(state_mark_find(state_text_at(c, 0), qa));
@@ -779,22 +761,22 @@ static void test_merge_delete_wins(void **state)
 {
     static const char text[] = "one two three four";
     const char *path = in(state, "state");
-    struct state *st = load(path), *a, *b, *c;
+    struct state *st = test_state_load(path), *a, *b, *c;
     struct state_text *t = state_text(st, 8, "/t");
     uint64_t id = state_mark_add(t, "doomed", 4, text, sizeof text - 1);
 
-    save(st);
+    test_state_save(st);
     state_free(st);
-    a = load(path);
-    b = load(path);
+    a = test_state_load(path);
+    b = test_state_load(path);
     assert_int_equal(state_mark_delete(state_text(a, 8, "/t"), id, NULL), 0);
-    save(a);
+    test_state_save(a);
     t = state_text(b, 8, "/t");
     assert_int_equal(state_mark_rename(t, id, "renamed"), 0);
     assert_int_equal(state_reanchor(t, "zero one two three four", 23), 0); /* moves it */
     assert_int_equal(state_mark_find(t, id)->offset, 9);
-    save(b);
-    c = load(path);
+    test_state_save(b);
+    c = test_state_load(path);
     assert_int_equal(state_mark_count(state_text_at(c, 0)), 0);
     assert_int_equal(state_mark_count(t), 0); /* b holds the merge */
     state_free(a);
@@ -807,15 +789,15 @@ static void test_merge_identity(void **state)
 {
     static const char text[] = "the same text in both";
     const char *path = in(state, "state");
-    struct state *a = load(path), *b = load(path), *c;
+    struct state *a = test_state_load(path), *b = test_state_load(path), *c;
     struct state_text *t;
     uint64_t ma, mb;
 
     ma = state_mark_add(state_text(a, 9, "/one.md"), "a", 4, text, sizeof text - 1);
     mb = state_mark_add(state_text(b, 9, "/one.md"), "b", 9, text, sizeof text - 1);
-    save(a);
-    save(b);
-    c = load(path);
+    test_state_save(a);
+    test_state_save(b);
+    c = test_state_load(path);
     assert_int_equal(state_text_count(c), 1);
     assert_int_equal(state_mark_count(state_text_at(c, 0)), 2);
     state_free(c);
@@ -824,12 +806,12 @@ static void test_merge_identity(void **state)
     fake_now += 10;
     t = state_text(b, 9, "/two.md");
     assert_int_equal(state_mark_rename(t, mb, "b renamed"), 0);
-    save(b);
+    test_state_save(b);
     fake_now += 10;
     t = state_text(a, 10, "/one.md");
     assert_int_equal(state_mark_rename(t, ma, "a edited"), 0);
-    save(a);
-    c = load(path);
+    test_state_save(a);
+    c = test_state_load(path);
     assert_int_equal(state_text_count(c), 1);
     t = state_text_at(c, 0);
     assert_true(state_text_hash(t) == 10);
@@ -841,15 +823,15 @@ static void test_merge_identity(void **state)
     state_free(c);
 
     /* new in both, and edited in between: known by its path */
-    a = load(path);
-    b = load(path);
+    a = test_state_load(path);
+    b = test_state_load(path);
     fake_now += 10;
     ma = state_mark_add(state_text(a, 20, "/three.md"), "a", 0, NULL, 0);
-    save(a);
+    test_state_save(a);
     fake_now += 10;
     mb = state_mark_add(state_text(b, 21, "/three.md"), "b", 0, NULL, 0);
-    save(b);
-    c = load(path);
+    test_state_save(b);
+    c = test_state_load(path);
     assert_int_equal(state_text_count(c), 2);
     t = state_text_at(c, 0);
     assert_true(state_text_hash(t) == 21);
@@ -868,23 +850,23 @@ static void test_merge_identity(void **state)
 static void test_merge_same_hash_twice(void **state)
 {
     const char *path = in(state, "state");
-    struct state *st = load(path), *a, *b, *c;
+    struct state *st = test_state_load(path), *a, *b, *c;
     uint64_t ma, mb;
     struct state_text *t;
 
     ma = state_mark_add(state_text(st, 0x1, "/p"), "on p", 0, NULL, 0);
-    save(st);
+    test_state_save(st);
     state_free(st);
-    a = load(path);
-    b = load(path);
+    a = test_state_load(path);
+    b = test_state_load(path);
     fake_now += 10;
     mb = state_mark_add(state_text(b, 0x2, "/q"), "on q", 0, NULL, 0);
-    save(b);
+    test_state_save(b);
     fake_now += 10;
     t = state_text(a, 0x2, "/p"); /* /p now holds what b knows as /q */
     assert_true(state_text_hash(t) == 0x2);
-    save(a);
-    c = load(path);
+    test_state_save(a);
+    c = test_state_load(path);
     assert_null(state_warning(c));
     assert_int_equal(state_text_count(c), 1);
     t = state_text_at(c, 0);
@@ -902,20 +884,20 @@ static void test_merge_same_hash_twice(void **state)
 static void test_texts_from_elsewhere(void **state)
 {
     const char *path = in(state, "state");
-    struct state *a = load(path), *b = load(path);
+    struct state *a = test_state_load(path), *b = test_state_load(path);
 
     assert_non_null(state_text(a, 1, "/a"));
     for (uint64_t i = 0; i < 300; i++)
         assert_non_null(state_text(b, 100 + i, NULL));
-    save(b);
-    save(a);
+    test_state_save(b);
+    test_state_save(a);
     assert_int_equal(state_text_count(a), 301);
     for (uint64_t i = 0; i < 300; i++)
         assert_non_null(state_text(a, 1000 + i, NULL));
     assert_int_equal(state_text_count(a), 601);
-    save(a);
+    test_state_save(a);
     state_free(b);
-    b = load(path);
+    b = test_state_load(path);
     assert_int_equal(state_text_count(b), STATE_MAX_TEXTS);
     assert_int_equal(state_text_count(a), 601); /* what a was handed stays, held */
     state_free(a);
@@ -927,20 +909,20 @@ static void test_restore_after_save(void **state)
 {
     static const char text[] = "abcdefghij";
     const char *path = in(state, "state");
-    struct state *a = load(path), *c;
+    struct state *a = test_state_load(path), *c;
     struct state_text *t = state_text(a, 3, "/t");
     struct state_mark *undo;
     uint64_t id = state_mark_add(t, "keep me", 2, text, sizeof text - 1);
 
-    save(a);
+    test_state_save(a);
     assert_int_equal(state_mark_delete(t, id, &undo), 0);
-    save(a);
-    c = load(path);
+    test_state_save(a);
+    c = test_state_load(path);
     assert_int_equal(state_mark_count(state_text_at(c, 0)), 0);
     state_free(c);
     assert_int_equal(state_mark_restore(t, undo), 0);
-    save(a);
-    c = load(path);
+    test_state_save(a);
+    c = test_state_load(path);
     assert_string_equal(state_mark_find(state_text_at(c, 0), id)->name, "keep me");
     state_free(c);
     state_free(a);
@@ -950,13 +932,13 @@ static void test_restore_after_save(void **state)
 static void test_save_clean_writes_nothing(void **state)
 {
     const char *path = in(state, "sub/lees/state");
-    struct state *a = load(path);
+    struct state *a = test_state_load(path);
     struct stat sb;
 
-    save(a);
+    test_state_save(a);
     assert_int_equal(stat(in(state, "sub"), &sb), -1);
     assert_non_null(state_text(a, 1, NULL));
-    save(a);
+    test_state_save(a);
     assert_int_equal(stat(path, &sb), 0);
     state_free(a);
 }
@@ -965,20 +947,20 @@ static void test_save_clean_writes_nothing(void **state)
 static void test_held_text_survives_cap(void **state)
 {
     const char *path = in(state, "state");
-    struct state *a = load(path), *c;
+    struct state *a = test_state_load(path), *c;
     struct state_text *old = state_text(a, 0xabc, "/old.md");
     struct state_text *t;
     char *data;
     size_t len;
     uint64_t id;
 
-    save(a);
+    test_state_save(a);
     for (int i = 0; i < STATE_MAX_TEXTS; i++) {
         fake_now++;
         t = state_text(a, (uint64_t)i + 1, NULL);
         assert_int_equal(state_position_set(t, (size_t)i, NULL, 0), 0);
     }
-    save(a);
+    test_state_save(a);
     data = read_file(path, &len);
     assert_null(strstr(data, "0000000000000abc"));
     free(data);
@@ -986,8 +968,8 @@ static void test_held_text_survives_cap(void **state)
     fake_now++;
     assert_ptr_equal(state_text(a, 0xabc, "/old.md"), old);
     id = state_mark_add(old, "back", 0, NULL, 0);
-    save(a);
-    c = load(path);
+    test_state_save(a);
+    c = test_state_load(path);
     assert_int_equal(state_text_count(c), STATE_MAX_TEXTS);
     assert_true(state_text_hash(state_text_at(c, 0)) == 0xabc);
     assert_non_null(state_mark_find(state_text_at(c, 0), id));

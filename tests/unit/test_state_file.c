@@ -144,33 +144,15 @@ static const char *aside_name(void)
     return name;
 }
 
-static struct state *load(const char *path)
-{
-    struct state *st = NULL;
-    struct lees_error err;
-
-    assert_int_equal(state_load(path, &st, &err), 0);
-    assert_non_null(st);
-    return st;
-}
-
-static void save(struct state *st)
-{
-    struct lees_error err = {0};
-
-    if (state_save(st, &err) != 0)
-        fail_msg("save: %s", err.msg);
-}
-
 static const char text[] = "Een tekst over inclusief beleid en de sociale economie in Mechelen.";
 
 /* A state file at PATH with one text (hash 77) and one mark; its bytes in *DATA. */
 static uint64_t make_file(const char *path, char **data, size_t *len)
 {
-    struct state *st = load(path);
+    struct state *st = test_state_load(path);
     uint64_t id = state_mark_add(state_text(st, 77, "/t.md"), "first", 4, text, sizeof text - 1);
 
-    save(st);
+    test_state_save(st);
     state_free(st);
     if (data != NULL) {
         *data = slurp(path, len);
@@ -184,7 +166,7 @@ static uint64_t make_file(const char *path, char **data, size_t *len)
 /* No file: an empty state, no warning, nothing created but the lock in an existing place. */
 static void test_missing_file(void **state)
 {
-    struct state *st = load(in(state, "sub/lees/state"));
+    struct state *st = test_state_load(in(state, "sub/lees/state"));
     struct stat sb;
 
     assert_null(state_warning(st));
@@ -192,7 +174,7 @@ static void test_missing_file(void **state)
     assert_string_equal(state_path(st), in(state, "sub/lees/state"));
     assert_int_equal(stat(in(state, "sub"), &sb), -1);
     state_free(st);
-    st = load(in(state, "state"));
+    st = test_state_load(in(state, "state"));
     assert_null(state_warning(st));
     assert_string_equal(listing(*state), "state.lock");
     state_free(st);
@@ -228,7 +210,7 @@ static void test_corrupt_forms(void **state)
         snprintf(path, sizeof path, "%s/state", dir);
         assert_int_equal(mkdir(dir, 0700), 0);
         write_file(path, cases[i].data, cases[i].len);
-        st = load(path);
+        st = test_state_load(path);
         w = state_warning(st);
         if (w == NULL)
             fail_msg("%s: no warning", cases[i].name);
@@ -243,10 +225,10 @@ static void test_corrupt_forms(void **state)
         assert_true(same_bytes(aside, cases[i].data, cases[i].len));
         /* a clean start that saves */
         assert_non_null(state_text(st, 1, "/x"));
-        save(st);
+        test_state_save(st);
         assert_null(state_warning(st));
         state_free(st);
-        st = load(path);
+        st = test_state_load(path);
         assert_null(state_warning(st));
         assert_int_equal(state_text_count(st), 1);
         assert_true(same_bytes(aside, cases[i].data, cases[i].len));
@@ -265,13 +247,13 @@ static void test_corrupt_twice_same_second(void **state)
     snprintf(second, sizeof second, "%s.1", first);
     snprintf(third, sizeof third, "%s.2", first);
     write_file(path, "first bad\n", 10);
-    state_free(load(path));
+    state_free(test_state_load(path));
     write_file(path, "second bad\n", 11);
-    st = load(path);
+    st = test_state_load(path);
     assert_non_null(strstr(state_warning(st), ".corrupt-"));
     state_free(st);
     write_file(path, "third\n", 6);
-    state_free(load(path));
+    state_free(test_state_load(path));
     assert_true(same_bytes(first, "first bad\n", 10));
     assert_true(same_bytes(second, "second bad\n", 11));
     assert_true(same_bytes(third, "third\n", 6));
@@ -282,22 +264,22 @@ static void test_corrupt_found_at_save(void **state)
 {
     const char *path = in(state, "state");
     uint64_t first = make_file(path, NULL, NULL), second;
-    struct state *st = load(path), *back;
+    struct state *st = test_state_load(path), *back;
     char aside[4096];
 
     fake_now -= 10; /* an older text, not touched after loading */
     assert_non_null(state_text(st, 99, "/untouched.md"));
-    save(st);
+    test_state_save(st);
     state_free(st);
-    st = load(path);
+    st = test_state_load(path);
     write_file(path, "\x00garbage", 8);
     second = state_mark_add(state_text(st, 77, "/t.md"), "second", 9, text, sizeof text - 1);
-    save(st);
+    test_state_save(st);
     assert_non_null(state_warning(st));
     assert_non_null(strstr(state_warning(st), "moved aside"));
     snprintf(aside, sizeof aside, "%s/%s", (const char *)*state, aside_name());
     assert_true(same_bytes(aside, "\x00garbage", 8));
-    back = load(path);
+    back = test_state_load(path);
     assert_null(state_warning(back));
     assert_non_null(state_mark_find(state_text_at(back, 0), first));
     assert_non_null(state_mark_find(state_text_at(back, 0), second));
@@ -318,14 +300,14 @@ static void test_corrupt_cannot_move_aside(void **state)
     state_fault_hook = fault_hook;
     fail_at = STATE_FAULT_MOVE_ASIDE;
     fail_errno = EACCES;
-    st = load(path);
+    st = test_state_load(path);
     assert_non_null(strstr(state_warning(st), "cannot be moved aside"));
     assert_non_null(state_text(st, 1, "/x"));
     assert_int_equal(state_save(st, &err), -1);
     assert_non_null(strstr(err.msg, "not saved"));
     assert_true(same_bytes(path, "bad\n", 4));
     state_fault_hook = NULL;
-    save(st);
+    test_state_save(st);
     assert_non_null(strstr(state_warning(st), "moved aside"));
     state_free(st);
 }
@@ -340,7 +322,7 @@ static void test_not_a_file(void **state)
 
     assert_int_equal(mkdir(in(state, "d"), 0700), 0);
     assert_int_equal(mkdir(dpath, 0700), 0);
-    st = load(dpath);
+    st = test_state_load(dpath);
     assert_non_null(strstr(state_warning(st), "not a regular file"));
     assert_non_null(state_text(st, 1, "/x"));
     assert_int_equal(state_save(st, &err), -1);
@@ -350,7 +332,7 @@ static void test_not_a_file(void **state)
 
     assert_int_equal(mkdir(in(state, "f"), 0700), 0);
     assert_int_equal(mkfifo(fpath, 0600), 0);
-    st = load(fpath);
+    st = test_state_load(fpath);
     assert_non_null(strstr(state_warning(st), "not a regular file"));
     assert_non_null(state_text(st, 1, "/x"));
     assert_int_equal(state_save(st, &err), -1);
@@ -364,11 +346,11 @@ static void test_permissions(void **state)
 {
     const char *path = in(state, "a/b/lees/state");
     mode_t old = umask(0);
-    struct state *st = load(path);
+    struct state *st = test_state_load(path);
     struct stat sb;
 
     assert_non_null(state_text(st, 1, "/x"));
-    save(st);
+    test_state_save(st);
     state_free(st);
     umask(old);
     assert_int_equal(stat(in(state, "a"), &sb), 0);
@@ -394,7 +376,7 @@ static void test_symlink_not_followed(void **state)
     /* the target is a good state file: were the link followed, its text would show */
     make_file(target, &good, &len);
     assert_int_equal(symlink("elsewhere", path), 0);
-    st = load(path);
+    st = test_state_load(path);
     assert_non_null(strstr(state_warning(st), "symbolic link"));
     assert_int_equal(state_text_count(st), 0);
     assert_non_null(state_text(st, 1, "/x"));
@@ -413,7 +395,7 @@ static void test_symlink_not_followed(void **state)
     /* a dangling link: nothing is created at its target */
     assert_int_equal(unlink(path), 0);
     assert_int_equal(symlink("nothing", path), 0);
-    st = load(path);
+    st = test_state_load(path);
     assert_non_null(state_text(st, 1, "/x"));
     assert_int_equal(state_save(st, &err), -1);
     assert_int_equal(lstat(in(state, "nothing"), &sb), -1);
@@ -423,7 +405,7 @@ static void test_symlink_not_followed(void **state)
     assert_int_equal(unlink(path), 0);
     assert_int_equal(unlink(in(state, "state.lock")), 0);
     assert_int_equal(symlink("victim", in(state, "state.lock")), 0);
-    st = load(path);
+    st = test_state_load(path);
     assert_non_null(state_text(st, 1, "/x"));
     assert_int_equal(state_save(st, &err), -1);
     assert_int_equal(lstat(in(state, "victim"), &sb), -1);
@@ -444,7 +426,7 @@ static void test_write_faults(void **state)
 
     make_file(path, &old, &len);
     for (size_t i = 0; i < sizeof points / sizeof *points; i++) {
-        struct state *st = load(path), *back;
+        struct state *st = test_state_load(path), *back;
         struct lees_error err = {0};
         uint64_t id;
 
@@ -460,12 +442,12 @@ static void test_write_faults(void **state)
         assert_true(state_dirty(st));
         /* the change is kept, for the next save */
         state_fault_hook = NULL;
-        save(st);
-        back = load(path);
+        test_state_save(st);
+        back = test_state_load(path);
         assert_non_null(state_mark_find(state_text_at(back, 0), id));
         assert_int_equal(state_mark_count(state_text_at(back, 0)), 2);
         assert_int_equal(state_mark_delete(state_text_at(back, 0), id, NULL), 0);
-        save(back);
+        test_state_save(back);
         assert_true(same_bytes(path, old, len));
         state_free(back);
         state_free(st);
@@ -477,7 +459,7 @@ static void test_write_faults(void **state)
 static void test_dir_faults(void **state)
 {
     const char *path = in(state, "sub/state");
-    struct state *st = load(path), *back;
+    struct state *st = test_state_load(path), *back;
     struct lees_error err = {0};
     struct stat sb;
     uint64_t id;
@@ -495,8 +477,8 @@ static void test_dir_faults(void **state)
     assert_int_equal(state_save(st, &err), -1);
     assert_non_null(strstr(err.msg, "directory could not be synced"));
     state_fault_hook = NULL;
-    save(st); /* applied again: still one text, one mark */
-    back = load(path);
+    test_state_save(st); /* applied again: still one text, one mark */
+    back = test_state_load(path);
     assert_int_equal(state_text_count(back), 1);
     assert_int_equal(state_mark_count(state_text_at(back, 0)), 1);
     assert_non_null(state_mark_find(state_text_at(back, 0), id));
@@ -634,7 +616,7 @@ static void test_parent_is_a_file(void **state)
     struct lees_error err = {0};
 
     write_file(in(state, "file"), "x", 1);
-    st = load(path);
+    st = test_state_load(path);
     assert_null(state_warning(st));
     assert_non_null(state_text(st, 1, "/x"));
     assert_int_equal(state_save(st, &err), -1);
@@ -715,7 +697,7 @@ static void test_cap(void **state)
                               i + 1, i / 60, i % 60, i);
     n += (size_t)snprintf(file + n, cap - n, "end\n");
     write_file(path, file, n);
-    st = load(path);
+    st = test_state_load(path);
     assert_null(state_warning(st));
     assert_int_equal(state_text_count(st), STATE_MAX_TEXTS);
     assert_true(state_text_hash(state_text_at(st, 0)) == 600);
@@ -723,8 +705,8 @@ static void test_cap(void **state)
     /* one more text, read now: the oldest of the rest goes */
     fake_now = 1800000000;
     assert_non_null(state_text(st, 1000, "/new"));
-    save(st);
-    back = load(path);
+    test_state_save(st);
+    back = test_state_load(path);
     assert_int_equal(state_text_count(back), STATE_MAX_TEXTS);
     assert_true(state_text_hash(state_text_at(back, 0)) == 1000);
     assert_true(state_text_hash(state_text_at(back, 499)) == 102);
@@ -742,14 +724,14 @@ static void test_cap(void **state)
 static void test_stale_temporaries(void **state)
 {
     const char *path = in(state, "state");
-    struct state *st = load(path);
+    struct state *st = test_state_load(path);
 
     write_file(in(state, "state.tmp-AbC123"), "x", 1);
     write_file(in(state, "state.tmp-zzzzzz"), "x", 1);
     write_file(in(state, "state.tmpfoo"), "x", 1);
     write_file(in(state, "other.tmp-123456"), "x", 1);
     assert_non_null(state_text(st, 1, "/x"));
-    save(st);
+    test_state_save(st);
     assert_string_equal(listing(*state), "other.tmp-123456 state state.lock state.tmpfoo");
     state_free(st);
 }
@@ -800,7 +782,7 @@ static void test_many_processes(void **state)
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 0);
     }
-    st = load(path);
+    st = test_state_load(path);
     assert_null(state_warning(st));
     assert_int_equal(state_text_count(st), 1);
     t = state_text_at(st, 0);

@@ -19,6 +19,14 @@
 /* Remove PATH and, for a directory, everything below it (support.c). */
 void test_remove_tree(const char *path);
 
+struct state;
+
+/* Load the state file at PATH, failing the test when that fails (support.c). */
+struct state *test_state_load(const char *path);
+
+/* Save ST, failing the test with the message when that fails (support.c). */
+void test_state_save(struct state *st);
+
 /* A doc over the string S (which must outlive it), failing the test when it cannot be made. */
 static inline struct doc *doc_of(const char *s, enum doc_format format)
 {
