@@ -47,6 +47,7 @@
 
 #include "lees/fold.h"
 #include "lees/search.h"
+#include "lees/strbuf.h"
 
 #define CHUNK 32768            /* folded bytes the slow path collects before it looks */
 #define REGEX_WINDOW 131072    /* source bytes of a long block one regexec pass covers */
@@ -869,34 +870,6 @@ static bool has_capital(const char *p, size_t n, bool regex)
     return false;
 }
 
-struct strbuf {
-    char *s;
-    size_t n, cap;
-    bool failed;
-};
-
-static void sb_add(struct strbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
-        char *ns;
-        while (cap < b->n + n + 1)
-            cap *= 2;
-        ns = realloc(b->s, cap);
-        if (ns == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->s = ns;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
 static bool regex_operator(char c)
 {
     return c != '\0' && strchr(".[]()*+?{}|^$\\", c) != NULL;
@@ -913,7 +886,6 @@ static char *regex_fold(const char *p, size_t n, unsigned fold)
     bool bracket = false;
     size_t i = 0;
 
-    sb_add(&out, "", 0);
     while (i < n) {
         ucs4_t uc;
         int k;
@@ -944,14 +916,14 @@ static char *regex_fold(const char *p, size_t n, unsigned fold)
             } else if (bracket && u[i] == ']') {
                 bracket = false;
             }
-            sb_add(&out, p + i, len);
+            strbuf_add(&out, p + i, len);
             i += len;
             continue;
         }
         k = u8_mbtoucr(&uc, u + i, n - i);
         if (k < 0) {
             char inv[2] = {(char)FOLD_INVALID, p[i]};
-            sb_add(&out, inv, 2);
+            strbuf_add(&out, inv, 2);
             i++;
             continue;
         }
@@ -965,30 +937,26 @@ static char *regex_fold(const char *p, size_t n, unsigned fold)
             if (flen == 0)
                 ; /* a mark: dropped from the text too */
             else if (one && !(flen == 1 && strchr("]^-[\\", f[0]) != NULL))
-                sb_add(&out, f, flen);
+                strbuf_add(&out, f, flen);
             else
-                sb_add(&out, p + i, (size_t)k);
+                strbuf_add(&out, p + i, (size_t)k);
         } else {
             bool group = u8_mbsnlen((const uint8_t *)f, flen) > 1 && i + (size_t)k < n &&
                          strchr("*+?{", p[i + (size_t)k]) != NULL;
             if (group)
-                sb_add(&out, "(", 1);
+                strbuf_add(&out, "(", 1);
             for (size_t j = 0; j < flen; j++) {
                 if (regex_operator(f[j]))
-                    sb_add(&out, "\\", 1);
-                sb_add(&out, f + j, 1);
+                    strbuf_add(&out, "\\", 1);
+                strbuf_add(&out, f + j, 1);
             }
             if (group)
-                sb_add(&out, ")", 1);
+                strbuf_add(&out, ")", 1);
         }
         free(f);
         i += (size_t)k;
     }
-    if (out.failed) {
-        free(out.s);
-        return NULL;
-    }
-    return out.s;
+    return strbuf_take(&out, NULL); /* NULL when out of memory */
 }
 
 /* Prepare the fast path for S's folded pattern, which does not start with a space. */

@@ -12,85 +12,11 @@
 #include <string.h>
 #include <unistr.h>
 
+#include "lees/strbuf.h"
 #include "state_internal.h"
 
 #define HEADER "lees-state"
 #define COMMENT "# lees: reading positions and bookmarks; the format is in lees(1), STATE FILE."
-
-/* A growing byte buffer; FAILED once an allocation failed. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool failed;
-};
-
-static void sb_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t ncap = b->cap ? b->cap : 256;
-        char *np;
-        while (ncap < b->len + n + 1)
-            ncap *= 2;
-        np = realloc(b->p, ncap);
-        if (np == NULL) {
-            b->failed = true;
-            return;
-        }
-        b->p = np;
-        b->cap = ncap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-    char tmp[128];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof tmp) {
-        b->failed = true;
-        return;
-    }
-    sb_add(b, tmp, (size_t)n);
-}
-
-/* The buffer's bytes, NUL-terminated and owned by the caller ("" for an empty one). */
-static char *sb_take(struct sbuf *b, size_t *len)
-{
-    char *p;
-
-    if (b->p == NULL)
-        sb_add(b, "", 0);
-    if (b->failed) {
-        free(b->p);
-        *b = (struct sbuf){0};
-        return NULL;
-    }
-    p = b->p;
-    if (len != NULL)
-        *len = b->len;
-    *b = (struct sbuf){0};
-    return p;
-}
 
 /* ---- dates: YYYY-MM-DDTHH:MM:SSZ, in UTC, without the C library's time zone machinery ---- */
 
@@ -187,32 +113,32 @@ static bool shown_as_is(ucs4_t uc)
 }
 
 /* Write N bytes at S as a quoted string. */
-static void put_string(struct sbuf *b, const char *s, size_t n)
+static void put_string(struct strbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
 
-    sb_add(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
     while (i < n) {
         unsigned char c = (unsigned char)s[i];
         if (c == '"' || c == '\\') {
             char e[2] = {'\\', (char)c};
-            sb_add(b, e, 2);
+            strbuf_add(b, e, 2);
             i++;
         } else if (c == '\n') {
-            sb_add(b, "\\n", 2);
+            strbuf_add(b, "\\n", 2);
             i++;
         } else if (c == '\t') {
-            sb_add(b, "\\t", 2);
+            strbuf_add(b, "\\t", 2);
             i++;
         } else if (c >= 0x20 && c < 0x7f) {
-            sb_add(b, s + i, 1);
+            strbuf_add(b, s + i, 1);
             i++;
         } else {
             ucs4_t uc;
             int k = c >= 0x80 ? u8_mbtoucr(&uc, (const uint8_t *)s + i, n - i) : -1;
             if (k > 0 && shown_as_is(uc)) {
-                sb_add(b, s + i, (size_t)k);
+                strbuf_add(b, s + i, (size_t)k);
                 i += (size_t)k;
             } else {
                 /* a control byte, a byte of an invalid sequence, an invisible character */
@@ -220,48 +146,48 @@ static void put_string(struct sbuf *b, const char *s, size_t n)
                 for (size_t j = 0; j < m; j++) {
                     unsigned char x = (unsigned char)s[i + j];
                     char e[4] = {'\\', 'x', hex[x >> 4], hex[x & 15]};
-                    sb_add(b, e, 4);
+                    strbuf_add(b, e, 4);
                 }
                 i += m;
             }
         }
     }
-    sb_add(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
 }
 
 /* The file text for ST. */
 char *state_format(const struct state *st, size_t *len)
 {
-    struct sbuf b = {0};
+    struct strbuf b = {0};
     char date[64];
 
-    sb_printf(&b, "%s %d\n%s\n", HEADER, STATE_FORMAT_VERSION, COMMENT);
+    strbuf_printf(&b, "%s %d\n%s\n", HEADER, STATE_FORMAT_VERSION, COMMENT);
     for (size_t i = 0; i < st->nhistory; i++) {
-        sb_str(&b, "search ");
+        strbuf_str(&b, "search ");
         put_string(&b, st->history[i], strlen(st->history[i]));
-        sb_add(&b, "\n", 1);
+        strbuf_add(&b, "\n", 1);
     }
     for (size_t i = 0; i < st->ntexts; i++) {
         const struct state_text *t = st->texts[i];
         format_date(t->read, date);
-        sb_printf(&b, "text %016" PRIx64 " %s ", t->hash, date);
+        strbuf_printf(&b, "text %016" PRIx64 " %s ", t->hash, date);
         put_string(&b, t->path ? t->path : "", t->path ? strlen(t->path) : 0);
-        sb_printf(&b, "\nposition %zu ", t->pos);
+        strbuf_printf(&b, "\nposition %zu ", t->pos);
         put_string(&b, t->pos_quote, t->pos_quote_len);
-        sb_add(&b, "\n", 1);
+        strbuf_add(&b, "\n", 1);
         for (size_t j = 0; j < t->nmarks; j++) {
             const struct state_mark *m = &t->marks[j].m;
             format_date(m->created, date);
-            sb_printf(&b, "mark %016" PRIx64 " %zu %s %s %c ", m->id, m->offset, date,
-                      m->lost ? "lost" : "ok", m->key ? m->key : '-');
+            strbuf_printf(&b, "mark %016" PRIx64 " %zu %s %s %c ", m->id, m->offset, date,
+                          m->lost ? "lost" : "ok", m->key ? m->key : '-');
             put_string(&b, m->name, m->name_len);
-            sb_add(&b, " ", 1);
+            strbuf_add(&b, " ", 1);
             put_string(&b, m->quote, m->quote_len);
-            sb_add(&b, "\n", 1);
+            strbuf_add(&b, "\n", 1);
         }
     }
-    sb_str(&b, "end\n");
-    return sb_take(&b, len);
+    strbuf_str(&b, "end\n");
+    return strbuf_take(&b, len);
 }
 
 /* ---- parsing ---- */
@@ -353,10 +279,10 @@ static bool date(struct cur *c, time_t *t)
 }
 
 /* A quoted string into B (emptied first); false when malformed. */
-static bool string(struct cur *c, struct sbuf *b)
+static bool string(struct cur *c, struct strbuf *b)
 {
     b->len = 0;
-    sb_add(b, "", 0);
+    strbuf_add(b, "", 0);
     if (c->p == c->e || *c->p != '"')
         return false;
     c->p++;
@@ -392,12 +318,12 @@ static bool string(struct cur *c, struct sbuf *b)
             default:
                 return false;
             }
-            sb_add(b, &out, 1);
+            strbuf_add(b, &out, 1);
             c->p += 2;
         } else if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
             return false; /* a control byte written as itself: not ours */
         } else {
-            sb_add(b, c->p, 1);
+            strbuf_add(b, c->p, 1);
             c->p++;
         }
     }
@@ -425,7 +351,7 @@ struct parser {
     struct state_text *text; /* the text the position and mark lines belong to */
     bool has_position;
     uint64_t letters; /* the quick mark letters the text has, a bit each */
-    struct sbuf s1, s2;
+    struct strbuf s1, s2;
     const char *why;
     bool nomem;
 };
@@ -451,7 +377,7 @@ static bool parse_search(struct parser *ps, struct cur *c)
         return bad(ps, "bad search record");
     if (memchr(ps->s1.p, '\0', ps->s1.len) != NULL)
         return bad(ps, "NUL byte in a search pattern");
-    p = sb_take(&ps->s1, NULL);
+    p = strbuf_take(&ps->s1, NULL);
     if (p == NULL)
         return nomem(ps);
     state_history_push(ps->st->history, &ps->st->nhistory, p);
@@ -477,7 +403,7 @@ static bool parse_text(struct parser *ps, struct cur *c)
     t->hash = t->synced_hash = hash;
     t->synced = true;
     t->read = read;
-    if (ps->s1.len > 0 && (t->path = sb_take(&ps->s1, NULL)) == NULL)
+    if (ps->s1.len > 0 && (t->path = strbuf_take(&ps->s1, NULL)) == NULL)
         return nomem(ps);
     ps->text = t;
     ps->has_position = false;
@@ -498,7 +424,7 @@ static bool parse_position(struct parser *ps, struct cur *c)
         return bad(ps, "bad position record");
     free(t->pos_quote);
     t->pos = off;
-    if ((t->pos_quote = sb_take(&ps->s1, &t->pos_quote_len)) == NULL)
+    if ((t->pos_quote = strbuf_take(&ps->s1, &t->pos_quote_len)) == NULL)
         return nomem(ps);
     ps->has_position = true;
     return true;
@@ -539,8 +465,8 @@ static bool parse_mark(struct parser *ps, struct cur *c)
             return bad(ps, "two quick marks with one letter");
         ps->letters |= bit;
     }
-    m.name = sb_take(&ps->s1, &m.name_len);
-    m.quote = sb_take(&ps->s2, &m.quote_len);
+    m.name = strbuf_take(&ps->s1, &m.name_len);
+    m.quote = strbuf_take(&ps->s2, &m.quote_len);
     if (m.name == NULL || m.quote == NULL) {
         free(m.name);
         free(m.quote);
