@@ -1,7 +1,13 @@
 /*
  * doc.c: loading a text and the tables over it.  A regular file is mapped, not copied; standard
- * input, FIFOs and devices are read; the built-in text is borrowed.  After parsing (doc_md.c or
- * doc_text.c) this file derives the section table and the title, which every other module reads.
+ * input, FIFOs and devices are read; the built-in text is borrowed.
+ *
+ * A text up to the whole-parse limit (1 MiB) is parsed at open and its section table cut from the
+ * parsed headings, exactly as md4c reads it.  A longer text is opened without reading it:
+ * doc_index.c finds sections as far as they are asked for, and each section is parsed when its
+ * blocks are first asked for and kept in a cache of recent sections (at least DOC_CACHE_MIN of
+ * them, more while they take under DOC_CACHE_BYTES).  So nothing before the first screen grows
+ * with the text, and memory stays a few megabytes however long it is.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,9 +24,23 @@
 #include "lees/glyph.h"
 #include "lees/style.h"
 
+#define DOC_WHOLE_LIMIT (1u << 20) /* texts up to this size are parsed at open */
+#define DOC_CACHE_MIN 16           /* one-section parses always kept */
+#define DOC_CACHE_BYTES (1u << 20) /* more are kept while they take less than this */
+#define DOC_TITLE_SCAN (1u << 20)  /* how far a long text is looked through for its title */
+#define DOC_SCAN_PIECE 65536       /* bytes scanned at a time when a section is asked for */
+
+static size_t whole_limit = DOC_WHOLE_LIMIT;
+
+/* Texts up to LIMIT bytes are parsed whole at open; longer ones section by section. */
+void doc_set_whole_limit(size_t limit)
+{
+    whole_limit = limit;
+}
+
 static void *grow(void *p, size_t *cap, size_t need, size_t size)
 {
-    size_t ncap = *cap ? *cap : 64;
+    size_t ncap = *cap ? *cap : 16;
     void *np;
 
     if (need <= *cap)
@@ -33,61 +53,72 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size)
     return np;
 }
 
-/* Open a block; it takes the runs added until docb_end. */
-struct doc_block *docb_begin(struct doc *doc, enum doc_block_kind kind, size_t at)
+/* Open a block in P; it takes the runs added until docb_end. */
+struct doc_block *docb_begin(struct doc_parse *p, enum doc_block_kind kind, size_t at)
 {
     struct doc_block *blocks, *b;
 
-    if (doc->in_block)
-        docb_end(doc);
-    blocks = grow(doc->blocks, &doc->cap_blocks, doc->nblocks + 1, sizeof *blocks);
+    if (p->in_block)
+        docb_end(p);
+    blocks = grow(p->blocks, &p->cap_blocks, p->nblocks + 1, sizeof *blocks);
     if (blocks == NULL) {
-        doc->failed = true;
+        p->failed = true;
         return NULL;
     }
-    doc->blocks = blocks;
-    b = &blocks[doc->nblocks++];
+    p->blocks = blocks;
+    b = &blocks[p->nblocks++];
     memset(b, 0, sizeof *b);
     b->kind = (uint8_t)kind;
     b->start = b->end = at;
-    b->first_run = (uint32_t)doc->nruns;
+    b->first_run = (uint32_t)p->nruns;
     b->space_before = 1;
-    doc->in_block = true;
+    b->section = (uint32_t)p->section;
+    p->in_block = true;
     return b;
 }
 
 /* Append a run to the open block, merging it with the previous one when they touch. */
-void docb_run(struct doc *doc, size_t start, size_t end, enum doc_run_kind kind, uint16_t style)
+void docb_run(struct doc_parse *p, size_t start, size_t end, enum doc_run_kind kind, uint16_t style)
 {
     struct doc_block *b;
     struct doc_run *runs, *last;
 
-    if (!doc->in_block || doc->failed)
+    if (!p->in_block || p->failed)
         return;
-    b = &doc->blocks[doc->nblocks - 1];
-    last = b->nruns ? &doc->runs[doc->nruns - 1] : NULL;
+    b = &p->blocks[p->nblocks - 1];
+    last = b->nruns ? &p->runs[p->nruns - 1] : NULL;
     if (last != NULL && kind == DOC_RUN_TEXT && last->kind == DOC_RUN_TEXT &&
         last->style == style && last->end == start) {
         last->end = end;
         b->end = end;
         return;
     }
-    runs = grow(doc->runs, &doc->cap_runs, doc->nruns + 1, sizeof *runs);
+    runs = grow(p->runs, &p->cap_runs, p->nruns + 1, sizeof *runs);
     if (runs == NULL) {
-        doc->failed = true;
+        p->failed = true;
         return;
     }
-    doc->runs = runs;
-    runs[doc->nruns++] = (struct doc_run){start, end, (uint8_t)kind, style};
+    p->runs = runs;
+    runs[p->nruns++] = (struct doc_run){start, end, (uint8_t)kind, style};
     if (b->nruns++ == 0)
         b->start = start;
     b->end = end;
 }
 
 /* Close the open block. */
-void docb_end(struct doc *doc)
+void docb_end(struct doc_parse *p)
 {
-    doc->in_block = false;
+    p->in_block = false;
+}
+
+/* Release what P holds (not P itself). */
+void docb_clear(struct doc_parse *p)
+{
+    free(p->blocks);
+    free(p->runs);
+    p->blocks = NULL;
+    p->runs = NULL;
+    p->nblocks = p->cap_blocks = p->nruns = p->cap_runs = 0;
 }
 
 /* Whether the line at S (N bytes, no newline) is an ATX heading; fills its level and text. */
@@ -124,12 +155,11 @@ bool doc_atx_heading(const char *s, size_t n, int *level, size_t *text_start, si
     return true;
 }
 
-/* The shown form of a block's text on one line, for titles. */
-static char *block_text(const struct doc *doc, const struct doc_block *b)
+/* The shown form of a block's text (its runs R) on one line, for titles. */
+static char *block_text(const struct doc *doc, const struct doc_block *b, const struct doc_run *r)
 {
     size_t cap = 256, len = 0;
     char *out = malloc(cap);
-    const struct doc_run *r = doc_block_runs(doc, b);
 
     if (out == NULL)
         return NULL;
@@ -186,6 +216,56 @@ static char *block_text(const struct doc *doc, const struct doc_block *b)
     return out;
 }
 
+/* The runs of block B of parse P (NULL when P has none at all). */
+static const struct doc_run *runs_of(const struct doc_parse *p, const struct doc_block *b)
+{
+    return p->runs != NULL ? p->runs + b->first_run : NULL;
+}
+
+static char *name_title(const struct doc *doc)
+{
+    size_t n = strlen(doc->name);
+    char *t = malloc(n * 10 + 1);
+
+    if (t != NULL)
+        glyph_sanitize(t, n * 10 + 1, doc->name, n);
+    return t;
+}
+
+/* ---- Sections ---- */
+
+/* Slot I (I < doc->nsections). */
+struct doc_slot *doc_slot(const struct doc *doc, size_t i)
+{
+    return &doc->slabs[i / DOC_SLAB][i % DOC_SLAB];
+}
+
+/* Add a section starting at START (its heading's lines end at HEAD_END). */
+int doc_slot_add(struct doc *doc, size_t start, uint8_t level, size_t head_end)
+{
+    struct doc_slot *slot;
+
+    if (doc->nsections == doc->nslabs * DOC_SLAB) {
+        struct doc_slot **slabs = grow(doc->slabs, &doc->cap_slabs, doc->nslabs + 1, sizeof *slabs);
+        if (slabs == NULL)
+            return -1;
+        doc->slabs = slabs;
+        slabs[doc->nslabs] = calloc(DOC_SLAB, sizeof **slabs);
+        if (slabs[doc->nslabs] == NULL)
+            return -1;
+        doc->nslabs++;
+    }
+    if (doc->nsections > 0)
+        doc_slot(doc, doc->nsections - 1)->sec.end = start;
+    slot = doc_slot(doc, doc->nsections++);
+    memset(slot, 0, sizeof *slot);
+    slot->sec.start = start;
+    slot->sec.end = doc->len;
+    slot->sec.level = level;
+    slot->head_end = head_end;
+    return 0;
+}
+
 /* Start of the source line that holds OFFSET, so a section owns its heading's "## ". */
 static size_t line_start(const struct doc *doc, size_t offset)
 {
@@ -194,71 +274,224 @@ static size_t line_start(const struct doc *doc, size_t offset)
     return offset;
 }
 
-static int build_sections(struct doc *doc)
+/* From OFFSET, past the rest of its line and the lines after it when they are blank. */
+static size_t skip_blank_lines(const struct doc *doc, size_t offset)
 {
-    size_t n = 0, cap = 0;
-    struct doc_section *secs = NULL;
+    size_t p = offset;
+
+    for (;;) {
+        size_t q = p;
+        while (q < doc->len &&
+               (doc->data[q] == ' ' || doc->data[q] == '\t' || doc->data[q] == '\r'))
+            q++;
+        if (q >= doc->len || doc->data[q] != '\n')
+            return p;
+        p = q + 1;
+    }
+}
+
+/* A text parsed at open: its sections are cut at the top-level headings md4c found. */
+static int whole_sections(struct doc *doc)
+{
+    struct doc_parse *p = doc->whole;
     const struct doc_block *title_block = NULL;
 
-    for (size_t i = 0; i < doc->nblocks && title_block == NULL; i++) {
-        const struct doc_block *b = &doc->blocks[i];
+    for (size_t i = 0; i < p->nblocks && title_block == NULL; i++) {
+        const struct doc_block *b = &p->blocks[i];
         if (b->kind == DOC_BLOCK_HEADING && b->ncontainers == 0 && b->level == 1)
             title_block = b;
     }
-    doc->title = title_block ? block_text(doc, title_block) : NULL;
+    doc->title = title_block ? block_text(doc, title_block, runs_of(p, title_block)) : NULL;
     if (doc->title == NULL || doc->title[0] == '\0') {
         free(doc->title);
-        doc->title = malloc(strlen(doc->name) * 10 + 1);
-        if (doc->title == NULL)
+        if ((doc->title = name_title(doc)) == NULL)
             return -1;
-        glyph_sanitize(doc->title, strlen(doc->name) * 10 + 1, doc->name, strlen(doc->name));
     }
-
-    for (size_t i = 0; i < doc->nblocks; i++) {
-        struct doc_block *b = &doc->blocks[i];
+    for (size_t i = 0; i < p->nblocks; i++) {
+        struct doc_block *b = &p->blocks[i];
         bool heading = b->kind == DOC_BLOCK_HEADING && b->ncontainers == 0;
+        struct doc_slot *slot;
 
-        if (n == 0 || heading) {
-            struct doc_section *s;
-            secs = grow(secs, &cap, n + 1, sizeof *secs);
-            if (secs == NULL)
+        if (doc->nsections == 0 || heading) {
+            size_t start = doc->nsections == 0 ? 0 : line_start(doc, b->start);
+            /* An empty heading has no text to place it: md4c puts it where the block above it
+             * ends, so it starts at the next line that is not blank. */
+            if (doc->nsections > 0 && i > 0 && start < p->blocks[i - 1].end)
+                start = skip_blank_lines(doc, p->blocks[i - 1].end);
+            if (doc_slot_add(doc, start, heading ? b->level : 0, 0) != 0)
                 return -1;
-            s = &secs[n];
-            memset(s, 0, sizeof *s);
-            s->first_block = (uint32_t)i;
-            s->start = n == 0 ? 0 : line_start(doc, b->start);
-            /* An empty heading has no text to place it: never before the block above it. */
-            if (n > 0 && i > 0 && s->start < doc->blocks[i - 1].end)
-                s->start = doc->blocks[i - 1].end;
-            if (heading) {
-                s->level = b->level;
-                s->title = block_text(doc, b);
-            } else {
-                s->title = strdup(doc->title);
-            }
-            if (s->title == NULL)
+            slot = doc_slot(doc, doc->nsections - 1);
+            slot->parse = p;
+            slot->first_block = (uint32_t)i;
+            slot->sec.title = heading ? block_text(doc, b, runs_of(p, b)) : strdup(doc->title);
+            slot->titled = true;
+            if (slot->sec.title == NULL)
                 return -1;
-            if (n > 0)
-                secs[n - 1].end = s->start;
-            n++;
         }
-        b->section = (uint32_t)(n - 1);
-        secs[n - 1].nblocks++;
+        slot = doc_slot(doc, doc->nsections - 1);
+        b->section = (uint32_t)(doc->nsections - 1);
+        slot->nblocks++;
     }
-    if (n == 0) {
+    if (doc->nsections == 0) {
         /* An empty text still has one (empty) section to show. */
-        secs = calloc(1, sizeof *secs);
-        if (secs == NULL || (secs[0].title = strdup(doc->title)) == NULL) {
-            free(secs);
+        if (doc_slot_add(doc, 0, 0, 0) != 0)
             return -1;
-        }
-        n = 1;
+        doc_slot(doc, 0)->parse = p;
+        doc_slot(doc, 0)->titled = true;
+        if ((doc_slot(doc, 0)->sec.title = strdup(doc->title)) == NULL)
+            return -1;
     }
-    secs[n - 1].end = doc->len;
-    doc->sections = secs;
-    doc->nsections = n;
+    doc->scan.pos = doc->len;
+    doc->scan.done = true;
     return 0;
 }
+
+/* Parse the source bytes [START, END) into P, as the doc's format says. */
+static int parse_range(const struct doc *doc, size_t start, size_t end, struct doc_parse *p)
+{
+    int rc = doc->format == DOC_FORMAT_MARKDOWN ? doc_parse_markdown(doc, start, end, p)
+                                                : doc_parse_text(doc, start, end, p);
+    return rc != 0 || p->failed ? -1 : 0;
+}
+
+/* Scan for sections until section N exists or every section is known. */
+static void scan_until_section(struct doc *doc, size_t n)
+{
+    while (!doc->scan.done && doc->nsections <= n && !doc->failed)
+        if (doc_scan_step(doc, DOC_SCAN_PIECE) != 0)
+            doc->failed = true;
+}
+
+/* The shown title of a scanned section: its heading's lines parsed on their own. */
+static char *scanned_title(struct doc *doc, const struct doc_slot *slot)
+{
+    struct doc_parse p;
+    char *title = NULL;
+
+    if (slot->sec.level == 0)
+        return strdup(doc->title ? doc->title : "");
+    memset(&p, 0, sizeof p);
+    if (parse_range(doc, slot->sec.start, slot->head_end, &p) == 0) {
+        for (size_t i = 0; i < p.nblocks && title == NULL; i++)
+            if (p.blocks[i].kind == DOC_BLOCK_HEADING)
+                title = block_text(doc, &p.blocks[i], runs_of(&p, &p.blocks[i]));
+        if (title == NULL)
+            title = strdup("");
+    }
+    docb_clear(&p);
+    return title;
+}
+
+/* A long text's title: its first level-1 heading in the first mebibyte, else its name. */
+static int scanned_doc_title(struct doc *doc)
+{
+    size_t seen = 0;
+    bool found = false;
+
+    while (!found) {
+        for (; seen < doc->nsections && !found; seen++) {
+            struct doc_slot *slot = doc_slot(doc, seen);
+            if (slot->sec.start >= DOC_TITLE_SCAN)
+                break;
+            /* Text before any heading may yet turn out to be the heading's own. */
+            if (doc->nsections == 1 && slot->sec.level == 0 && !doc->scan.done)
+                break;
+            if (slot->sec.level == 1) {
+                found = true;
+                doc->title = scanned_title(doc, slot);
+            }
+        }
+        if (found || doc->scan.done || doc->scan.pos >= DOC_TITLE_SCAN)
+            break;
+        if (doc_scan_step(doc, DOC_SCAN_PIECE) != 0)
+            return -1;
+    }
+    if (doc->title != NULL && doc->title[0] == '\0') {
+        free(doc->title);
+        doc->title = NULL;
+    }
+    if (doc->title == NULL && (doc->title = name_title(doc)) == NULL)
+        return -1;
+    return 0;
+}
+
+/* ---- The cache of one-section parses ---- */
+
+static void cache_unlink(struct doc *doc, struct doc_parse *p)
+{
+    if (p->newer != NULL)
+        p->newer->older = p->older;
+    else
+        doc->newest = p->older;
+    if (p->older != NULL)
+        p->older->newer = p->newer;
+    else
+        doc->oldest = p->newer;
+    p->newer = p->older = NULL;
+}
+
+static void cache_push(struct doc *doc, struct doc_parse *p)
+{
+    p->older = doc->newest;
+    p->newer = NULL;
+    if (doc->newest != NULL)
+        doc->newest->newer = p;
+    doc->newest = p;
+    if (doc->oldest == NULL)
+        doc->oldest = p;
+}
+
+static size_t parse_bytes(const struct doc_parse *p)
+{
+    return sizeof *p + p->cap_blocks * sizeof *p->blocks + p->cap_runs * sizeof *p->runs;
+}
+
+static void cache_evict(struct doc *doc)
+{
+    while (doc->ncached > DOC_CACHE_MIN && doc->cached_bytes > DOC_CACHE_BYTES) {
+        struct doc_parse *p = doc->oldest;
+        cache_unlink(doc, p);
+        doc_slot(doc, p->section)->parse = NULL;
+        doc->ncached--;
+        doc->cached_bytes -= parse_bytes(p);
+        docb_clear(p);
+        free(p);
+    }
+}
+
+/* The parse of scanned section S, from the cache or made now; NULL when out of memory. */
+static struct doc_parse *section_parse(struct doc *doc, size_t s)
+{
+    struct doc_slot *slot = doc_slot(doc, s);
+    struct doc_parse *p = slot->parse;
+
+    if (p != NULL) {
+        if (p != doc->whole && p != doc->newest) {
+            cache_unlink(doc, p);
+            cache_push(doc, p);
+        }
+        return p;
+    }
+    p = calloc(1, sizeof *p);
+    if (p == NULL)
+        return NULL;
+    p->section = s;
+    if (parse_range(doc, slot->sec.start, slot->sec.end, p) != 0) {
+        docb_clear(p);
+        free(p);
+        return NULL;
+    }
+    slot->parse = p;
+    slot->first_block = 0;
+    slot->nblocks = (uint32_t)p->nblocks;
+    cache_push(doc, p);
+    doc->ncached++;
+    doc->cached_bytes += parse_bytes(p);
+    cache_evict(doc);
+    return p;
+}
+
+/* ---- Opening ---- */
 
 static bool has_suffix(const char *name, const char *suffix)
 {
@@ -294,19 +527,32 @@ static enum doc_format detect_format(const struct doc *doc)
     return DOC_FORMAT_TEXT;
 }
 
+/* Parse a short text now; for a long one, find its first sections and its title. */
+static int doc_prepare(struct doc *doc)
+{
+    if (doc->len <= whole_limit) {
+        doc->whole = calloc(1, sizeof *doc->whole);
+        if (doc->whole == NULL || parse_range(doc, 0, doc->len, doc->whole) != 0)
+            return -1;
+        return whole_sections(doc);
+    }
+    doc->scan.first_content = SIZE_MAX;
+    if (doc_slot_add(doc, 0, 0, 0) != 0 || scanned_doc_title(doc) != 0)
+        return -1;
+    return 0;
+}
+
 static int doc_finish(struct doc *doc, enum doc_format format, struct doc **out,
                       struct lees_error *err)
 {
     static const char bom[] = "\xEF\xBB\xBF";
-    int rc;
 
     if (doc->len >= 3 && memcmp(doc->data, bom, 3) == 0) {
         doc->data += 3;
         doc->len -= 3;
     }
     doc->format = format == DOC_FORMAT_AUTO ? detect_format(doc) : format;
-    rc = doc->format == DOC_FORMAT_MARKDOWN ? doc_parse_markdown(doc) : doc_parse_text(doc);
-    if (rc != 0 || doc->failed || build_sections(doc) != 0) {
+    if (doc_prepare(doc) != 0 || doc->failed) {
         lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", doc->name);
         doc_free(doc);
         return -1;
@@ -442,10 +688,19 @@ void doc_free(struct doc *doc)
     else if (doc->own == DOC_HEAP)
         free(doc->base);
     for (size_t i = 0; i < doc->nsections; i++)
-        free(doc->sections[i].title);
-    free(doc->sections);
-    free(doc->blocks);
-    free(doc->runs);
+        free(doc_slot(doc, i)->sec.title);
+    for (size_t i = 0; i < doc->nslabs; i++)
+        free(doc->slabs[i]);
+    free(doc->slabs);
+    while (doc->newest != NULL) {
+        struct doc_parse *p = doc->newest;
+        cache_unlink(doc, p);
+        docb_clear(p);
+        free(p);
+    }
+    if (doc->whole != NULL)
+        docb_clear(doc->whole);
+    free(doc->whole);
     free(doc->title);
     free(doc->name);
     free(doc);
@@ -495,26 +750,73 @@ enum doc_format doc_format_of(const struct doc *doc)
     return doc->format;
 }
 
-/* Number of sections, at least 1. */
+/* Number of sections, at least 1: finds every section first. */
 size_t doc_section_count(const struct doc *doc)
 {
+    scan_until_section((struct doc *)doc, SIZE_MAX);
     return doc->nsections;
 }
 
-/* Section I. */
+/* Whether section I exists, looking for sections only as far as that needs. */
+bool doc_section_exists(const struct doc *doc, size_t i)
+{
+    scan_until_section((struct doc *)doc, i);
+    return i < doc->nsections;
+}
+
+/* Look for sections in BUDGET more bytes; true when every section is known. */
+bool doc_index_step(const struct doc *doc, size_t budget)
+{
+    struct doc *d = (struct doc *)doc;
+
+    if (!d->scan.done && !d->failed && doc_scan_step(d, budget) != 0)
+        d->failed = true;
+    return d->scan.done || d->failed;
+}
+
+/* Whether every section is known. */
+bool doc_index_done(const struct doc *doc)
+{
+    return doc->scan.done || doc->failed;
+}
+
+/* How far the text has been looked through for sections, in bytes. */
+size_t doc_index_progress(const struct doc *doc)
+{
+    return doc->scan.pos;
+}
+
+/* Section I (which exists), its end and title known. */
 const struct doc_section *doc_section(const struct doc *doc, size_t i)
 {
-    return &doc->sections[i];
+    struct doc *d = (struct doc *)doc;
+    struct doc_slot *slot;
+
+    /* Its end is known once the section after it is. */
+    scan_until_section(d, i + 1);
+    slot = doc_slot(d, i);
+    if (!slot->titled) {
+        slot->sec.title = scanned_title(d, slot);
+        slot->titled = true;
+    }
+    return &slot->sec;
 }
 
 /* The section that holds byte OFFSET (the last one for offsets past the end). */
 size_t doc_section_at(const struct doc *doc, size_t offset)
 {
-    size_t lo = 0, hi = doc->nsections;
+    struct doc *d = (struct doc *)doc;
+    size_t lo = 0, hi;
 
+    /* A paragraph being scanned may yet turn out a setext heading's text. */
+    while (!d->scan.done && !d->failed &&
+           (d->scan.pos <= offset || (d->scan.para && d->scan.para_start <= offset)))
+        if (doc_scan_step(d, DOC_SCAN_PIECE) != 0)
+            d->failed = true;
+    hi = d->nsections;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
-        if (doc->sections[mid].start <= offset)
+        if (doc_slot(d, mid)->sec.start <= offset)
             lo = mid;
         else
             hi = mid;
@@ -522,23 +824,38 @@ size_t doc_section_at(const struct doc *doc, size_t offset)
     return lo;
 }
 
-/* Number of blocks. */
-size_t doc_block_count(const struct doc *doc)
+/* The N blocks of section S (which exists), parsed on first use; NULL when out of memory. */
+const struct doc_block *doc_section_blocks(const struct doc *doc, size_t s, size_t *n)
 {
-    return doc->nblocks;
-}
+    struct doc *d = (struct doc *)doc;
+    struct doc_parse *p;
+    struct doc_slot *slot;
 
-/* Block I. */
-const struct doc_block *doc_block(const struct doc *doc, size_t i)
-{
-    return &doc->blocks[i];
+    scan_until_section(d, s + 1);
+    slot = doc_slot(d, s);
+    p = section_parse(d, s);
+    if (p == NULL) {
+        d->failed = true;
+        *n = 0;
+        return NULL;
+    }
+    *n = slot->nblocks;
+    return p->blocks != NULL ? p->blocks + slot->first_block : NULL;
 }
 
 /* The runs of block B. */
 const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_block *b)
 {
+    const struct doc_parse *p = doc_slot(doc, b->section)->parse;
+
     /* A text of rules and empty headings has no runs at all: no array to point into. */
-    return doc->runs != NULL ? doc->runs + b->first_run : NULL;
+    return p != NULL && p->runs != NULL ? p->runs + b->first_run : NULL;
+}
+
+/* Whether memory ran out while finding or parsing sections: some may be missing. */
+bool doc_failed(const struct doc *doc)
+{
+    return doc->failed;
 }
 
 /* The first of the N RUNS of a block that ends after byte FROM or starts at it. */

@@ -1,6 +1,13 @@
 /*
- * doc_internal.h: the doc structure and the builder the parsers share (doc_md.c for Markdown,
- * doc_text.c for plain text).  Not installed; only the doc module includes it.
+ * doc_internal.h: the doc structure, the parse builder the parsers share (doc_md.c for Markdown,
+ * doc_text.c for plain text) and the section scanner (doc_index.c).  Not installed; only the doc
+ * module includes it.
+ *
+ * A text up to the whole-parse limit is parsed at open, in one piece, and its sections are cut
+ * from the parsed headings.  A longer one is opened without parsing anything: doc_index.c finds
+ * its sections by looking at the start of each line, as far as it is asked to (or while idle),
+ * and each section is parsed on its own when first asked for, into a parse kept in a small
+ * cache of recently used sections.
  */
 #ifndef LEES_DOC_INTERNAL_H
 #define LEES_DOC_INTERNAL_H
@@ -10,6 +17,44 @@
 #include "lees/doc.h"
 
 enum doc_ownership { DOC_BORROWED, DOC_MAPPED, DOC_HEAP };
+
+/* The blocks and runs parsed from one range of the source. */
+struct doc_parse {
+    struct doc_block *blocks;
+    size_t nblocks, cap_blocks;
+    struct doc_run *runs;
+    size_t nruns, cap_runs;
+    bool in_block;                   /* a block is open: runs go to blocks[nblocks - 1] */
+    bool failed;                     /* an allocation failed while building */
+    size_t section;                  /* the section it holds (one-section parses) */
+    struct doc_parse *newer, *older; /* the cache, most recently used first */
+};
+
+/* A section and what only the doc knows of it. */
+struct doc_slot {
+    struct doc_section sec;
+    size_t head_end;         /* end of the heading's source lines (scanned sections) */
+    struct doc_parse *parse; /* where its blocks are, NULL while not parsed */
+    uint32_t first_block;    /* its blocks in PARSE */
+    uint32_t nblocks;
+    bool titled; /* sec.title is computed (it may then still be NULL: no memory) */
+};
+
+/* Where the section scanner is; see doc_index.c. */
+struct doc_scan {
+    size_t pos; /* the next line to look at */
+    bool done;  /* every section is known */
+    char fence; /* '`' or '~' inside a fenced code block, else 0 */
+    size_t fence_len;
+    bool para;            /* the last line is part of a top-level paragraph */
+    size_t para_start;    /* where that paragraph starts */
+    bool html;            /* inside an HTML block (it ends at a blank line) */
+    size_t container_col; /* content column of the open list item or quote, 0 for none */
+    bool blank_seen;      /* a blank line since the container's last line */
+    size_t first_content; /* start of the first line with text, SIZE_MAX before it */
+};
+
+#define DOC_SLAB 1024 /* sections per slab: slots never move once made */
 
 struct doc {
     char *name;
@@ -21,29 +66,42 @@ struct doc {
     enum doc_ownership own;
     enum doc_format format;
 
-    struct doc_block *blocks;
-    size_t nblocks, cap_blocks;
-    struct doc_run *runs;
-    size_t nruns, cap_runs;
-    struct doc_section *sections;
+    struct doc_slot **slabs;
+    size_t nslabs, cap_slabs;
     size_t nsections;
+    struct doc_scan scan;
 
-    bool in_block; /* a block is open: runs go to blocks[nblocks - 1] */
-    bool failed;   /* an allocation failed while building */
+    struct doc_parse *whole;           /* the parse of a text parsed at open, else NULL */
+    struct doc_parse *newest, *oldest; /* the cache of one-section parses */
+    size_t ncached, cached_bytes;
+    bool failed; /* memory ran out: sections may be missing */
 };
 
-/* Open a block; it takes the runs added until docb_end_block. */
-struct doc_block *docb_begin(struct doc *doc, enum doc_block_kind kind, size_t at);
+/* Slot I (I < doc->nsections). */
+struct doc_slot *doc_slot(const struct doc *doc, size_t i);
+
+/* Add a section starting at START (its heading's lines end at HEAD_END); -1 when out of memory. */
+int doc_slot_add(struct doc *doc, size_t start, uint8_t level, size_t head_end);
+
+/* Look at the lines of at least BUDGET more bytes for headings; -1 when out of memory. */
+int doc_scan_step(struct doc *doc, size_t budget);
+
+/* Open a block in P; it takes the runs added until docb_end. */
+struct doc_block *docb_begin(struct doc_parse *p, enum doc_block_kind kind, size_t at);
 
 /* Append a run to the open block, merging it with the previous one when they touch. */
-void docb_run(struct doc *doc, size_t start, size_t end, enum doc_run_kind kind, uint16_t style);
+void docb_run(struct doc_parse *p, size_t start, size_t end, enum doc_run_kind kind,
+              uint16_t style);
 
 /* Close the open block. */
-void docb_end(struct doc *doc);
+void docb_end(struct doc_parse *p);
 
-/* Parsers: fill doc->blocks and doc->runs from doc->data; return -1 on failure. */
-int doc_parse_markdown(struct doc *doc);
-int doc_parse_text(struct doc *doc);
+/* Release what P holds (not P itself). */
+void docb_clear(struct doc_parse *p);
+
+/* Parsers: fill P from the source bytes [START, END) of DOC; -1 on failure. */
+int doc_parse_markdown(const struct doc *doc, size_t start, size_t end, struct doc_parse *p);
+int doc_parse_text(const struct doc *doc, size_t start, size_t end, struct doc_parse *p);
 
 /* Whether the line at S (N bytes, no newline) is an ATX heading; fills its level and text. */
 bool doc_atx_heading(const char *s, size_t n, int *level, size_t *text_start, size_t *text_end);

@@ -20,7 +20,9 @@ struct md_list {
 };
 
 struct md_state {
-    struct doc *doc;
+    const struct doc *doc;
+    struct doc_parse *p;
+    size_t start, end; /* the source range being parsed */
     struct doc_container stack[DOC_MAX_CONTAINERS];
     int depth; /* containers open, may exceed DOC_MAX_CONTAINERS */
     struct md_list lists[DOC_MAX_CONTAINERS];
@@ -58,7 +60,7 @@ static struct md_list *inner_list(struct md_state *st)
 
 static void md_begin(struct md_state *st, enum doc_block_kind kind, unsigned level)
 {
-    struct doc_block *b = docb_begin(st->doc, kind, st->last_end);
+    struct doc_block *b = docb_begin(st->p, kind, st->last_end);
     struct md_list *l = inner_list(st);
     int n = st->depth < DOC_MAX_CONTAINERS ? st->depth : DOC_MAX_CONTAINERS;
 
@@ -80,7 +82,7 @@ static void md_begin(struct md_state *st, enum doc_block_kind kind, unsigned lev
 
 static void md_end(struct md_state *st)
 {
-    docb_end(st->doc);
+    docb_end(st->p);
     st->fixup_run = -1;
 }
 
@@ -88,7 +90,7 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct md_state *st = userdata;
 
-    if (st->doc->in_block)
+    if (st->p->in_block)
         md_end(st); /* an implicit paragraph of a tight list item ends here */
     switch (type) {
     case MD_BLOCK_QUOTE:
@@ -156,7 +158,7 @@ static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     struct md_state *st = userdata;
 
     (void)detail;
-    if (st->doc->in_block)
+    if (st->p->in_block)
         md_end(st);
     switch (type) {
     case MD_BLOCK_QUOTE:
@@ -226,61 +228,62 @@ static bool all_spaces(const char *s, size_t n)
 static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *userdata)
 {
     struct md_state *st = userdata;
-    struct doc *doc = st->doc;
-    bool in_source = text >= doc->data && text + size <= doc->data + doc->len;
+    const struct doc *doc = st->doc;
+    struct doc_parse *p = st->p;
+    bool in_source = text >= doc->data + st->start && text + size <= doc->data + st->end;
     size_t off = in_source ? (size_t)(text - doc->data) : st->last_end;
 
-    if (!doc->in_block)
+    if (!p->in_block)
         md_begin(st, DOC_BLOCK_PARA, 0); /* text straight in a tight list item */
-    if (in_source && st->fixup_run >= 0 && off >= doc->runs[st->fixup_run].start) {
+    if (in_source && st->fixup_run >= 0 && off >= p->runs[st->fixup_run].start) {
         /* A break stands for everything between the texts around it. */
-        doc->runs[st->fixup_run].end = off;
-        doc->blocks[doc->nblocks - 1].end = off;
+        p->runs[st->fixup_run].end = off;
+        p->blocks[p->nblocks - 1].end = off;
     }
     st->fixup_run = -1;
     if (in_source && st->indent > 0) {
         /* The indentation stands in the source just before the text (as spaces or tabs). */
         size_t from = off;
-        while (from > 0 && off - from < st->indent &&
+        while (from > st->start && off - from < st->indent &&
                (doc->data[from - 1] == ' ' || doc->data[from - 1] == '\t'))
             from--;
         if (from < off)
-            docb_run(doc, from, off, DOC_RUN_TEXT, (uint16_t)(md_style(st) | STYLE_CODE));
+            docb_run(p, from, off, DOC_RUN_TEXT, (uint16_t)(md_style(st) | STYLE_CODE));
         st->indent = 0;
     }
     switch (type) {
     case MD_TEXT_SOFTBR:
     case MD_TEXT_BR:
-        docb_run(doc, st->last_end, st->last_end,
-                 type == MD_TEXT_BR ? DOC_RUN_BREAK : DOC_RUN_SPACE, md_style(st));
-        st->fixup_run = (long)doc->nruns - 1;
+        docb_run(p, st->last_end, st->last_end, type == MD_TEXT_BR ? DOC_RUN_BREAK : DOC_RUN_SPACE,
+                 md_style(st));
+        st->fixup_run = (long)p->nruns - 1;
         return 0;
     case MD_TEXT_NULLCHAR:
-        docb_run(doc, st->last_end, st->last_end + 1, DOC_RUN_REPLACEMENT, md_style(st));
+        docb_run(p, st->last_end, st->last_end + 1, DOC_RUN_REPLACEMENT, md_style(st));
         st->last_end++;
         return 0;
     case MD_TEXT_ENTITY:
         if (in_source)
-            docb_run(doc, off, off + size, DOC_RUN_ENTITY, md_style(st));
+            docb_run(p, off, off + size, DOC_RUN_ENTITY, md_style(st));
         break;
     case MD_TEXT_CODE:
     case MD_TEXT_HTML:
     case MD_TEXT_NORMAL:
     default:
         if (in_source) {
-            docb_run(doc, off, off + size, DOC_RUN_TEXT,
+            docb_run(p, off, off + size, DOC_RUN_TEXT,
                      (uint16_t)(md_style(st) | (type == MD_TEXT_CODE ? STYLE_CODE : 0)));
         } else if (size == 1 && text[0] == '\n') {
             /* A line end md4c made up inside a code block. */
-            docb_run(doc, st->last_end, st->last_end, DOC_RUN_BREAK, md_style(st));
-            st->fixup_run = (long)doc->nruns - 1;
+            docb_run(p, st->last_end, st->last_end, DOC_RUN_BREAK, md_style(st));
+            st->fixup_run = (long)p->nruns - 1;
             return 0;
         } else if (type == MD_TEXT_CODE && all_spaces(text, size)) {
             st->indent += size; /* code indentation, from md4c's own string of spaces */
             return 0;
         } else if (size == 1 && text[0] == ' ') {
-            docb_run(doc, st->last_end, st->last_end, DOC_RUN_SPACE, md_style(st));
-            st->fixup_run = (long)doc->nruns - 1;
+            docb_run(p, st->last_end, st->last_end, DOC_RUN_SPACE, md_style(st));
+            st->fixup_run = (long)p->nruns - 1;
             return 0;
         }
         break;
@@ -290,14 +293,18 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     return 0;
 }
 
-/* Parse doc->data as CommonMark. */
-int doc_parse_markdown(struct doc *doc)
+/* Parse the source bytes [START, END) of DOC as CommonMark into P. */
+int doc_parse_markdown(const struct doc *doc, size_t start, size_t end, struct doc_parse *p)
 {
     struct md_state st;
     MD_PARSER parser;
 
     memset(&st, 0, sizeof st);
     st.doc = doc;
+    st.p = p;
+    st.start = start;
+    st.end = end;
+    st.last_end = start;
     st.fixup_run = -1;
     memset(&parser, 0, sizeof parser);
     parser.abi_version = 0;
@@ -307,13 +314,13 @@ int doc_parse_markdown(struct doc *doc)
     parser.enter_span = md_enter_span;
     parser.leave_span = md_leave_span;
     parser.text = md_text;
-    if (doc->len > (size_t)(MD_SIZE)-1)
+    if (end - start > (size_t)(MD_SIZE)-1)
         return -1;
-    if (md_parse(doc->data, (MD_SIZE)doc->len, &parser, &st) != 0)
+    if (md_parse(doc->data + start, (MD_SIZE)(end - start), &parser, &st) != 0)
         return -1;
-    if (doc->in_block)
-        docb_end(doc);
-    return 0;
+    if (p->in_block)
+        docb_end(p);
+    return p->failed ? -1 : 0;
 }
 
 struct entity {

@@ -15,60 +15,60 @@ static bool is_blank(const char *s, size_t n)
     return true;
 }
 
-/* Parse doc->data as plain text. */
-int doc_parse_text(struct doc *doc)
+/* Parse the source bytes [START, END) of DOC as plain text into P. */
+int doc_parse_text(const struct doc *doc, size_t start, size_t end, struct doc_parse *p)
 {
     const char *data = doc->data;
-    size_t pos = 0, blanks = 0;
+    size_t pos = start, blanks = 0;
     long pending_break = -1; /* the run that ends the previous line of the open block */
 
-    while (pos < doc->len) {
-        const char *nl = memchr(data + pos, '\n', doc->len - pos);
-        size_t end = nl ? (size_t)(nl - data) : doc->len;
-        size_t next = nl ? end + 1 : doc->len;
-        size_t content_end = end;
+    while (pos < end) {
+        const char *nl = memchr(data + pos, '\n', end - pos);
+        size_t eol = nl ? (size_t)(nl - data) : end;
+        size_t next = nl ? eol + 1 : end;
+        size_t content_end = eol;
         int level;
         size_t ts, te;
 
         if (content_end > pos && data[content_end - 1] == '\r')
             content_end--;
-        if (is_blank(data + pos, end - pos)) {
-            if (doc->in_block)
-                docb_end(doc);
+        if (is_blank(data + pos, eol - pos)) {
+            if (p->in_block)
+                docb_end(p);
             pending_break = -1;
             blanks++;
         } else if (doc_atx_heading(data + pos, content_end - pos, &level, &ts, &te)) {
-            struct doc_block *b = docb_begin(doc, DOC_BLOCK_HEADING, pos + ts);
+            struct doc_block *b = docb_begin(p, DOC_BLOCK_HEADING, pos + ts);
             if (b == NULL)
                 return -1;
             b->level = (uint8_t)level;
             b->space_before = (uint8_t)(blanks > 0 ? (blanks > 255 ? 255 : blanks) : 1);
             if (te > ts)
-                docb_run(doc, pos + ts, pos + te, DOC_RUN_TEXT, 0);
-            docb_end(doc);
+                docb_run(p, pos + ts, pos + te, DOC_RUN_TEXT, 0);
+            docb_end(p);
             pending_break = -1;
             blanks = 0;
         } else {
-            if (!doc->in_block) {
-                struct doc_block *b = docb_begin(doc, DOC_BLOCK_PARA, pos);
+            if (!p->in_block) {
+                struct doc_block *b = docb_begin(p, DOC_BLOCK_PARA, pos);
                 if (b == NULL)
                     return -1;
                 b->space_before = (uint8_t)(blanks > 255 ? 255 : blanks);
             } else if (pending_break >= 0) {
-                doc->runs[pending_break].end = pos;
+                p->runs[pending_break].end = pos;
             }
             blanks = 0;
-            docb_run(doc, pos, content_end, DOC_RUN_TEXT, 0);
+            docb_run(p, pos, content_end, DOC_RUN_TEXT, 0);
             if (nl != NULL) {
-                docb_run(doc, content_end, content_end, DOC_RUN_BREAK, 0);
-                pending_break = (long)doc->nruns - 1;
+                docb_run(p, content_end, content_end, DOC_RUN_BREAK, 0);
+                pending_break = (long)p->nruns - 1;
             }
         }
-        if (doc->failed)
+        if (p->failed)
             return -1;
         pos = next;
     }
-    if (doc->in_block)
-        docb_end(doc);
+    if (p->in_block)
+        docb_end(p);
     return 0;
 }

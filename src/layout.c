@@ -29,7 +29,8 @@ struct layout {
     const struct doc *doc;
     int width;
     unsigned flags;
-    struct section_lines *secs;
+    struct section_lines *secs; /* by section, CAP of them (grown as sections are laid out) */
+    size_t cap;
 };
 
 /* A walk over the runs of a block, one shown cell at a time. */
@@ -238,6 +239,7 @@ struct wrap_cell {
 struct line_buf {
     struct layout_line *lines;
     size_t n, cap;
+    uint32_t section;
 };
 
 static int push_line(struct line_buf *lb, size_t start, size_t end, uint32_t block, uint8_t flags)
@@ -250,7 +252,7 @@ static int push_line(struct line_buf *lb, size_t start, size_t end, uint32_t blo
         lb->lines = nl;
         lb->cap = ncap;
     }
-    lb->lines[lb->n++] = (struct layout_line){start, end, block, flags};
+    lb->lines[lb->n++] = (struct layout_line){start, end, block, lb->section, flags};
     return 0;
 }
 
@@ -390,9 +392,9 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
 }
 
 /* Code lines are never wrapped: a line runs to its break, cut when it is wider than the text. */
-static int wrap_code(const struct layout *layout, uint32_t bi, int tw, struct line_buf *lb)
+static int wrap_code(const struct layout *layout, const struct doc_block *b, uint32_t bi, int tw,
+                     struct line_buf *lb)
 {
-    const struct doc_block *b = doc_block(layout->doc, bi);
     struct cell_src src;
     struct layout_cell c;
     enum cell_kind kind;
@@ -424,9 +426,9 @@ static int wrap_code(const struct layout *layout, uint32_t bi, int tw, struct li
     return 0;
 }
 
-static int wrap_block(const struct layout *layout, uint32_t bi, struct line_buf *lb)
+static int wrap_block(const struct layout *layout, const struct doc_block *b, uint32_t bi,
+                      struct line_buf *lb)
 {
-    const struct doc_block *b = doc_block(layout->doc, bi);
     int tw = text_width(layout->width, b);
     struct wrap w;
     size_t a = 0, k;
@@ -436,7 +438,7 @@ static int wrap_block(const struct layout *layout, uint32_t bi, struct line_buf 
     if (b->kind == DOC_BLOCK_RULE)
         return push_line(lb, b->start, b->end, bi, LAYOUT_FIRST | LAYOUT_RULE);
     if (b->kind == DOC_BLOCK_CODE)
-        return wrap_code(layout, bi, tw, lb);
+        return wrap_code(layout, b, bi, tw, lb);
     memset(&w, 0, sizeof w);
     cell_src_init(&w.src, layout, b, b->start);
     for (;;) {
@@ -501,16 +503,18 @@ out:
 static int layout_compute(struct layout *layout, size_t s)
 {
     const struct doc_section *sec = doc_section(layout->doc, s);
+    size_t nblocks;
+    const struct doc_block *blocks = doc_section_blocks(layout->doc, s, &nblocks);
     struct line_buf lb = {0};
 
-    for (uint32_t i = 0; i < sec->nblocks; i++) {
-        uint32_t bi = sec->first_block + i;
-        const struct doc_block *b = doc_block(layout->doc, bi);
+    lb.section = (uint32_t)s;
+    for (uint32_t i = 0; i < nblocks; i++) {
+        const struct doc_block *b = &blocks[i];
 
         for (int j = 0; i > 0 && j < b->space_before; j++)
             if (push_line(&lb, b->start, b->start, LAYOUT_NO_BLOCK, LAYOUT_BLANK) != 0)
                 goto fail;
-        if (wrap_block(layout, bi, &lb) != 0)
+        if (wrap_block(layout, b, i, &lb) != 0)
             goto fail;
     }
     if (lb.n == 0 && push_line(&lb, sec->start, sec->start, LAYOUT_NO_BLOCK, LAYOUT_BLANK) != 0)
@@ -524,6 +528,25 @@ fail:
     return -1;
 }
 
+/* Make room for the lines of section S. */
+static int layout_reserve(struct layout *layout, size_t s)
+{
+    size_t ncap = layout->cap ? layout->cap : 64;
+    struct section_lines *secs;
+
+    if (s < layout->cap)
+        return 0;
+    while (ncap <= s)
+        ncap *= 2;
+    secs = realloc(layout->secs, ncap * sizeof *secs);
+    if (secs == NULL)
+        return -1;
+    memset(secs + layout->cap, 0, (ncap - layout->cap) * sizeof *secs);
+    layout->secs = secs;
+    layout->cap = ncap;
+    return 0;
+}
+
 /* Lay out DOC at WIDTH cells; NULL when out of memory. */
 struct layout *layout_new(const struct doc *doc, int width, unsigned flags)
 {
@@ -534,11 +557,6 @@ struct layout *layout_new(const struct doc *doc, int width, unsigned flags)
     layout->doc = doc;
     layout->flags = flags;
     layout->width = width < LAYOUT_MIN_WIDTH ? LAYOUT_MIN_WIDTH : width;
-    layout->secs = calloc(doc_section_count(doc), sizeof *layout->secs);
-    if (layout->secs == NULL) {
-        free(layout);
-        return NULL;
-    }
     return layout;
 }
 
@@ -547,7 +565,7 @@ void layout_free(struct layout *layout)
 {
     if (layout == NULL)
         return;
-    for (size_t i = 0; i < doc_section_count(layout->doc); i++)
+    for (size_t i = 0; i < layout->cap; i++)
         free(layout->secs[i].lines);
     free(layout->secs);
     free(layout);
@@ -568,7 +586,8 @@ const struct doc *layout_doc(const struct layout *layout)
 /* The N lines of section S, computed on first use; NULL when out of memory. */
 const struct layout_line *layout_section(struct layout *layout, size_t s, size_t *n)
 {
-    if (!layout->secs[s].done && layout_compute(layout, s) != 0) {
+    if (layout_reserve(layout, s) != 0 ||
+        (!layout->secs[s].done && layout_compute(layout, s) != 0)) {
         *n = 0;
         return NULL;
     }
@@ -579,12 +598,14 @@ const struct layout_line *layout_section(struct layout *layout, size_t s, size_t
 /* Whether the lines of section S are at hand. */
 bool layout_cached(const struct layout *layout, size_t s)
 {
-    return layout->secs[s].done != 0;
+    return s < layout->cap && layout->secs[s].done != 0;
 }
 
 /* Drop the lines of section S; they are laid out again when next asked for. */
 void layout_forget(struct layout *layout, size_t s)
 {
+    if (s >= layout->cap)
+        return;
     free(layout->secs[s].lines);
     layout->secs[s].lines = NULL;
     layout->secs[s].n = 0;
@@ -615,6 +636,8 @@ size_t layout_line_at(struct layout *layout, size_t s, size_t offset)
 void layout_iter_init(struct layout_iter *it, const struct layout *layout,
                       const struct layout_line *line)
 {
+    size_t n;
+
     memset(it, 0, sizeof *it);
     it->layout = layout;
     it->line = line;
@@ -622,7 +645,12 @@ void layout_iter_init(struct layout_iter *it, const struct layout *layout,
         it->phase = PHASE_DONE;
         return;
     }
-    it->block = doc_block(layout->doc, line->block);
+    it->block = doc_section_blocks(layout->doc, line->section, &n);
+    if (it->block == NULL || line->block >= n) {
+        it->phase = PHASE_DONE;
+        return;
+    }
+    it->block += line->block;
     it->runs = doc_block_runs(layout->doc, it->block);
     it->text_width = text_width(layout->width, it->block);
     it->prefix_width = layout->width - it->text_width;

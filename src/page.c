@@ -9,6 +9,8 @@
 
 #include "lees/page.h"
 
+#define PAGE_SCAN_PER_SECTION 262144 /* bytes looked through for sections per unit of budget */
+
 struct page {
     const struct doc *doc;
     struct layout *layout;
@@ -17,6 +19,7 @@ struct page {
     size_t section;     /* on screen */
     size_t top;         /* index of the top line in the section */
     size_t *first_page; /* 0-based first page of each section, NULL until needed */
+    size_t cap;         /* room in first_page */
     size_t indexed;     /* sections whose first page is known: first_page[0..indexed] */
 };
 
@@ -45,32 +48,30 @@ static size_t last_page_top(const struct page *page, size_t s)
     return span_of(page, s) - (size_t)page->height;
 }
 
-static size_t nsections(const struct page *page)
+/* Whether section S exists: a long text is looked through only as far as that needs. */
+static bool has(const struct page *page, size_t s)
 {
-    return doc_section_count(page->doc);
+    return doc_section_exists(page->doc, s);
 }
 
 /* Whether the view is at the last page of the text, as far down as it goes. */
 static int at_end(const struct page *page)
 {
-    size_t last = nsections(page) - 1;
-    return page->section == last && page->top >= last_page_top(page, last);
+    return !has(page, page->section + 1) && page->top >= last_page_top(page, page->section);
 }
 
 /* Move the top N rows down the padded stream of sections; -1 when already at the end. */
 static int advance(struct page *page, size_t n)
 {
-    size_t last = nsections(page) - 1;
-
     if (at_end(page))
         return -1;
     page->top += n;
-    while (page->section < last && page->top >= span_of(page, page->section)) {
+    while (page->top >= span_of(page, page->section) && has(page, page->section + 1)) {
         page->top -= span_of(page, page->section);
         page->section++;
     }
-    if (page->section == last && page->top > last_page_top(page, last))
-        page->top = last_page_top(page, last);
+    if (!has(page, page->section + 1) && page->top > last_page_top(page, page->section))
+        page->top = last_page_top(page, page->section);
     return 0;
 }
 
@@ -95,20 +96,20 @@ static int retreat(struct page *page, size_t n)
  */
 static int page_index_upto(struct page *page, size_t upto, size_t budget)
 {
-    size_t ns = doc_section_count(page->doc);
-
-    if (page->first_page == NULL) {
-        page->first_page = malloc((ns + 1) * sizeof *page->first_page);
-        if (page->first_page == NULL)
-            return -1;
-        page->first_page[0] = 0;
-        page->indexed = 0;
-    }
-    if (upto > ns)
-        upto = ns;
-    while (page->indexed < upto && budget-- > 0) {
+    while (page->indexed < upto && budget-- > 0 && has(page, page->indexed)) {
         size_t s = page->indexed;
         bool cached = layout_cached(page->layout, s);
+
+        if (s + 2 > page->cap) {
+            size_t ncap = page->cap ? page->cap * 2 : 1024;
+            size_t *v = realloc(page->first_page, ncap * sizeof *v);
+            if (v == NULL)
+                return -1;
+            if (page->first_page == NULL)
+                v[0] = 0;
+            page->first_page = v;
+            page->cap = ncap;
+        }
         page->first_page[s + 1] = page->first_page[s] + pages_of(page, s);
         if (!cached && (s < page->section || s > page->section + 1))
             layout_forget(page->layout, s);
@@ -119,7 +120,10 @@ static int page_index_upto(struct page *page, size_t upto, size_t budget)
 
 static int page_index(struct page *page)
 {
-    return page_index_upto(page, SIZE_MAX, SIZE_MAX);
+    size_t ns = doc_section_count(page->doc);
+    if (page_index_upto(page, ns, SIZE_MAX) != 0 || page->indexed < ns)
+        return -1;
+    return 0;
 }
 
 /* Whether page_number is known without laying out the sections above the view. */
@@ -128,17 +132,23 @@ bool page_number_known(const struct page *page)
     return page->first_page != NULL && page->indexed > page->section;
 }
 
-/* Count the pages of up to BUDGET more sections; true when every section is counted. */
+/* Count the pages of up to BUDGET more sections (or find more sections first); true when every
+ * section is counted. */
 bool page_index_step(struct page *page, size_t budget)
 {
-    size_t ns = doc_section_count(page->doc);
-    return page_index_upto(page, ns, budget) == 0 && page->indexed == ns;
+    if (!doc_index_done(page->doc)) {
+        /* Sections are found first, so that page numbers get counted from the top. */
+        doc_index_step(page->doc, budget * PAGE_SCAN_PER_SECTION);
+        return false;
+    }
+    return page_index_upto(page, SIZE_MAX, budget) == 0 && page_total_known(page);
 }
 
 /* Whether the total is known without laying out the rest of the text. */
 bool page_total_known(const struct page *page)
 {
-    return page->first_page != NULL && page->indexed == doc_section_count(page->doc);
+    return page->first_page != NULL && doc_index_done(page->doc) &&
+           page->indexed == doc_section_count(page->doc);
 }
 
 /* A view of DOC laid out at WIDTH cells, HEIGHT lines a page. */
@@ -182,6 +192,7 @@ int page_resize(struct page *page, int width, int height)
     page->height = height < 1 ? 1 : height;
     free(page->first_page);
     page->first_page = NULL;
+    page->cap = 0;
     page->indexed = 0;
     /* Not snapped to a page boundary: the line with that text becomes the top line. */
     page->section = doc_section_at(page->doc, offset);
@@ -207,7 +218,7 @@ const struct layout_line *page_row(const struct page *page, int r)
 
     while (k >= span_of(page, s)) {
         k -= span_of(page, s);
-        if (++s >= nsections(page))
+        if (!has(page, ++s))
             return NULL;
     }
     lines = layout_section(page->layout, s, &n);
@@ -240,7 +251,7 @@ struct page_pos page_position(const struct page *page)
 /* Go back to a position from page_position at the same size. */
 void page_set_position(struct page *page, struct page_pos pos)
 {
-    if (pos.section < nsections(page) && pos.top < span_of(page, pos.section)) {
+    if (has(page, pos.section) && pos.top < span_of(page, pos.section)) {
         page->section = pos.section;
         page->top = pos.top;
     }
@@ -327,7 +338,7 @@ int page_first(struct page *page)
 
 int page_last(struct page *page)
 {
-    size_t s = nsections(page) - 1, top = last_page_top(page, s);
+    size_t s = doc_section_count(page->doc) - 1, top = last_page_top(page, s);
 
     if (page->section == s && page->top == top)
         return -1;
@@ -336,7 +347,7 @@ int page_last(struct page *page)
 
 int page_section_next(struct page *page)
 {
-    if (page->section + 1 >= nsections(page))
+    if (!has(page, page->section + 1))
         return -1;
     return enter_section(page, page->section + 1, 0);
 }
@@ -353,7 +364,7 @@ int page_section_prev(struct page *page)
 /* Show the first page of section S. */
 void page_goto_section(struct page *page, size_t s)
 {
-    if (s < nsections(page))
+    if (has(page, s))
         enter_section(page, s, 0);
 }
 
@@ -410,7 +421,7 @@ int page_percent(const struct page *page)
         /* The bottom row is past a section's end: that section is read to its end. */
         size_t s = page->section;
         size_t k = page->top + (size_t)page->height - 1;
-        while (s + 1 < nsections(page) && k >= span_of(page, s)) {
+        while (k >= span_of(page, s) && has(page, s + 1)) {
             k -= span_of(page, s);
             s++;
         }

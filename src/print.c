@@ -218,16 +218,15 @@ static int kwic_block(struct kwic *k, const struct doc *doc, const struct doc_bl
 char *print_kwic(const struct doc *doc, size_t start, size_t end, size_t context,
                  size_t *mark_start, size_t *mark_end)
 {
-    const struct doc_section *sec = doc_section(doc, doc_section_at(doc, start));
+    size_t nblocks;
+    const struct doc_block *blocks = doc_section_blocks(doc, doc_section_at(doc, start), &nblocks);
     const struct doc_block *b = NULL;
     struct kwic k = {0};
     size_t from, to;
 
-    for (uint32_t i = 0; i < sec->nblocks && b == NULL; i++) {
-        const struct doc_block *c = doc_block(doc, sec->first_block + i);
-        if (c->start <= start && start < c->end)
-            b = c;
-    }
+    for (size_t i = 0; i < nblocks && b == NULL; i++)
+        if (blocks[i].start <= start && start < blocks[i].end)
+            b = &blocks[i];
     if (b == NULL)
         return NULL;
     from = start > b->start + context ? start - context : b->start;

@@ -65,7 +65,7 @@
 #define SWAR_HIGHS 0x8080808080808080u
 
 struct cached {
-    size_t block;
+    size_t sec, i; /* the block: its section and index there */
     struct search_match *m;
     size_t n;
     unsigned long age; /* 0: unused */
@@ -79,11 +79,11 @@ struct search {
     unsigned fold;  /* enum fold_flags, for text and pattern */
     char *pat;      /* the folded pattern (literal search) */
     size_t plen;
-    size_t chunk;                       /* CHUNK, or a few bytes with SEARCH_SLOW */
-    uint64_t swar_or, swar_eq;          /* w | or ^ eq has a zero byte where w has P0 */
-    bool walk;                          /* the fast path applies */
-    struct search *core;                /* for a pattern " X", a fast search for X */
-    const struct doc_block *core_block; /* where core_found last looked */
+    size_t chunk;                /* CHUNK, or a few bytes with SEARCH_SLOW */
+    uint64_t swar_or, swar_eq;   /* w | or ^ eq has a zero byte where w has P0 */
+    bool walk;                   /* the fast path applies */
+    struct search *core;         /* for a pattern " X", a fast search for X */
+    size_t core_start, core_end; /* the block core_found last looked in */
     size_t core_from, core_at;
     unsigned char interest[256]; /* source bytes where a candidate may start */
     bool regex;
@@ -153,19 +153,79 @@ static bool ascii_space(unsigned char c)
     return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* The first block whose end lies after OFFSET (blocks are in source order). */
-static size_t block_at(const struct doc *doc, size_t offset)
-{
-    size_t lo = 0, hi = doc_block_count(doc);
+/*
+ * Where a block is: its section and its index there.  That lasts; the block itself is asked of
+ * the doc again when needed (bpos_block), since only recent sections stay parsed.
+ */
+struct bpos {
+    size_t sec, i;
+};
 
+static const struct doc_block *bpos_block(const struct doc *doc, struct bpos p)
+{
+    size_t n;
+    const struct doc_block *blocks = doc_section_blocks(doc, p.sec, &n);
+    return blocks != NULL && p.i < n ? &blocks[p.i] : NULL;
+}
+
+/* The first block of a section from P->sec on that has any; false when none has. */
+static bool bpos_forward(const struct doc *doc, struct bpos *p)
+{
+    for (; doc_section_exists(doc, p->sec); p->sec++, p->i = 0) {
+        size_t n;
+        doc_section_blocks(doc, p->sec, &n);
+        if (p->i < n)
+            return true;
+    }
+    return false;
+}
+
+/* The block after P; false at the end of the text. */
+static bool bpos_next(const struct doc *doc, struct bpos *p)
+{
+    p->i++;
+    return bpos_forward(doc, p);
+}
+
+/* The block before P; false at the start of the text. */
+static bool bpos_prev(const struct doc *doc, struct bpos *p)
+{
+    while (p->i == 0) {
+        if (p->sec == 0)
+            return false;
+        p->sec--;
+        doc_section_blocks(doc, p->sec, &p->i);
+    }
+    p->i--;
+    return true;
+}
+
+/* The first block whose end lies after OFFSET (blocks are in source order); false when none. */
+static bool bpos_at(const struct doc *doc, size_t offset, struct bpos *p)
+{
+    size_t n, lo = 0, hi;
+    const struct doc_block *blocks;
+
+    p->sec = doc_section_at(doc, offset);
+    blocks = doc_section_blocks(doc, p->sec, &n);
+    hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (doc_block(doc, mid)->end > offset)
+        if (blocks[mid].end > offset)
             hi = mid;
         else
             lo = mid + 1;
     }
-    return lo;
+    p->i = lo;
+    return bpos_forward(doc, p);
+}
+
+/* The last block of the text; false when it has none. */
+static bool bpos_last(const struct doc *doc, struct bpos *p)
+{
+    p->sec = doc_section_count(doc) - 1;
+    doc_section_blocks(doc, p->sec, &p->i);
+    return bpos_prev(doc, p);
 }
 
 /* The start of the unit that holds byte Q of text [LO, HI), LO being a unit boundary. */
@@ -538,16 +598,17 @@ static bool take_first(struct sink *k, size_t start, size_t end);
 /*
  * For a pattern " X": whether block B has a match of X starting at or after FROM.  What was
  * learnt is kept (s->core_at is the first match of X at or after s->core_from in
- * s->core_block), so windows searched backwards through a long block read it once.
+ * the block at s->core_start), so windows searched backwards through a long block read it once.
  */
 static bool core_found(struct search *s, const struct doc_block *b, size_t from)
 {
     struct sink any;
 
-    if (s->core_block == b && from >= s->core_from &&
-        (s->core_at == SIZE_MAX || s->core_at >= from))
+    bool same = s->core_start == b->start && s->core_end == b->end;
+
+    if (same && from >= s->core_from && (s->core_at == SIZE_MAX || s->core_at >= from))
         return s->core_at != SIZE_MAX;
-    if (s->core_block == b && from < s->core_from) {
+    if (same && from < s->core_from) {
         sink_init(&any, take_first, from, s->core_from);
         scan_walk(s->core, b, &any);
         if (any.found)
@@ -555,7 +616,8 @@ static bool core_found(struct search *s, const struct doc_block *b, size_t from)
     } else {
         sink_init(&any, take_first, from, SIZE_MAX);
         scan_walk(s->core, b, &any);
-        s->core_block = b;
+        s->core_start = b->start;
+        s->core_end = b->end;
         s->core_at = any.found ? any.m.start : SIZE_MAX;
     }
     s->core_from = from;
@@ -757,11 +819,9 @@ static bool scan_regex(struct search *s, const struct doc_block *b, struct sink 
     return true;
 }
 
-/* Offer the matches of block BI to K; false when the sink needs no more (or on failure). */
-static bool scan_block(struct search *s, size_t bi, struct sink *k)
+/* Offer the matches of block B to K; false when the sink needs no more (or on failure). */
+static bool scan_block(struct search *s, const struct doc_block *b, struct sink *k)
 {
-    const struct doc_block *b = doc_block(s->doc, bi);
-
     if (b->nruns == 0)
         return true;
     if (s->regex)
@@ -830,14 +890,15 @@ static bool take_bin(struct sink *k, size_t start, size_t end)
 /* Offer every match starting in [K->from, K->to) to K, in order. */
 static void scan(struct search *s, struct sink *k)
 {
-    size_t nblocks = doc_block_count(s->doc);
+    struct bpos p;
 
-    for (size_t bi = block_at(s->doc, k->from); bi < nblocks && !k->done; bi++) {
-        if (doc_block(s->doc, bi)->start >= k->to)
+    if (!bpos_at(s->doc, k->from, &p))
+        return;
+    do {
+        const struct doc_block *b = bpos_block(s->doc, p);
+        if (b == NULL || b->start >= k->to || !scan_block(s, b, k))
             break;
-        if (!scan_block(s, bi, k))
-            break;
-    }
+    } while (!k->done && bpos_next(s->doc, &p));
 }
 
 /* ---- Patterns ---- */
@@ -1111,6 +1172,7 @@ struct search *search_new(const struct doc *doc, const char *pattern, size_t len
         return NULL;
     }
     s->doc = doc;
+    s->core_start = s->core_end = SIZE_MAX; /* core_found has looked nowhere yet */
     s->data = doc_bytes(doc, &s->len);
     s->flags = flags;
     s->chunk = (flags & SEARCH_SLOW) ? 64 : CHUNK;
@@ -1233,23 +1295,24 @@ bool search_next(struct search *s, size_t from, struct search_match *m)
 /* The last match starting before BEFORE. */
 bool search_prev(struct search *s, size_t before, struct search_match *m)
 {
-    size_t bi;
+    struct bpos p;
 
-    if (before == 0 || doc_block_count(s->doc) == 0)
+    if (before == 0)
         return false;
-    bi = block_at(s->doc, before - 1);
-    if (bi >= doc_block_count(s->doc))
-        bi = doc_block_count(s->doc) - 1;
-    for (size_t i = bi + 1; i-- > 0;) {
-        const struct doc_block *b = doc_block(s->doc, i);
-        size_t hi = before < b->end ? before : b->end;
+    if (!bpos_at(s->doc, before - 1, &p) && !bpos_last(s->doc, &p))
+        return false;
+    do {
+        const struct doc_block *b = bpos_block(s->doc, p);
+        size_t hi;
         struct sink k;
 
+        if (b == NULL)
+            return false;
         if (b->start >= before)
             continue;
         if (b->end - b->start <= BIG_BLOCK) {
             sink_init(&k, take_last, b->start, before);
-            scan_block(s, i, &k);
+            scan_block(s, b, &k);
             if (k.found) {
                 *m = k.m;
                 return true;
@@ -1257,31 +1320,31 @@ bool search_prev(struct search *s, size_t before, struct search_match *m)
             continue;
         }
         /* A long block: look back a window at a time. */
+        hi = before < b->end ? before : b->end;
         while (hi > b->start) {
             size_t lo = hi - b->start > PREV_WINDOW ? hi - PREV_WINDOW : b->start;
             sink_init(&k, take_last, lo, hi);
-            scan_block(s, i, &k);
+            scan_block(s, b, &k);
             if (k.found) {
                 *m = k.m;
                 return true;
             }
             hi = lo;
         }
-    }
+    } while (bpos_prev(s->doc, &p));
     return false;
 }
 
-/* The cached matches of block BI, found on first use; NULL when out of memory. */
-static const struct cached *cached_block(struct search *s, size_t bi)
+/* The cached matches of block B at P, found on first use; NULL when out of memory. */
+static const struct cached *cached_block(struct search *s, struct bpos p, const struct doc_block *b)
 {
-    const struct doc_block *b = doc_block(s->doc, bi);
     struct cached *victim = &s->cache[0];
     bool was_failed = s->failed;
     struct sink k;
 
     for (size_t i = 0; i < CACHE_BLOCKS; i++) {
         struct cached *c = &s->cache[i];
-        if (c->age != 0 && c->block == bi) {
+        if (c->age != 0 && c->sec == p.sec && c->i == p.i) {
             c->age = ++s->clock;
             return c;
         }
@@ -1290,7 +1353,7 @@ static const struct cached *cached_block(struct search *s, size_t bi)
     }
     sink_init(&k, take_all, b->start, SIZE_MAX);
     s->failed = false;
-    scan_block(s, bi, &k);
+    scan_block(s, b, &k);
     if (s->failed || k.done) {
         /* k.done: take_all ran out of memory. */
         s->failed = true;
@@ -1299,7 +1362,8 @@ static const struct cached *cached_block(struct search *s, size_t bi)
     }
     s->failed = was_failed;
     free(victim->m);
-    victim->block = bi;
+    victim->sec = p.sec;
+    victim->i = p.i;
     victim->m = k.v;
     victim->n = k.n;
     victim->age = ++s->clock;
@@ -1310,19 +1374,20 @@ static const struct cached *cached_block(struct search *s, size_t bi)
 size_t search_range(struct search *s, size_t start, size_t end, struct search_match *out,
                     size_t max)
 {
-    size_t n = 0, nblocks = doc_block_count(s->doc);
+    size_t n = 0;
+    struct bpos p;
 
-    if (end <= start || max == 0)
+    if (end <= start || max == 0 || !bpos_at(s->doc, start, &p))
         return 0;
-    for (size_t bi = block_at(s->doc, start); bi < nblocks && n < max; bi++) {
-        const struct doc_block *b = doc_block(s->doc, bi);
+    do {
+        const struct doc_block *b = bpos_block(s->doc, p);
         const struct cached *c = NULL;
         struct sink k;
 
-        if (b->start >= end)
+        if (b == NULL || b->start >= end)
             break;
         if (b->end - b->start <= CACHE_BLOCK_MAX)
-            c = cached_block(s, bi);
+            c = cached_block(s, p, b);
         if (c != NULL) {
             for (size_t i = 0; i < c->n && n < max; i++)
                 if (c->m[i].start < end && c->m[i].end > start)
@@ -1333,9 +1398,9 @@ size_t search_range(struct search *s, size_t start, size_t end, struct search_ma
         k.range_start = start;
         k.v = out + n;
         k.max = max - n;
-        scan_block(s, bi, &k);
+        scan_block(s, b, &k);
         n += k.n;
-    }
+    } while (n < max && bpos_next(s->doc, &p));
     return n;
 }
 
@@ -1559,8 +1624,8 @@ bool search_suggest(const struct doc *doc, const char *pattern, size_t len, char
     brk = malloc(SUGGEST_PIECE + 256);
     if (g.wb == NULL || brk == NULL)
         goto done;
-    for (size_t bi = 0; bi < doc_block_count(doc) && g.best > 0; bi++) {
-        const struct doc_block *b = doc_block(doc, bi);
+    for (struct bpos p = {0, 0}; g.best > 0 && bpos_forward(doc, &p); p.i++) {
+        const struct doc_block *b = bpos_block(doc, p);
         const struct doc_run *runs = doc_block_runs(doc, b);
         for (uint32_t ri = 0; ri < b->nruns; ri++) {
             size_t pos = runs[ri].start, end = runs[ri].end;

@@ -35,7 +35,8 @@ struct terms_index {
     const struct doc *doc;
     struct pattern *patterns;
     size_t npatterns;
-    struct section_hits *sections;
+    struct section_hits *sections; /* by section, CAP of them, grown as sections are asked for */
+    size_t cap;
     struct fold_buf *fold;
     char *brk;
     size_t brkcap;
@@ -54,9 +55,8 @@ struct terms_index *terms_index_new(const struct terms *terms, const struct doc 
     for (size_t t = 0; t < terms_count(terms); t++)
         total += terms_get(terms, t)->nvariants;
     ix->patterns = calloc(total ? total : 1, sizeof *ix->patterns);
-    ix->sections = calloc(doc_section_count(doc), sizeof *ix->sections);
     ix->fold = fold_new();
-    if (ix->patterns == NULL || ix->sections == NULL || ix->fold == NULL) {
+    if (ix->patterns == NULL || ix->fold == NULL) {
         terms_index_free(ix);
         return NULL;
     }
@@ -88,9 +88,8 @@ void terms_index_free(struct terms_index *ix)
         return;
     for (size_t i = 0; i < ix->npatterns; i++)
         free(ix->patterns[i].folded);
-    if (ix->sections != NULL)
-        for (size_t s = 0; s < doc_section_count(ix->doc); s++)
-            free(ix->sections[s].hits);
+    for (size_t s = 0; s < ix->cap; s++)
+        free(ix->sections[s].hits);
     free(ix->patterns);
     free(ix->sections);
     free(ix->brk);
@@ -193,13 +192,14 @@ static int match_block(struct terms_index *ix, struct cand **out, size_t *nout, 
 
 static int compute(struct terms_index *ix, size_t s)
 {
-    const struct doc_section *sec = doc_section(ix->doc, s);
+    size_t nblocks;
+    const struct doc_block *blocks = doc_section_blocks(ix->doc, s, &nblocks);
     struct cand *cands = NULL;
     size_t ncands = 0, cap = 0, nhits = 0;
     struct term_hit *hits = NULL;
 
-    for (uint32_t i = 0; i < sec->nblocks; i++) {
-        const struct doc_block *b = doc_block(ix->doc, sec->first_block + i);
+    for (size_t i = 0; i < nblocks; i++) {
+        const struct doc_block *b = &blocks[i];
         size_t from = ncands;
 
         if (fold_block(ix, b) != 0 || match_block(ix, &cands, &ncands, &cap) != 0)
@@ -229,9 +229,28 @@ fail:
 }
 
 /* The N hits in section S in source order. */
+/* Make room for the hits of section S. */
+static int reserve(struct terms_index *ix, size_t s)
+{
+    size_t ncap = ix->cap ? ix->cap : 64;
+    struct section_hits *v;
+
+    if (s < ix->cap)
+        return 0;
+    while (ncap <= s)
+        ncap *= 2;
+    v = realloc(ix->sections, ncap * sizeof *v);
+    if (v == NULL)
+        return -1;
+    memset(v + ix->cap, 0, (ncap - ix->cap) * sizeof *v);
+    ix->sections = v;
+    ix->cap = ncap;
+    return 0;
+}
+
 const struct term_hit *terms_index_section(struct terms_index *ix, size_t s, size_t *n)
 {
-    if (!ix->sections[s].done && compute(ix, s) != 0) {
+    if (reserve(ix, s) != 0 || (!ix->sections[s].done && compute(ix, s) != 0)) {
         *n = 0;
         return NULL;
     }

@@ -2,14 +2,22 @@
  * lees: a text, as source bytes and the structure parsed from them.
  *
  * A doc owns its bytes (mapped, read, or borrowed for the built-in text) and three tables over
- * them: blocks (paragraphs, headings, code blocks, rules), the runs of each block (byte ranges
- * with a style), and sections (one per heading).  Every position is a byte offset into the
- * source; nothing here knows of widths or terminals.  All pointers returned stay valid until
- * doc_free.
+ * them: sections (one per heading), the blocks of each section (paragraphs, headings, code
+ * blocks, rules), and the runs of each block (byte ranges with a style).  Every position is a
+ * byte offset into the source; nothing here knows of widths or terminals.
+ *
+ * Nothing is read in advance that the text's length would make slow: a text longer than the
+ * whole-parse limit (1 MiB) is searched for sections only as far as a call needs (or
+ * doc_index_step goes), and its sections are parsed when their blocks are first asked for.
+ * Section pointers and titles stay valid until doc_free.  Block and run pointers of a section
+ * stay valid until blocks of 16 other sections have been asked for (parses of recent sections
+ * are cached); a block's index in its section never changes, so it is the lasting handle.
+ * The calls that take a const doc still fill these caches: a doc is not for two threads.
  */
 #ifndef LEES_DOC_H
 #define LEES_DOC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,7 +66,7 @@ struct doc_container {
 
 struct doc_block {
     size_t start, end;  /* source range covered by the runs */
-    uint32_t first_run; /* index into the doc's run table */
+    uint32_t first_run; /* index into its section's run table (doc_block_runs) */
     uint32_t nruns;
     uint32_t section;     /* the section that holds it */
     uint8_t kind;         /* enum doc_block_kind */
@@ -69,11 +77,9 @@ struct doc_block {
 };
 
 struct doc_section {
-    size_t start, end;    /* source range; sections tile the text */
-    uint32_t first_block; /* blocks [first_block, first_block + nblocks) */
-    uint32_t nblocks;
-    uint8_t level; /* heading level, 0 for text before any heading */
-    char *title;   /* shown form: controls in notation, white space collapsed */
+    size_t start, end; /* source range; sections tile the text */
+    uint8_t level;     /* heading level, 0 for text before any heading */
+    char *title;       /* shown form: controls in notation, white space collapsed */
 };
 
 struct doc;
@@ -108,14 +114,38 @@ int doc_looks_binary(const struct doc *doc);
 /* The format it was parsed as (never DOC_FORMAT_AUTO). */
 enum doc_format doc_format_of(const struct doc *doc);
 
+/* Texts up to LIMIT bytes are parsed whole when opened (1 MiB unless set); longer ones section
+ * by section.  For tests and benchmarks; it applies to docs opened after the call. */
+void doc_set_whole_limit(size_t limit);
+
+/* The number of sections, at least 1.  Finds every section first: about 15 ms for 100 MB. */
 size_t doc_section_count(const struct doc *doc);
+
+/* Whether section I exists, looking for sections only as far as that needs. */
+bool doc_section_exists(const struct doc *doc, size_t i);
+
+/* Look for sections in about BUDGET more bytes (when idle); true when every one is known. */
+bool doc_index_step(const struct doc *doc, size_t budget);
+bool doc_index_done(const struct doc *doc);
+
+/* How many bytes from the start have been looked through for sections. */
+size_t doc_index_progress(const struct doc *doc);
+
+/* Section I, which must exist (doc_section_exists). */
 const struct doc_section *doc_section(const struct doc *doc, size_t i);
 
 /* The section that holds byte OFFSET (the last one for offsets past the end). */
 size_t doc_section_at(const struct doc *doc, size_t offset);
 
-size_t doc_block_count(const struct doc *doc);
-const struct doc_block *doc_block(const struct doc *doc, size_t i);
+/* The *N blocks of section S (which must exist), parsed on first use; NULL with *N 0 when out
+ * of memory (doc_failed then says so). */
+const struct doc_block *doc_section_blocks(const struct doc *doc, size_t s, size_t *n);
+
+/* The runs of block B, B->nruns of them (valid as long as B is). */
+const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_block *b);
+
+/* Whether memory ran out finding or parsing sections, so that some text may not be shown. */
+bool doc_failed(const struct doc *doc);
 
 /* The index of the first of the N RUNS of a block that ends after byte FROM or starts at it (N
  * when none does): where walking the block from FROM begins. */

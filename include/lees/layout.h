@@ -4,8 +4,8 @@
  * Lines are byte ranges of the source with a little shape (first line of a block, blank, cut);
  * cells, what the terminal shows, are produced from a line on demand by layout_iter, so a line
  * costs a few words of memory and the screen is always derived from the source.  Lines of a
- * section are computed when the section is first asked for and kept until layout_free.  A
- * layout reads its doc, which must outlive it.
+ * section are computed when the section is first asked for and kept until layout_forget or
+ * layout_free.  A layout reads its doc, which must outlive it.
  */
 #ifndef LEES_LAYOUT_H
 #define LEES_LAYOUT_H
@@ -28,7 +28,8 @@ enum layout_line_flags {
 
 struct layout_line {
     size_t start, end; /* source range; a blank line sits at the start of what follows it */
-    uint32_t block;    /* index of its block, LAYOUT_NO_BLOCK for blank lines */
+    uint32_t block;    /* index of its block in its section, LAYOUT_NO_BLOCK for blank lines */
+    uint32_t section;  /* its section */
     uint8_t flags;     /* enum layout_line_flags */
 };
 

@@ -1,8 +1,9 @@
 /*
  * fuzz_doc.c: libFuzzer target for the loader, layout and pages.  The first bytes choose the
- * options (format, width, height, ASCII cells); the rest is the text.  It checks what must hold
- * for any input: every cell fits the width and is never a control byte, the reading position is
- * on screen after a resize, and the text read from a pipe in pieces is the text read at once.
+ * options (format, width, height, ASCII cells, parsed whole or section by section); the rest is
+ * the text.  It checks what must hold for any input: sections tile the text, every cell fits the
+ * width and is never a control byte, the reading position is on screen after a resize, and the
+ * text read from a pipe in pieces is the text read at once.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -39,6 +40,19 @@ static void check_cells(struct layout *l, const struct doc *doc, int width)
                 abort();
         }
     }
+}
+
+static void check_sections(const struct doc *doc)
+{
+    size_t n = doc_section_count(doc), len;
+
+    doc_bytes(doc, &len); /* after a byte order mark */
+    if (doc_section(doc, 0)->start != 0 || doc_section(doc, n - 1)->end != len)
+        abort();
+    for (size_t s = 0; s + 1 < n; s++)
+        if (doc_section(doc, s)->end != doc_section(doc, s + 1)->start ||
+            doc_section(doc, s)->start > doc_section(doc, s)->end)
+            abort();
 }
 
 static char *print_all(const struct doc *doc, int width)
@@ -99,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     format = data[0] & 1 ? DOC_FORMAT_TEXT : DOC_FORMAT_MARKDOWN;
     flags = data[0] & 2 ? LAYOUT_ASCII : 0;
+    doc_set_whole_limit(data[0] & 4 ? 0 : SIZE_MAX); /* as a long text is read, or whole */
     width = LAYOUT_MIN_WIDTH + data[1] % 120;
     height = 1 + data[2] % 40;
     size -= 3;
@@ -109,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     text[size] = '\0';
     if (doc_open_memory(text, size, "fuzz", format, &doc, &err) != 0)
         abort();
+    check_sections(doc);
     l = layout_new(doc, width, flags);
     check_cells(l, doc, width);
     layout_free(l);

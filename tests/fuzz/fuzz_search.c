@@ -1,5 +1,6 @@
 /*
- * fuzz_search.c: libFuzzer target for search.  The first byte chooses the flags, the bytes up
+ * fuzz_search.c: libFuzzer target for search.  The first byte chooses the flags (and whether the
+ * text is parsed whole or section by section, as a long one is), the bytes up
  * to the first NUL are the pattern, the rest the text.  Matches must lie inside the text, move
  * forward, agree between next, prev, range and count, and be the same with the fast path off.
  */
@@ -41,6 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 2)
         return 0;
     flags = data[0] & (SEARCH_IGNORE_CASE | SEARCH_REGEX);
+    doc_set_whole_limit(data[0] & 8 ? 0 : SIZE_MAX);
     size--;
     nul = memchr(in, '\0', size);
     if (nul == NULL)

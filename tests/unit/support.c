@@ -53,3 +53,30 @@ void test_state_save(struct state *st)
     if (state_save(st, &err) != 0)
         fail_msg("save: %s", err.msg);
 }
+
+/* The number of blocks of DOC, all sections together. */
+size_t test_block_count(const struct doc *doc)
+{
+    size_t total = 0;
+
+    for (size_t s = 0; doc_section_exists(doc, s); s++) {
+        size_t n;
+        doc_section_blocks(doc, s, &n);
+        total += n;
+    }
+    return total;
+}
+
+/* Block I of DOC counting through all sections. */
+const struct doc_block *test_block(const struct doc *doc, size_t i)
+{
+    for (size_t s = 0; doc_section_exists(doc, s); s++) {
+        size_t n;
+        const struct doc_block *blocks = doc_section_blocks(doc, s, &n);
+        if (i < n)
+            return &blocks[i];
+        i -= n;
+    }
+    fail_msg("no block %zu", i);
+    return NULL;
+}

@@ -67,8 +67,8 @@ static void test_empty_heading_after_paragraph(void **state)
 
     (void)state;
     assert_int_equal(doc_section_count(doc), 2);
-    assert_int_equal(doc_block(doc, 0)->section, 0);
-    assert_true(doc_section(doc, 1)->start >= doc_block(doc, 0)->end);
+    assert_int_equal(test_block(doc, 0)->section, 0);
+    assert_true(doc_section(doc, 1)->start >= test_block(doc, 0)->end);
     assert_int_equal(doc_section_at(doc, 0), 0);
     doc_free(doc);
 }
@@ -79,9 +79,9 @@ static void test_blocks_without_runs(void **state)
     struct doc *doc = doc_of("---\n\n#\n\n***\n", DOC_FORMAT_MARKDOWN);
 
     (void)state;
-    assert_int_equal(doc_block_count(doc), 3);
-    for (size_t i = 0; i < doc_block_count(doc); i++) {
-        const struct doc_block *b = doc_block(doc, i);
+    assert_int_equal(test_block_count(doc), 3);
+    for (size_t i = 0; i < test_block_count(doc); i++) {
+        const struct doc_block *b = test_block(doc, i);
         assert_int_equal(b->nruns, 0);
         doc_block_runs(doc, b);
     }
@@ -92,12 +92,12 @@ static void test_emphasis_runs(void **state)
 {
     static const char text[] = "plain *em* **strong** ***both*** `code`\n";
     struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    const struct doc_block *b = doc_block(doc, 0);
+    const struct doc_block *b = test_block(doc, 0);
     const struct doc_run *r = doc_block_runs(doc, b);
     unsigned found = 0;
 
     (void)state;
-    assert_int_equal(doc_block_count(doc), 1);
+    assert_int_equal(test_block_count(doc), 1);
     for (uint32_t i = 0; i < b->nruns; i++) {
         const char *s = text + r[i].start;
         size_t n = r[i].end - r[i].start;
@@ -127,8 +127,8 @@ static void test_runs_are_source_ranges(void **state)
     size_t prev_end = 0;
 
     (void)state;
-    for (size_t i = 0; i < doc_block_count(doc); i++) {
-        const struct doc_block *b = doc_block(doc, i);
+    for (size_t i = 0; i < test_block_count(doc); i++) {
+        const struct doc_block *b = test_block(doc, i);
         const struct doc_run *r = doc_block_runs(doc, b);
         for (uint32_t j = 0; j < b->nruns; j++) {
             assert_true(r[j].start >= prev_end); /* ordered, disjoint */
@@ -148,10 +148,10 @@ static void test_containers(void **state)
 {
     static const char text[] = "> quoted\n\n3. three\n4. four\n";
     struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    const struct doc_block *q = doc_block(doc, 0), *l = doc_block(doc, 2);
+    const struct doc_block *q = test_block(doc, 0), *l = test_block(doc, 2);
 
     (void)state;
-    assert_int_equal(doc_block_count(doc), 3);
+    assert_int_equal(test_block_count(doc), 3);
     assert_int_equal(q->ncontainers, 1);
     assert_int_equal(q->containers[0].kind, DOC_QUOTE);
     assert_int_equal(l->ncontainers, 1);
@@ -173,7 +173,7 @@ static void test_plain_text(void **state)
     assert_int_equal(doc_format_of(doc), DOC_FORMAT_TEXT);
     assert_int_equal(doc_section_count(doc), 2);
     assert_string_equal(section_title(doc, 1), "Not in Markdown but a section");
-    r = doc_block_runs(doc, doc_block(doc, 0));
+    r = doc_block_runs(doc, test_block(doc, 0));
     assert_int_equal(r[0].kind, DOC_RUN_TEXT);
     assert_int_equal(r[0].end - r[0].start, 8); /* the CR is not text */
     assert_int_equal(r[1].kind, DOC_RUN_BREAK);
@@ -213,7 +213,7 @@ static void test_empty_and_blank(void **state)
 
     (void)state;
     assert_int_equal(doc_section_count(empty), 1);
-    assert_int_equal(doc_block_count(empty), 0);
+    assert_int_equal(test_block_count(empty), 0);
     assert_int_equal(doc_section_count(blank), 1);
     doc_free(empty);
     doc_free(blank);
@@ -317,6 +317,150 @@ static void test_entities(void **state)
     assert_int_equal(doc_entity_decode("&nope;", 6, out), 0);
 }
 
+/* Compare the doc of TEXT parsed whole with the same text found and parsed section by section. */
+static void assert_same_as_whole(const char *text, enum doc_format format)
+{
+    struct doc *whole, *lazy;
+    size_t nw, nl;
+
+    doc_set_whole_limit(SIZE_MAX);
+    whole = doc_of(text, format);
+    doc_set_whole_limit(0);
+    lazy = doc_of(text, format);
+    doc_set_whole_limit(SIZE_MAX);
+    assert_string_equal(doc_title(lazy), doc_title(whole));
+    nw = doc_section_count(whole);
+    nl = doc_section_count(lazy);
+    assert_int_equal(nl, nw);
+    for (size_t s = 0; s < nw; s++) {
+        const struct doc_section *a = doc_section(whole, s), *b = doc_section(lazy, s);
+        const struct doc_block *ba, *bb;
+        size_t na, nb;
+
+        /* md4c gives an empty heading no text to place it by, so whole it is placed after the
+         * text above it, and scanned at its own line: where it starts may differ. */
+        if (a->level == 0 || a->title[0] != '\0')
+            assert_int_equal(b->start, a->start);
+        if (s + 1 == nw || doc_section(whole, s + 1)->title[0] != '\0')
+            assert_int_equal(b->end, a->end);
+        assert_int_equal(b->level, a->level);
+        assert_string_equal(b->title, a->title);
+        ba = doc_section_blocks(whole, s, &na);
+        bb = doc_section_blocks(lazy, s, &nb);
+        assert_int_equal(nb, na);
+        for (size_t i = 0; i < na; i++) {
+            const struct doc_run *ra = doc_block_runs(whole, &ba[i]);
+            const struct doc_run *rb = doc_block_runs(lazy, &bb[i]);
+            assert_int_equal(bb[i].kind, ba[i].kind);
+            assert_int_equal(bb[i].level, ba[i].level);
+            if (ba[i].nruns > 0) { /* a block without text is placed where md4c was */
+                assert_int_equal(bb[i].start, ba[i].start);
+                assert_int_equal(bb[i].end, ba[i].end);
+            }
+            assert_int_equal(bb[i].section, s);
+            assert_int_equal(bb[i].ncontainers, ba[i].ncontainers);
+            if (i > 0) /* the first block of a section is drawn at its top */
+                assert_int_equal(bb[i].space_before, ba[i].space_before);
+            assert_int_equal(bb[i].nruns, ba[i].nruns);
+            for (uint32_t r = 0; r < ba[i].nruns; r++) {
+                assert_int_equal(rb[r].start, ra[r].start);
+                assert_int_equal(rb[r].end, ra[r].end);
+                assert_int_equal(rb[r].kind, ra[r].kind);
+                assert_int_equal(rb[r].style, ra[r].style);
+            }
+        }
+    }
+    doc_free(whole);
+    doc_free(lazy);
+}
+
+/* A long text is cut into sections by looking at line starts only: the same sections, blocks
+ * and runs as md4c's reading of the whole, for what the scanner has to tell apart. */
+static void test_sections_found_without_parsing(void **state)
+{
+    static const char *const texts[] = {
+        "# Title\n\nIntro *with* emphasis.\n\n## One\n\nText.\n\nTwo\n---\n\nMore.\n\n### Three "
+        "###\n",
+        "Before any heading.\n\n## A\n\nText a.\n\n## B\n\nText b.\n",
+        "\n\n# After blank lines\n\ntext\n",
+        "```\n# not a heading\n```\n\n# Real\n\n~~~~\n## code\n~~~\n## still code\n~~~~\n\n## "
+        "After\n",
+        "Para line one\nline two\n===\n\ntext\n\n- item\n---\n\n> quote\n---\n\nx\n",
+        "- item\n\n  # in the item\n\n  more\n\n# Top\n\n1. one\n2. two\n\n## Sub\n",
+        "<div>\n# inside html\n</div>\n\n# Out\n\n    # indented code\n\n## End\n",
+        "# A\n\n---\n\n***\n\n#\n\n# B #\n\ntext  \nbreak &amp; &copy;\n",
+        "para # h\n# \nnext\n",
+        "",
+        "no heading at all\n\nstill none\n",
+        "# One\r\n\r\ntext\r\n\r\n## Two\r\nmore\r\n",
+        "   ### indented three\n\n\t# tab is code\n\n#hash without space\n\n#\tTab after\n",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        assert_same_as_whole(texts[i], DOC_FORMAT_MARKDOWN);
+        assert_same_as_whole(texts[i], DOC_FORMAT_TEXT);
+    }
+}
+
+/* The interview itself, and a long generated text, read both ways. */
+static void test_interview_found_without_parsing(void **state)
+{
+    FILE *f = fopen("texts/handen-in-elkaar.md", "rb");
+    static char buf[1 << 16];
+    size_t n;
+
+    (void)state;
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    assert_same_as_whole(buf, DOC_FORMAT_MARKDOWN);
+}
+
+/* Parses of sections are cached and dropped; a dropped section parses again the same. */
+#define SECTIONS 4000 /* more than one scan step's worth of bytes */
+
+static void test_section_cache(void **state)
+{
+    size_t cap = SECTIONS * 64, len = 0;
+    char *text = malloc(cap);
+    struct doc *doc;
+    size_t n0, n;
+    uint32_t runs0;
+
+    (void)state;
+    assert_non_null(text);
+    len = (size_t)snprintf(text, cap, "# Boek\n\n");
+    for (int i = 0; i < SECTIONS; i++)
+        len +=
+            (size_t)snprintf(text + len, cap - len, "## Deel %d\n\nTekst *van* deel %d.\n\n", i, i);
+    doc_set_whole_limit(0);
+    doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    doc_set_whole_limit(SIZE_MAX);
+    /* Only what the first screen needs has been looked at. */
+    assert_true(doc_index_progress(doc) < len);
+    assert_false(doc_index_done(doc));
+    assert_true(doc_section_exists(doc, 5));
+    assert_string_equal(doc_title(doc), "Boek");
+    assert_int_equal(doc_section_at(doc, len - 1), SECTIONS);
+    assert_true(doc_index_done(doc));
+    runs0 = doc_section_blocks(doc, 1, &n0)[1].nruns;
+    for (size_t s = 1; s <= SECTIONS; s++) {
+        const struct doc_block *b = doc_section_blocks(doc, s, &n);
+        assert_int_equal(n, 2);
+        assert_int_equal(b[0].kind, DOC_BLOCK_HEADING);
+        assert_int_equal(b[1].section, s);
+    }
+    /* Section 1 was dropped from the cache long ago: parsed again, it is the same. */
+    assert_int_equal(doc_section_blocks(doc, 1, &n)[1].nruns, runs0);
+    assert_int_equal(n, n0);
+    assert_string_equal(doc_section(doc, 150)->title, "Deel 149");
+    assert_false(doc_failed(doc));
+    doc_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -328,6 +472,9 @@ int main(void)
         cmocka_unit_test(test_runs_are_source_ranges),
         cmocka_unit_test(test_containers),
         cmocka_unit_test(test_plain_text),
+        cmocka_unit_test(test_sections_found_without_parsing),
+        cmocka_unit_test(test_interview_found_without_parsing),
+        cmocka_unit_test(test_section_cache),
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_titles_are_shown_form),
         cmocka_unit_test(test_empty_and_blank),

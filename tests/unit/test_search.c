@@ -612,8 +612,8 @@ static size_t reference(const struct doc *doc, const char *pattern, size_t len, 
 
     assert_non_null(buf);
     assert_non_null(pat);
-    for (size_t bi = 0; bi < doc_block_count(doc); bi++) {
-        const struct doc_block *b = doc_block(doc, bi);
+    for (size_t bi = 0; bi < test_block_count(doc); bi++) {
+        const struct doc_block *b = test_block(doc, bi);
         const struct doc_run *r = doc_block_runs(doc, b);
         size_t flen, last = SIZE_MAX;
         const char *f;
@@ -888,7 +888,7 @@ static void test_long_block(void **state)
         text[len++] = rnd(12) == 0 ? '\n' : ' ';
     }
     doc = doc_mem(text, len, TXT);
-    assert_int_equal(doc_block_count(doc), 1);
+    assert_int_equal(test_block_count(doc), 1);
     compare_paths(doc, "slot woord", 10, 0, ref, got);
     {
         struct search *s = new_search(doc, "slot woord", 0);

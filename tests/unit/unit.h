@@ -27,6 +27,12 @@ struct state *test_state_load(const char *path);
 /* Save ST, failing the test with the message when that fails (support.c). */
 void test_state_save(struct state *st);
 
+/* The number of blocks of DOC, all sections together (support.c). */
+size_t test_block_count(const struct doc *doc);
+
+/* Block I of DOC counting through all sections (valid until 16 other sections are parsed). */
+const struct doc_block *test_block(const struct doc *doc, size_t i);
+
 /* A doc over the string S (which must outlive it), failing the test when it cannot be made. */
 static inline struct doc *doc_of(const char *s, enum doc_format format)
 {

@@ -1,0 +1,254 @@
+/*
+ * doc_index.c: finding the sections of a long text without parsing it.
+ *
+ * A text too long to parse at open is cut into sections by looking only at the start of each
+ * line, one memchr per line: an ATX heading ("## Title"), or a setext underline ("===", "---")
+ * under a top-level paragraph, starts a section.  The scanner follows just enough of CommonMark
+ * not to take a line for a heading where md4c would not: fenced code blocks (to their closing
+ * fence), HTML blocks (to a blank line), list items and block quotes (a heading indented into a
+ * list item belongs to the item, as a top-level heading does not).  Plain text has no fences:
+ * every ATX line is a heading, as doc_text.c reads it.
+ *
+ * The scan goes as far as it is asked to, a budget of bytes at a time, so the first screen of a
+ * text of any size waits only for its first sections; the rest is scanned when a key needs it
+ * (G, the contents) or while the reader is idle.  Each section is then parsed on its own, so
+ * what md4c would join across a heading (a link reference defined in another section) is not
+ * joined; the whole-parse limit keeps ordinary texts exact.
+ */
+#include <string.h>
+
+#include "doc_internal.h"
+
+/* The line [S, S + N) with its indentation measured: I is the first byte that is no blank. */
+struct line {
+    const char *s;
+    size_t n, i;
+    size_t col; /* columns of indentation, tabs to multiples of 4 */
+};
+
+static void line_measure(struct line *l, const char *s, size_t n)
+{
+    l->s = s;
+    l->n = n;
+    l->i = 0;
+    l->col = 0;
+    while (l->i < n && (s[l->i] == ' ' || s[l->i] == '\t')) {
+        l->col = s[l->i] == '\t' ? (l->col / 4 + 1) * 4 : l->col + 1;
+        l->i++;
+    }
+    while (l->n > l->i && (s[l->n - 1] == '\r' || s[l->n - 1] == ' ' || s[l->n - 1] == '\t'))
+        l->n--;
+}
+
+static bool blank(const struct line *l)
+{
+    return l->i >= l->n;
+}
+
+/* Bytes equal to C from the first nonblank one on. */
+static size_t run_of(const struct line *l, char c)
+{
+    size_t k = l->i;
+    while (k < l->n && l->s[k] == c)
+        k++;
+    return k - l->i;
+}
+
+/* Whether everything after the first nonblank byte is C or white space, with COUNT Cs at least. */
+static bool only(const struct line *l, char c, bool spaced, size_t count)
+{
+    size_t seen = 0;
+    for (size_t k = l->i; k < l->n; k++) {
+        if (l->s[k] == c)
+            seen++;
+        else if (!spaced || (l->s[k] != ' ' && l->s[k] != '\t'))
+            return false;
+    }
+    return seen >= count;
+}
+
+static bool thematic_break(const struct line *l)
+{
+    char c = l->s[l->i];
+    return (c == '-' || c == '*' || c == '_') && only(l, c, true, 3);
+}
+
+/* The content column of a list item starting on this line, or 0 when it starts none. */
+static size_t list_item(const struct line *l)
+{
+    size_t k = l->i, digits = 0, after;
+
+    if (l->s[k] == '-' || l->s[k] == '+' || l->s[k] == '*') {
+        k++;
+    } else {
+        while (k < l->n && digits < 10 && l->s[k] >= '0' && l->s[k] <= '9') {
+            k++;
+            digits++;
+        }
+        if (digits == 0 || digits > 9 || k >= l->n || (l->s[k] != '.' && l->s[k] != ')'))
+            return 0;
+        k++;
+    }
+    if (k < l->n && l->s[k] != ' ' && l->s[k] != '\t')
+        return 0;
+    after = 0;
+    while (k + after < l->n && l->s[k + after] == ' ' && after < 5)
+        after++;
+    /* Five spaces or more after the marker: the item's text is indented code, one space in. */
+    if (after == 0 || after > 4)
+        after = 1;
+    return l->col + (k - l->i) + after;
+}
+
+static bool html_start(const struct line *l)
+{
+    char c;
+    if (l->s[l->i] != '<' || l->i + 1 >= l->n)
+        return false;
+    c = l->s[l->i + 1];
+    return c == '/' || c == '!' || c == '?' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static bool fence_open(struct doc_scan *sc, const struct line *l)
+{
+    char c = l->s[l->i];
+    size_t n;
+
+    if (c != '`' && c != '~')
+        return false;
+    n = run_of(l, c);
+    if (n < 3 || (c == '`' && memchr(l->s + l->i + n, '`', l->n - l->i - n) != NULL))
+        return false;
+    sc->fence = c;
+    sc->fence_len = n;
+    return true;
+}
+
+static bool fence_close(const struct doc_scan *sc, const struct line *l)
+{
+    return !blank(l) && l->col < 4 && run_of(l, sc->fence) >= sc->fence_len &&
+           only(l, sc->fence, false, 0);
+}
+
+/* A heading at START; the lines of its text end at HEAD_END. */
+static int heading(struct doc *doc, size_t start, int level, size_t head_end)
+{
+    struct doc_slot *first = doc_slot(doc, 0);
+
+    doc->scan.para = false;
+    doc->scan.container_col = 0;
+    /* Nothing before the first heading: it is the first section, not a second. */
+    if (doc->nsections == 1 && first->sec.level == 0 && doc->scan.first_content >= start) {
+        first->sec.level = (uint8_t)level;
+        first->head_end = head_end;
+        return 0;
+    }
+    return doc_slot_add(doc, start, (uint8_t)level, head_end);
+}
+
+/* Markdown: what the line at START (ending at NEXT, after its newline) does to the sections. */
+static int markdown_line(struct doc *doc, const struct line *l, size_t start, size_t next)
+{
+    struct doc_scan *sc = &doc->scan;
+    int level;
+    size_t a, b, item;
+    char c;
+
+    if (sc->fence) {
+        if (fence_close(sc, l))
+            sc->fence = 0;
+        return 0;
+    }
+    if (blank(l)) {
+        sc->para = false;
+        sc->html = false;
+        sc->blank_seen = true;
+        return 0;
+    }
+    if (sc->first_content > start)
+        sc->first_content = start;
+    if (sc->html)
+        return 0;
+    if (sc->container_col > 0) {
+        if (l->col >= sc->container_col) {
+            sc->blank_seen = false;
+            return 0; /* inside the item: its headings are not sections */
+        }
+        if (sc->blank_seen)
+            sc->container_col = 0;
+    }
+    if (l->col >= 4)
+        return 0; /* indented code, or a paragraph's continuation */
+    c = l->s[l->i];
+    if (fence_open(sc, l)) {
+        sc->para = false;
+        return 0;
+    }
+    if (c == '#' && doc_atx_heading(l->s, l->n, &level, &a, &b))
+        return heading(doc, start, level, next);
+    if (sc->para && sc->container_col == 0 && (c == '=' || c == '-') && only(l, c, false, 1))
+        return heading(doc, sc->para_start, c == '=' ? 1 : 2, next);
+    if (thematic_break(l)) {
+        sc->para = false;
+        return 0;
+    }
+    item = c == '>' ? l->col + 1 : list_item(l);
+    if (item > 0) {
+        sc->container_col = item;
+        sc->blank_seen = false;
+        sc->para = false;
+        return 0;
+    }
+    if (html_start(l)) {
+        sc->html = true;
+        sc->para = false;
+        return 0;
+    }
+    if (sc->container_col > 0)
+        return 0; /* a lazy continuation of the item's paragraph */
+    if (!sc->para) {
+        sc->para = true;
+        sc->para_start = start;
+    }
+    return 0;
+}
+
+static int text_line(struct doc *doc, const struct line *l, size_t start, size_t next)
+{
+    int level;
+    size_t a, b;
+
+    if (blank(l))
+        return 0;
+    if (doc->scan.first_content > start)
+        doc->scan.first_content = start;
+    if (l->s[l->i] == '#' && doc_atx_heading(l->s, l->n, &level, &a, &b))
+        return heading(doc, start, level, next);
+    return 0;
+}
+
+/* Look at the lines of at least BUDGET more bytes for headings. */
+int doc_scan_step(struct doc *doc, size_t budget)
+{
+    struct doc_scan *sc = &doc->scan;
+    size_t stop = budget < doc->len - sc->pos ? sc->pos + budget : doc->len;
+    bool md = doc->format == DOC_FORMAT_MARKDOWN;
+
+    while (!sc->done && sc->pos < stop) {
+        const char *s = doc->data + sc->pos;
+        const char *nl = memchr(s, '\n', doc->len - sc->pos);
+        size_t n = nl ? (size_t)(nl - s) : doc->len - sc->pos;
+        size_t next = nl ? sc->pos + n + 1 : doc->len;
+        struct line l;
+
+        line_measure(&l, s, n);
+        if ((md ? markdown_line(doc, &l, sc->pos, next) : text_line(doc, &l, sc->pos, next)) != 0)
+            return -1;
+        sc->pos = next;
+    }
+    if (sc->pos >= doc->len && !sc->done) {
+        sc->done = true;
+        doc_slot(doc, doc->nsections - 1)->sec.end = doc->len;
+    }
+    return 0;
+}
