@@ -61,6 +61,11 @@
 
 #include "state_internal.h"
 
+#define STATE_HASH_WHOLE (1u << 20) /* texts up to this size are hashed whole */
+#define STATE_HASH_END 65536        /* bytes hashed at each end of a longer one */
+#define STATE_HASH_SAMPLE 4096      /* and in each of its samples */
+#define STATE_HASH_SAMPLES 64
+
 /* ---- building blocks ---- */
 
 static char *dup_bytes(const char *s, size_t n)
@@ -299,7 +304,27 @@ static char *make_quote(const char *bytes, size_t len, size_t offset, size_t *ql
 /* The hash a text is known by. */
 uint64_t state_hash(const void *bytes, size_t len)
 {
-    return XXH3_64bits(bytes, len);
+    const unsigned char *b = bytes;
+    XXH3_state_t *h;
+    uint64_t v, n = len;
+
+    if (len <= STATE_HASH_WHOLE)
+        return XXH3_64bits(bytes, len);
+    /* Reading all of a long text would cost more than the first screen does: its length, its
+     * ends and evenly spread samples stand for it. */
+    h = XXH3_createState();
+    if (h == NULL)
+        return XXH3_64bits(bytes, STATE_HASH_WHOLE) ^ n;
+    XXH3_64bits_reset(h);
+    XXH3_64bits_update(h, &n, sizeof n);
+    XXH3_64bits_update(h, b, STATE_HASH_END);
+    for (size_t i = 1; i < STATE_HASH_SAMPLES; i++)
+        XXH3_64bits_update(h, b + (len - STATE_HASH_SAMPLE) / STATE_HASH_SAMPLES * i,
+                           STATE_HASH_SAMPLE);
+    XXH3_64bits_update(h, b + len - STATE_HASH_END, STATE_HASH_END);
+    v = XXH3_64bits_digest(h);
+    XXH3_freeState(h);
+    return v;
 }
 
 /* The path of ST. */

@@ -108,6 +108,27 @@ static void test_hash(void **state)
     assert_true(state_hash("abc", 3) == XXH3_64bits("abc", 3));
     assert_true(state_hash("abc", 3) != state_hash("abd", 3));
     assert_true(state_hash("", 0) == XXH3_64bits("", 0));
+    {
+        /* A long text is hashed by samples: its length, its ends and bytes in between count. */
+        size_t n = 3u << 20;
+        char *big = calloc(n, 1);
+        uint64_t h;
+        assert_non_null(big);
+        h = state_hash(big, n);
+        assert_true(h != XXH3_64bits(big, n));
+        assert_true(state_hash(big, n - 1) != h);
+        big[0] = 'x';
+        assert_true(state_hash(big, n) != h);
+        big[0] = '\0';
+        big[n - 1] = 'x';
+        assert_true(state_hash(big, n) != h);
+        big[n - 1] = '\0';
+        big[(n - 4096) / 64 * 32 + 100] = 'x';
+        assert_true(state_hash(big, n) != h);
+        big[(n - 4096) / 64 * 32 + 100] = '\0';
+        assert_true(state_hash(big, n) == h);
+        free(big);
+    }
 }
 
 /* A quote is at most 40 bytes of whole characters. */
