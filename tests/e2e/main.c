@@ -30,5 +30,6 @@ int main(int argc, char **argv)
     failed += group_terms();
     failed += group_marks();
     failed += group_robust();
+    failed += group_big();
     return failed ? 1 : 0;
 }

@@ -176,6 +176,7 @@ int group_piped(void);
 int group_search(void);
 int group_terms(void);
 int group_marks(void);
+int group_big(void);
 int group_robust(void);
 
 #endif

@@ -1,0 +1,98 @@
+/* A long text: a generated 20 MB book of the interview's paragraphs opens at once, goes to its
+ * end and finds its last word, with the screen answering keys all the while.  (How fast is
+ * measured by bench/, never here: this checks that it works.) */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BIG_BYTES (20u << 20)
+#define T_BIG 10000 /* reading 20 MB once, under a sanitizer too */
+
+/* The interview's paragraphs (its lines that are not headings), as one block of text. */
+static char *interview_body(size_t *len)
+{
+    size_t n;
+    char *text = slurp(INTERVIEW_FILE, &n), *body = malloc(n + 1);
+    size_t out = 0;
+
+    if (text == NULL || body == NULL)
+        abort();
+    for (char *line = text; line < text + n;) {
+        char *nl = memchr(line, '\n', (size_t)(text + n - line));
+        size_t k = nl ? (size_t)(nl - line) + 1 : (size_t)(text + n - line);
+        if (line[0] != '#') {
+            memcpy(body + out, line, k);
+            out += k;
+        }
+        line += k;
+    }
+    free(text);
+    *len = out;
+    return body;
+}
+
+/* "# Een groot boek", then sections "## Deel N" of the paragraphs, then "## Slot" with the only
+ * "slotwoord" of the text. */
+static const char *big_book(void)
+{
+    static const char *path;
+    size_t blen, len = 0, cap = BIG_BYTES + 65536;
+    char *body, *text;
+    int part = 0;
+
+    if (path != NULL)
+        return path;
+    body = interview_body(&blen);
+    text = malloc(cap + 1);
+    if (text == NULL)
+        abort();
+    len += (size_t)snprintf(text, cap, "# Een groot boek\n\n");
+    while (len + blen + 64 < BIG_BYTES) {
+        len += (size_t)snprintf(text + len, cap - len, "## Deel %d\n\n", ++part);
+        memcpy(text + len, body, blen);
+        len += blen;
+        text[len++] = '\n';
+    }
+    len += (size_t)snprintf(text + len, cap - len, "## Slot\n\nHet laatste woord: slotwoord.\n");
+    path = e2e_fixture_bytes("groot-boek.md", text, len);
+    free(text);
+    free(body);
+    return path;
+}
+
+static void test_big_text_end_and_search(void **state)
+{
+    const char *args[] = {big_book(), NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    WAIT_TEXT(e, "Een groot boek");
+    CHECK(e, e2e_wait_row_contains(e, -1, "Een groot boek", T_WAIT),
+          "the title (the first heading) is on the status line");
+    e2e_send(e, " ");
+    WAIT_TEXT(e, "Deel 1");
+    /* G: the last page, its last line the last line of the text. */
+    e2e_send(e, "G");
+    CHECK(e, e2e_wait_text(e, "slotwoord", T_BIG), "G shows the end of a 20 MB text");
+    CHECK(e, e2e_wait_row_contains(e, -1, "Slot", T_WAIT), "the section at the end is named");
+    /* Back to the top, and a search for the word that stands only at the very end. */
+    e2e_send(e, "g");
+    WAIT_TEXT(e, "Een groot boek");
+    e2e_send(e, "/slotwoord\r");
+    CHECK(e, e2e_wait_text(e, "Het laatste woord", T_BIG), "a search finds the last word");
+    CHECK(e, e2e_wait_row_contains(e, -1, "1/1", T_BIG), "it is the only match: 1/1");
+    /* Keys still answer: a page back from the end. */
+    e2e_send(e, "b");
+    WAIT_NO_TEXT(e, "Het laatste woord");
+    WAIT_STATUS(e, "page ");
+    e2e_send(e, "q");
+}
+
+int group_big(void)
+{
+    const struct CMUnitTest tests[] = {
+        E2E_TEST(test_big_text_end_and_search),
+    };
+    return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
+}
