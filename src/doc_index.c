@@ -227,6 +227,14 @@ static int text_line(struct doc *doc, const struct line *l, size_t start, size_t
     return 0;
 }
 
+/* Whether a line starting with C is, whatever follows, a paragraph's line (outside fences,
+ * HTML blocks and list items): no block marker, heading or underline starts with it. */
+static bool plain_start(unsigned char c)
+{
+    return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80 || c == '"' || c == '\'' ||
+           c == '(' || c == '[' || c == '.' || c == ',' || c == '!' || c == '?';
+}
+
 /* Look at the lines of at least BUDGET more bytes for headings. */
 int doc_scan_step(struct doc *doc, size_t budget)
 {
@@ -241,6 +249,27 @@ int doc_scan_step(struct doc *doc, size_t budget)
         size_t next = nl ? sc->pos + n + 1 : doc->len;
         struct line l;
 
+        /* Most lines are prose: they go by at the cost of a look at their first byte. */
+        if (n > 0 && plain_start((unsigned char)s[0]) &&
+            (md ? sc->fence == 0 && !sc->html && sc->container_col == 0 : s[0] != '#')) {
+            if (sc->first_content > sc->pos)
+                sc->first_content = sc->pos;
+            if (md && !sc->para) {
+                sc->para = true;
+                sc->para_start = sc->pos;
+            }
+            sc->pos = next;
+            continue;
+        }
+        if (n == 0) { /* an empty line, as markdown_line takes it */
+            if (md && sc->fence == 0) {
+                sc->para = false;
+                sc->html = false;
+                sc->blank_seen = true;
+            }
+            sc->pos = next;
+            continue;
+        }
         line_measure(&l, s, n);
         if ((md ? markdown_line(doc, &l, sc->pos, next) : text_line(doc, &l, sc->pos, next)) != 0)
             return -1;

@@ -126,6 +126,12 @@ static int page_index(struct page *page)
     return 0;
 }
 
+/* Whether the first page of section S is known without laying out anything. */
+bool page_section_counted(const struct page *page, size_t s)
+{
+    return page->first_page != NULL && page->indexed > s;
+}
+
 /* Whether page_number is known without laying out the sections above the view. */
 bool page_number_known(const struct page *page)
 {

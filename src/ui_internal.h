@@ -217,6 +217,8 @@ struct ui_list {
     /* Two lines about the selection shown above the status line; NULL for none. */
     void (*detail)(struct ui *ui, struct ui_list *list, char *line1, char *line2, size_t cap);
     /* (line2 may be long: it is wrapped over the rows left under line1) */
+    /* Fill in row I before it is drawn, for rows made only when shown; NULL when all are made. */
+    void (*fill)(struct ui *ui, struct ui_list *list, size_t i);
     void *data; /* the owner's */
     void (*free_data)(void *data);
 };

@@ -68,6 +68,10 @@ static void list_draw(struct ui *ui, struct ui_view *view)
     ui_put(0, left, l->heading, width, A_BOLD);
     for (int r = 0; r < rows && l->top + (size_t)r < l->n; r++) {
         const struct ui_list_row *row = &l->rows[l->top + (size_t)r];
+        if (l->fill != NULL)
+            l->fill(ui, l, l->top + (size_t)r);
+        if (row->left == NULL)
+            continue; /* no memory to make it */
         bool sel = l->selectable && l->top + (size_t)r == l->sel;
         attr_t attr = sel ? A_REVERSE : A_NORMAL;
         int rw = row->right ? (int)glyph_width(row->right, strlen(row->right)) : 0;

@@ -1,6 +1,6 @@
 /*
  * ui_toc.c: the table of contents, a list of the sections with the page each starts on at the
- * current size; Enter goes there.
+ * current size (once counted); Enter goes there.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,25 @@ static bool toc_activate(struct ui *ui, struct ui_list *l)
     return true;
 }
 
+/* A row is made when it is shown: a long text has tens of thousands of sections, and a page
+ * number is shown only once idle counting has got that far (counting them all at once would
+ * lay out the whole text). */
+static void toc_fill(struct ui *ui, struct ui_list *l, size_t s)
+{
+    struct ui_list_row *row = &l->rows[s];
+
+    if (row->left == NULL) {
+        const struct doc_section *sec = doc_section(ui->doc, s);
+        row->left = strdup(sec->title != NULL ? sec->title : "");
+        row->indent = sec->level > 1 ? 2 * (sec->level - 1) : 0;
+    }
+    if (row->right == NULL && page_section_counted(ui->page, s)) {
+        char num[32];
+        snprintf(num, sizeof num, "%zu", page_of_section(ui->page, s));
+        row->right = strdup(num);
+    }
+}
+
 /* The table of contents, with the current section selected. */
 struct ui_view *ui_toc_new(struct ui *ui)
 {
@@ -25,19 +44,7 @@ struct ui_view *ui_toc_new(struct ui *ui)
         return NULL;
     l->selectable = true;
     l->activate = toc_activate;
+    l->fill = toc_fill;
     l->sel = page_section(ui->page);
-    for (size_t s = 0; s < n; s++) {
-        const struct doc_section *sec = doc_section(ui->doc, s);
-        char num[32];
-
-        snprintf(num, sizeof num, "%zu", page_of_section(ui->page, s));
-        l->rows[s].left = strdup(sec->title);
-        l->rows[s].right = strdup(num);
-        l->rows[s].indent = sec->level > 1 ? 2 * (sec->level - 1) : 0;
-        if (l->rows[s].left == NULL || l->rows[s].right == NULL) {
-            ui_list_ops.free(&l->view);
-            return NULL;
-        }
-    }
     return &l->view;
 }

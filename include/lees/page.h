@@ -83,7 +83,8 @@ size_t page_total(struct page *page);
 /* Whether page_total is known already; and counting it a few sections at a time, when idle:
  * page_index_step lays out up to BUDGET more sections and says whether all are counted. */
 bool page_total_known(const struct page *page);
-bool page_number_known(const struct page *page); /* without laying out what is above */
+bool page_number_known(const struct page *page);              /* without laying out what is above */
+bool page_section_counted(const struct page *page, size_t s); /* page_of_section(S) is */
 bool page_index_step(struct page *page, size_t budget);
 
 /* The share of the text above the bottom of the screen, 0–100. */
