@@ -312,6 +312,22 @@ static int whole_sections(struct doc *doc)
         bool heading = b->kind == DOC_BLOCK_HEADING && b->ncontainers == 0;
         struct doc_slot *slot;
 
+        /* A long stretch without headings is cut into parts at a top-level block. */
+        if (!heading && doc->nsections > 0 && b->ncontainers == 0 && b->nruns > 0 &&
+            line_start(doc, b->start) >= doc_slot(doc, doc->nsections - 1)->sec.start + DOC_PART &&
+            line_start(doc, b->start) >= p->blocks[i - 1].end) {
+            struct doc_slot *prev = doc_slot(doc, doc->nsections - 1);
+            if (doc_slot_add(doc, line_start(doc, b->start), prev->sec.level, 0) != 0)
+                return -1;
+            slot = doc_slot(doc, doc->nsections - 1);
+            slot->sec.continued = 1;
+            slot->parse = p;
+            slot->first_block = (uint32_t)i;
+            slot->sec.title = strdup(prev->sec.title);
+            slot->titled = true;
+            if (slot->sec.title == NULL)
+                return -1;
+        }
         if (doc->nsections == 0 || heading) {
             size_t start = doc->nsections == 0 ? 0 : line_start(doc, b->start);
             /* An empty heading has no text to place it: md4c puts it where the block above it
@@ -530,7 +546,12 @@ static enum doc_format detect_format(const struct doc *doc)
 /* Parse a short text now; for a long one, find its first sections and its title. */
 static int doc_prepare(struct doc *doc)
 {
-    if (doc->len <= whole_limit) {
+    /* Plain text gains nothing from a whole parse (nothing refers across its lines), and a
+     * long stretch of it is better cut into parts from the start. */
+    size_t limit =
+        doc->format == DOC_FORMAT_MARKDOWN || whole_limit < DOC_PART ? whole_limit : DOC_PART;
+
+    if (doc->len <= limit) {
         doc->whole = calloc(1, sizeof *doc->whole);
         if (doc->whole == NULL || parse_range(doc, 0, doc->len, doc->whole) != 0)
             return -1;
@@ -796,10 +817,23 @@ const struct doc_section *doc_section(const struct doc *doc, size_t i)
     scan_until_section(d, i + 1);
     slot = doc_slot(d, i);
     if (!slot->titled) {
-        slot->sec.title = scanned_title(d, slot);
+        if (slot->sec.continued) {
+            const char *t = doc_section(doc, doc_section_head(doc, i))->title;
+            slot->sec.title = t != NULL ? strdup(t) : NULL;
+        } else {
+            slot->sec.title = scanned_title(d, slot);
+        }
         slot->titled = true;
     }
     return &slot->sec;
+}
+
+/* The section that section S is a part of. */
+size_t doc_section_head(const struct doc *doc, size_t s)
+{
+    while (s > 0 && doc_slot(doc, s)->sec.continued)
+        s--;
+    return s;
 }
 
 /* The section that holds byte OFFSET (the last one for offsets past the end). */

@@ -9,6 +9,9 @@
  * list item belongs to the item, as a top-level heading does not).  Plain text has no fences:
  * every ATX line is a heading, as doc_text.c reads it.
  *
+ * A long stretch without headings (a log, a book without chapters) is cut into parts of about
+ * DOC_PART bytes, so no section is ever too long to parse and lay out at once.
+ *
  * The scan goes as far as it is asked to, a budget of bytes at a time, so the first screen of a
  * text of any size waits only for its first sections; the rest is scanned when a key needs it
  * (G, the contents) or while the reader is idle.  Each section is then parsed on its own, so
@@ -135,12 +138,21 @@ static int heading(struct doc *doc, size_t start, int level, size_t head_end)
 {
     struct doc_slot *first = doc_slot(doc, 0);
 
+    struct doc_slot *last = doc_slot(doc, doc->nsections - 1);
+
     doc->scan.para = false;
     doc->scan.container_col = 0;
     /* Nothing before the first heading: it is the first section, not a second. */
     if (doc->nsections == 1 && first->sec.level == 0 && doc->scan.first_content >= start) {
         first->sec.level = (uint8_t)level;
         first->head_end = head_end;
+        return 0;
+    }
+    /* A part cut where a setext heading's text turns out to start is that heading's section. */
+    if (last->sec.continued && last->sec.start == start) {
+        last->sec.continued = 0;
+        last->sec.level = (uint8_t)level;
+        last->head_end = head_end;
         return 0;
     }
     return doc_slot_add(doc, start, (uint8_t)level, head_end);
@@ -235,6 +247,34 @@ static bool plain_start(unsigned char c)
            c == '(' || c == '[' || c == '.' || c == ',' || c == '!' || c == '?';
 }
 
+/*
+ * Whether a long stretch without headings is cut before the line at START (N bytes at S): past
+ * DOC_PART bytes, in Markdown at a prose line after a blank line outside any block (so no block
+ * is split), in plain text at any line.
+ */
+static bool part_starts(const struct doc *doc, const char *s, size_t n, size_t start)
+{
+    const struct doc_scan *sc = &doc->scan;
+    size_t from = doc_slot(doc, doc->nsections - 1)->sec.start;
+
+    if (start - from < DOC_PART)
+        return false;
+    if (doc->format != DOC_FORMAT_MARKDOWN)
+        return true; /* lines are kept as they are: a cut between two changes nothing */
+    return sc->prev_blank && sc->fence == 0 && !sc->html && sc->container_col == 0 && n > 0 &&
+           plain_start((unsigned char)s[0]);
+}
+
+static int part(struct doc *doc, size_t start)
+{
+    uint8_t level = doc_slot(doc, doc->nsections - 1)->sec.level;
+
+    if (doc_slot_add(doc, start, level, start) != 0)
+        return -1;
+    doc_slot(doc, doc->nsections - 1)->sec.continued = 1;
+    return 0;
+}
+
 /* Look at the lines of at least BUDGET more bytes for headings. */
 int doc_scan_step(struct doc *doc, size_t budget)
 {
@@ -249,6 +289,9 @@ int doc_scan_step(struct doc *doc, size_t budget)
         size_t next = nl ? sc->pos + n + 1 : doc->len;
         struct line l;
 
+        if (part_starts(doc, s, n, sc->pos) && part(doc, sc->pos) != 0)
+            return -1;
+        sc->prev_blank = n == 0 || (n == 1 && s[0] == '\r');
         /* Most lines are prose: they go by at the cost of a look at their first byte. */
         if (n > 0 && plain_start((unsigned char)s[0]) &&
             (md ? sc->fence == 0 && !sc->html && sc->container_col == 0 : s[0] != '#')) {
@@ -271,6 +314,7 @@ int doc_scan_step(struct doc *doc, size_t budget)
             continue;
         }
         line_measure(&l, s, n);
+        sc->prev_blank = blank(&l);
         if ((md ? markdown_line(doc, &l, sc->pos, next) : text_line(doc, &l, sc->pos, next)) != 0)
             return -1;
         sc->pos = next;

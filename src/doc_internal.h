@@ -52,6 +52,7 @@ struct doc_scan {
     size_t container_col; /* content column of the open list item or quote, 0 for none */
     bool blank_seen;      /* a blank line since the container's last line */
     size_t first_content; /* start of the first line with text, SIZE_MAX before it */
+    bool prev_blank;      /* the line before was blank */
 };
 
 #define DOC_SLAB 1024 /* sections per slab: slots never move once made */
@@ -82,6 +83,10 @@ struct doc_slot *doc_slot(const struct doc *doc, size_t i);
 
 /* Add a section starting at START (its heading's lines end at HEAD_END); -1 when out of memory. */
 int doc_slot_add(struct doc *doc, size_t start, uint8_t level, size_t head_end);
+
+/* A stretch this long without a heading is cut into parts (continued sections), so that laying
+ * out the part on screen takes a few milliseconds. */
+#define DOC_PART (64u << 10)
 
 /* Look at the lines of at least BUDGET more bytes for headings; -1 when out of memory. */
 int doc_scan_step(struct doc *doc, size_t budget);

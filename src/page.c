@@ -351,20 +351,27 @@ int page_last(struct page *page)
     return enter_section(page, s, top);
 }
 
+/* Section keys go from heading to heading: the parts of a long stretch without one are passed. */
 int page_section_next(struct page *page)
 {
-    if (!has(page, page->section + 1))
+    size_t s = page->section + 1;
+
+    while (has(page, s) && doc_section(page->doc, s)->continued)
+        s++;
+    if (!has(page, s))
         return -1;
-    return enter_section(page, page->section + 1, 0);
+    return enter_section(page, s, 0);
 }
 
 int page_section_prev(struct page *page)
 {
-    if (page->top > 0)
-        return enter_section(page, page->section, 0);
+    size_t head = doc_section_head(page->doc, page->section);
+
+    if (page->top > 0 || head != page->section)
+        return enter_section(page, head, 0);
     if (page->section == 0)
         return -1;
-    return enter_section(page, page->section - 1, 0);
+    return enter_section(page, doc_section_head(page->doc, page->section - 1), 0);
 }
 
 /* Show the first page of section S. */

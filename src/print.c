@@ -84,7 +84,11 @@ int print_toc(const struct doc *doc, int width, int height, FILE *out)
         const struct doc_section *sec = doc_section(doc, s);
         size_t indent = sec->level > 1 ? 2 * (size_t)(sec->level - 1) : 0;
         char num[32];
-        size_t nlen = (size_t)snprintf(num, sizeof num, "%zu", page_of_section(page, s));
+        size_t nlen;
+
+        if (sec->continued)
+            continue; /* a part of a long section, not a section of its own */
+        nlen = (size_t)snprintf(num, sizeof num, "%zu", page_of_section(page, s));
         size_t room = (size_t)width > indent + nlen + 2 ? (size_t)width - indent - nlen - 2 : 1;
         size_t tlen = glyph_fit(sec->title, strlen(sec->title), room);
         size_t tw = glyph_width(sec->title, tlen);
@@ -124,7 +128,7 @@ int print_terms(const struct doc *doc, const struct terms *terms, FILE *out)
                     term->gloss ? "\t" : "", gloss) < 0)
             rc = -1;
         for (size_t s = 0; s < doc_section_count(doc) && rc == 0; s++) {
-            size_t n = terms_index_count(ix, t, s);
+            size_t n = doc_section(doc, s)->continued ? 0 : terms_index_count(ix, t, s);
             if (n > 0 && fprintf(out, "    %s\t%zu\n", doc_section(doc, s)->title, n) < 0)
                 rc = -1;
         }

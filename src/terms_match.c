@@ -264,6 +264,10 @@ size_t terms_index_count(struct terms_index *ix, unsigned t, size_t s)
     size_t count = 0, from = s == SIZE_MAX ? 0 : s;
     size_t to = s == SIZE_MAX ? doc_section_count(ix->doc) : s + 1;
 
+    /* A section counts with its parts (the continued sections that follow it). */
+    while (s != SIZE_MAX && doc_section_exists(ix->doc, to) && doc_section(ix->doc, to)->continued)
+        to++;
+
     for (size_t k = from; k < to; k++) {
         size_t n;
         const struct term_hit *h = terms_index_section(ix, k, &n);

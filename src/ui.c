@@ -297,6 +297,16 @@ static bool confirm_binary(const struct doc *doc)
 }
 
 /* Show DOC until the user quits. */
+/* Section N as the contents count them (parts of a long section are not listed), or N when there
+ * are not that many. */
+static size_t listed_section(const struct doc *doc, size_t n)
+{
+    for (size_t s = 0, k = 0; doc_section_exists(doc, s); s++)
+        if (!doc_section(doc, s)->continued && k++ == n)
+            return s;
+    return n;
+}
+
 int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err)
 {
     struct ui ui;
@@ -356,7 +366,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     if (ui.text != NULL && !opt->place_asked)
         page_goto_offset(ui.page, state_position(ui.text)); /* where it was left */
     if (opt->section > 0)
-        page_goto_section(ui.page, opt->section - 1);
+        page_goto_section(ui.page, listed_section(doc, opt->section - 1));
     if (opt->page > 0)
         page_goto(ui.page, opt->page);
     if (opt->find != NULL)

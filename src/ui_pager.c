@@ -105,7 +105,8 @@ static void draw_status(struct ui *ui, struct pager *p)
     rw = (int)strlen(right);
     if (ui->notice[0] != '\0')
         snprintf(left, sizeof left, " %s", ui->notice);
-    else if (page_section(ui->page) == 0 && strcmp(sec->title, title) == 0)
+    else if (sec->title == NULL || strcmp(sec->title, title) == 0)
+        /* text before any heading, or a part of it, is named by the title alone */
         status_left(ui, left, sizeof left, title, NULL, COLS - rw - 1);
     else
         status_left(ui, left, sizeof left, title, sec->title, COLS - rw - 1);

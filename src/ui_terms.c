@@ -104,7 +104,8 @@ static void term_detail(struct ui *ui, struct ui_list *l, char *d1, char *d2, si
     snprintf(d1, cap, "%s", term->gloss ? term->gloss : "(no gloss)");
     d2[0] = '\0';
     for (size_t s = 0; s < doc_section_count(ui->doc) && used + 1 < cap; s++) {
-        size_t n = terms_index_count(ui->terms_index, t, s);
+        size_t n =
+            doc_section(ui->doc, s)->continued ? 0 : terms_index_count(ui->terms_index, t, s);
         if (n > 0)
             used += (size_t)snprintf(d2 + used, cap - used, "%s%s: %zu", used ? ", " : "",
                                      doc_section(ui->doc, s)->title, n);

@@ -79,7 +79,10 @@ struct doc_block {
 struct doc_section {
     size_t start, end; /* source range; sections tile the text */
     uint8_t level;     /* heading level, 0 for text before any heading */
-    char *title;       /* shown form: controls in notation, white space collapsed */
+    uint8_t continued; /* no heading of its own: a part of the section before it, cut off to
+                          keep a long stretch without headings (a log) in small pieces */
+    char *title;       /* shown form: controls in notation, white space collapsed; a part's
+                          is that of the section it continues */
 };
 
 struct doc;
@@ -136,6 +139,9 @@ const struct doc_section *doc_section(const struct doc *doc, size_t i);
 
 /* The section that holds byte OFFSET (the last one for offsets past the end). */
 size_t doc_section_at(const struct doc *doc, size_t offset);
+
+/* The section that section S is a part of: S itself unless it is continued. */
+size_t doc_section_head(const struct doc *doc, size_t s);
 
 /* The *N blocks of section S (which must exist), parsed on first use; NULL with *N 0 when out
  * of memory (doc_failed then says so). */

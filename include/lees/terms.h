@@ -86,7 +86,8 @@ void terms_index_free(struct terms_index *index);
 /* The N hits in section S in source order; NULL (N = 0) when out of memory. */
 const struct term_hit *terms_index_section(struct terms_index *index, size_t s, size_t *n);
 
-/* How many times term T stands in section S, or in the whole text when S is SIZE_MAX. */
+/* How many times term T stands in section S (with its parts: doc_section's continued), or in
+ * the whole text when S is SIZE_MAX. */
 size_t terms_index_count(struct terms_index *index, unsigned t, size_t s);
 
 #endif

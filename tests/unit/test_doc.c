@@ -461,6 +461,102 @@ static void test_section_cache(void **state)
     free(text);
 }
 
+/* LINES lines of prose (paragraphs of 4 lines) after HEAD, then "## Na" and a line. */
+static char *long_stretch(const char *head, int lines)
+{
+    size_t cap = strlen(head) + (size_t)lines * 64 + 64, len = 0;
+    char *text = malloc(cap);
+
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "%s", head);
+    for (int i = 0; i < lines; i++)
+        len +=
+            (size_t)snprintf(text + len, cap - len, "regel %d van een lange tekst zonder kop\n%s",
+                             i, i % 4 == 3 ? "\n" : "");
+    snprintf(text + len, cap - len, "## Na\n\nslot\n");
+    return text;
+}
+
+/* The sections of DOC tile it; parts follow a section with a heading and share its title. */
+static size_t assert_parts(const struct doc *doc, const char *text, const char *title)
+{
+    size_t n = doc_section_count(doc), parts = 0, len;
+
+    doc_bytes(doc, &len);
+    assert_int_equal(doc_section(doc, 0)->start, 0);
+    assert_int_equal(doc_section(doc, n - 1)->end, len);
+    for (size_t s = 1; s < n; s++) {
+        const struct doc_section *sec = doc_section(doc, s);
+        assert_int_equal(sec->start, doc_section(doc, s - 1)->end);
+        assert_true(sec->start == 0 || text[sec->start - 1] == '\n'); /* at a line */
+        if (!sec->continued)
+            continue;
+        parts++;
+        assert_true(sec->end - sec->start < 2 * 65536 || s == n - 2);
+        assert_string_equal(sec->title, title);
+        assert_int_equal(doc_section_head(doc, s), 0);
+        assert_int_equal(sec->level, doc_section(doc, 0)->level);
+    }
+    assert_false(doc_section(doc, 0)->continued);
+    assert_string_equal(doc_section(doc, n - 1)->title, "Na");
+    assert_false(doc_section(doc, n - 1)->continued);
+    return parts;
+}
+
+/* A long stretch without headings (a log, a book without chapters) is cut into parts, so no
+ * section is too long to lay out at once: in Markdown at a paragraph, in plain text anywhere. */
+static void test_long_stretch_in_parts(void **state)
+{
+    char *text = long_stretch("# Logboek\n\n", 20000);
+    struct doc *md, *txt, *whole;
+    size_t n;
+
+    (void)state;
+    doc_set_whole_limit(0);
+    md = doc_of(text, DOC_FORMAT_MARKDOWN);
+    txt = doc_of(text, DOC_FORMAT_TEXT);
+    doc_set_whole_limit(SIZE_MAX);
+    whole = doc_of(text, DOC_FORMAT_MARKDOWN);
+    assert_true(assert_parts(md, text, "Logboek") > 5);
+    assert_true(assert_parts(txt, text, "Logboek") > 5);
+    assert_true(assert_parts(whole, text, "Logboek") > 5);
+    /* In Markdown a part starts a paragraph, after a blank line. */
+    for (size_t s = 1; s + 1 < doc_section_count(md); s++) {
+        size_t at = doc_section(md, s)->start;
+        assert_memory_equal(text + at - 2, "\n\nregel", 7);
+        assert_int_equal(doc_section_blocks(md, s, &n)[0].kind, DOC_BLOCK_PARA);
+    }
+    doc_free(md);
+    doc_free(txt);
+    doc_free(whole);
+    free(text);
+}
+
+/* A setext heading whose text starts where a part would be cut is a section, not a part. */
+static void test_setext_heading_at_a_cut(void **state)
+{
+    size_t cap = 200000, len = 0;
+    char *text = malloc(cap);
+    struct doc *doc;
+    size_t n;
+
+    (void)state;
+    assert_non_null(text);
+    while (len < 65536 + 100)
+        len += (size_t)snprintf(text + len, cap - len, "tekst tekst tekst\n\n");
+    len += (size_t)snprintf(text + len, cap - len, "Onderkop\n========\n\nmeer\n");
+    doc_set_whole_limit(0);
+    doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    doc_set_whole_limit(SIZE_MAX);
+    n = doc_section_count(doc);
+    assert_string_equal(doc_section(doc, n - 1)->title, "Onderkop");
+    assert_false(doc_section(doc, n - 1)->continued);
+    assert_int_equal(doc_section(doc, n - 1)->level, 1);
+    assert_int_equal(doc_section(doc, n - 1)->start, (size_t)(strstr(text, "Onderkop") - text));
+    doc_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +571,8 @@ int main(void)
         cmocka_unit_test(test_sections_found_without_parsing),
         cmocka_unit_test(test_interview_found_without_parsing),
         cmocka_unit_test(test_section_cache),
+        cmocka_unit_test(test_long_stretch_in_parts),
+        cmocka_unit_test(test_setext_heading_at_a_cut),
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_titles_are_shown_form),
         cmocka_unit_test(test_empty_and_blank),

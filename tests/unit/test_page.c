@@ -241,6 +241,43 @@ static void test_interview_pages(void **state)
     free(text);
 }
 
+/* The section keys go from heading to heading: the parts of a long section are passed over,
+ * and back goes to where the section starts, not to the start of a part. */
+static void test_section_keys_pass_parts(void **state)
+{
+    size_t cap = 400000, len = 0, n;
+    char *text = malloc(cap);
+    struct doc *doc;
+    struct page *p;
+
+    (void)state;
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "# Eerste\n");
+    while (len < 200000)
+        len += (size_t)snprintf(text + len, cap - len, "een regel van het logboek\n");
+    snprintf(text + len, cap - len, "# Tweede\nslot\n");
+    doc = doc_of(text, DOC_FORMAT_TEXT);
+    n = doc_section_count(doc);
+    assert_true(n > 3); /* "Eerste" in parts, then "Tweede" */
+    p = page_new(doc, 40, 10, 0);
+    assert_int_equal(page_section_next(p), 0);
+    assert_int_equal(page_section(p), n - 1);
+    assert_string_equal(row_text(p, 0, text), "Tweede");
+    page_goto_section(p, 2); /* within the second part of "Eerste" */
+    page_next(p);
+    assert_int_equal(page_section_prev(p), 0);
+    assert_int_equal(page_section(p), 0);
+    assert_string_equal(row_text(p, 0, text), "Eerste");
+    /* Moving line by line crosses from one part into the next. */
+    page_goto_section(p, 1);
+    while (page_section(p) == 1)
+        assert_int_equal(page_line_down(p), 0);
+    assert_int_equal(page_section(p), 2);
+    page_free(p);
+    doc_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_goto_clamps),
         cmocka_unit_test(test_lines_scroll_through_section_ends),
         cmocka_unit_test(test_sections),
+        cmocka_unit_test(test_section_keys_pass_parts),
         cmocka_unit_test(test_resize_keeps_place),
         cmocka_unit_test(test_interview_pages),
     };

@@ -57,10 +57,36 @@ static void test_doc_has_no_escapes(void **state)
     doc_free(doc);
 }
 
+/* The parts a long section is cut into are not sections of the contents. */
+static void test_toc_lists_no_parts(void **state)
+{
+    size_t cap = 300000, len = 0;
+    char *text = malloc(cap), *out;
+
+    (void)state;
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "# Logboek\n\n");
+    while (len < 250000)
+        len += (size_t)snprintf(text + len, cap - len, "een alinea van het logboek\n\n");
+    snprintf(text + len, cap - len, "## Slot\n\nx\n");
+    out = capture_toc(text, 30, 10);
+    assert_non_null(strstr(out, "Logboek ...."));
+    assert_non_null(strstr(out, "  Slot ...."));
+    {
+        size_t lines = 0;
+        for (const char *c = out; *c; c++)
+            lines += *c == '\n';
+        assert_int_equal(lines, 2); /* two sections, however many parts */
+    }
+    free(out);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_toc),
+        cmocka_unit_test(test_toc_lists_no_parts),
         cmocka_unit_test(test_toc_long_titles_are_cut),
         cmocka_unit_test(test_doc_has_no_escapes),
     };
