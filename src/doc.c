@@ -212,6 +212,13 @@ static char *block_text(const struct doc *doc, const struct doc_block *b, const 
         while (w > 0 && out[w - 1] == ' ')
             w--;
         out[w] = '\0';
+        /* Tens of thousands of titles are kept: each in what it needs, not in the 256 bytes of
+         * the buffer it was made in. */
+        {
+            char *fit = realloc(out, w + 1);
+            if (fit != NULL)
+                out = fit;
+        }
     }
     return out;
 }
