@@ -3,7 +3,12 @@
  * folds it (its shown text: markup gone, entities decoded, line breaks as spaces), every term
  * variant is looked for in the folded text, hits are kept only on word boundaries (u8_wordbreaks
  * over the folded text, whose letters are those of the source), overlaps are settled in favour
- * of the longer hit, and the result is mapped back to source offsets and cached per section.
+ * of the longer hit, and the result is mapped back to source offsets.
+ *
+ * A long text has tens of thousands of sections and hundreds of thousands of hits, so hits are
+ * kept only for the last HITS_KEEP sections asked for; what is kept of every section is its count
+ * of each term, taken once, and the running totals.  Counting the whole text goes a few
+ * sections at a time while the reader is idle (terms_index_count_step).
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdint.h>
@@ -24,10 +29,13 @@ struct pattern {
     bool compound;
 };
 
+#define HITS_KEEP 64 /* sections whose hits are kept */
+
+/* The hits of one section, while they are kept. */
 struct section_hits {
+    size_t section;
     struct term_hit *hits;
     size_t n;
-    bool done;
 };
 
 struct terms_index {
@@ -35,8 +43,14 @@ struct terms_index {
     const struct doc *doc;
     struct pattern *patterns;
     size_t npatterns;
-    struct section_hits *sections; /* by section, CAP of them, grown as sections are asked for */
+    bool *counted; /* by section, CAP of them (grown as sections are asked for) */
     size_t cap;
+    uint32_t *counts; /* counts[s * nterms + t]: term T in section S, once counted */
+    size_t nterms;
+    size_t *totals;                      /* of each term over the sections counted so far */
+    size_t next_count;                   /* sections before this one are all counted */
+    struct section_hits kept[HITS_KEEP]; /* the sections whose hits are at hand */
+    size_t nkept, oldest;                /* the oldest is replaced first */
     struct fold_buf *fold;
     char *brk;
     size_t brkcap;
@@ -56,7 +70,9 @@ struct terms_index *terms_index_new(const struct terms *terms, const struct doc 
         total += terms_get(terms, t)->nvariants;
     ix->patterns = calloc(total ? total : 1, sizeof *ix->patterns);
     ix->fold = fold_new();
-    if (ix->patterns == NULL || ix->fold == NULL) {
+    ix->nterms = terms_count(terms);
+    ix->totals = calloc(ix->nterms ? ix->nterms : 1, sizeof *ix->totals);
+    if (ix->patterns == NULL || ix->fold == NULL || ix->totals == NULL) {
         terms_index_free(ix);
         return NULL;
     }
@@ -88,10 +104,12 @@ void terms_index_free(struct terms_index *ix)
         return;
     for (size_t i = 0; i < ix->npatterns; i++)
         free(ix->patterns[i].folded);
-    for (size_t s = 0; s < ix->cap; s++)
-        free(ix->sections[s].hits);
+    for (size_t i = 0; i < ix->nkept; i++)
+        free(ix->kept[i].hits);
+    free(ix->counts);
+    free(ix->totals);
     free(ix->patterns);
-    free(ix->sections);
+    free(ix->counted);
     free(ix->brk);
     fold_free(ix->fold);
     free(ix);
@@ -190,6 +208,30 @@ static int match_block(struct terms_index *ix, struct cand **out, size_t *nout, 
     return 0;
 }
 
+/* Hold the N HITS of section S, dropping those of the section held longest when HITS_KEEP are. */
+static void keep(struct terms_index *ix, size_t s, struct term_hit *hits, size_t n)
+{
+    struct section_hits *slot;
+
+    if (ix->nkept < HITS_KEEP) {
+        slot = &ix->kept[ix->nkept++];
+    } else {
+        slot = &ix->kept[ix->oldest];
+        ix->oldest = (ix->oldest + 1) % HITS_KEEP;
+        free(slot->hits);
+    }
+    *slot = (struct section_hits){s, hits, n};
+}
+
+/* The kept hits of section S, or NULL. */
+static const struct section_hits *kept(const struct terms_index *ix, size_t s)
+{
+    for (size_t i = 0; i < ix->nkept; i++)
+        if (ix->kept[i].section == s)
+            return &ix->kept[i];
+    return NULL;
+}
+
 static int compute(struct terms_index *ix, size_t s)
 {
     size_t nblocks;
@@ -218,9 +260,14 @@ static int compute(struct terms_index *ix, size_t s)
         }
     }
     free(cands);
-    ix->sections[s].hits = hits;
-    ix->sections[s].n = nhits;
-    ix->sections[s].done = true;
+    keep(ix, s, hits, nhits);
+    if (!ix->counted[s]) {
+        for (size_t i = 0; i < nhits; i++) {
+            ix->counts[s * ix->nterms + hits[i].term]++;
+            ix->totals[hits[i].term]++;
+        }
+        ix->counted[s] = true;
+    }
     return 0;
 fail:
     free(cands);
@@ -229,50 +276,109 @@ fail:
 }
 
 /* The N hits in section S in source order. */
-/* Make room for the hits of section S. */
+/* Make room for the hits and counts of section S. */
 static int reserve(struct terms_index *ix, size_t s)
 {
     size_t ncap = ix->cap ? ix->cap : 64;
-    struct section_hits *v;
+    bool *v;
+    uint32_t *c;
 
     if (s < ix->cap)
         return 0;
     while (ncap <= s)
         ncap *= 2;
-    v = realloc(ix->sections, ncap * sizeof *v);
+    v = realloc(ix->counted, ncap * sizeof *v);
     if (v == NULL)
         return -1;
     memset(v + ix->cap, 0, (ncap - ix->cap) * sizeof *v);
-    ix->sections = v;
+    ix->counted = v;
+    c = realloc(ix->counts, ncap * (ix->nterms ? ix->nterms : 1) * sizeof *c);
+    if (c == NULL)
+        return -1;
+    memset(c + ix->cap * ix->nterms, 0, (ncap - ix->cap) * ix->nterms * sizeof *c);
+    ix->counts = c;
     ix->cap = ncap;
     return 0;
 }
 
+/* The N hits in section S in source order. */
 const struct term_hit *terms_index_section(struct terms_index *ix, size_t s, size_t *n)
 {
-    if (reserve(ix, s) != 0 || (!ix->sections[s].done && compute(ix, s) != 0)) {
+    const struct section_hits *k = kept(ix, s);
+
+    if (k == NULL && (reserve(ix, s) != 0 || compute(ix, s) != 0 || (k = kept(ix, s)) == NULL)) {
         *n = 0;
         return NULL;
     }
-    *n = ix->sections[s].n;
-    return ix->sections[s].hits;
+    *n = k->n;
+    return k->hits;
 }
 
-/* How many times term T stands in section S, or in the whole text when S is SIZE_MAX. */
+/* Whether section S is counted, counting it now (and holding its hits) when it is not. */
+static bool count_section(struct terms_index *ix, size_t s)
+{
+    size_t n;
+
+    if (s < ix->cap && ix->counted[s])
+        return true;
+    terms_index_section(ix, s, &n);
+    return s < ix->cap && ix->counted[s];
+}
+
+/* Count up to BUDGET more sections; true when every section is counted. */
+bool terms_index_count_step(struct terms_index *ix, size_t budget)
+{
+    while (budget-- > 0 && doc_section_exists(ix->doc, ix->next_count)) {
+        if (!count_section(ix, ix->next_count))
+            return true; /* out of memory: counting stops where it is */
+        ix->next_count++;
+    }
+    return terms_index_counted(ix);
+}
+
+/* Whether every section is counted. */
+bool terms_index_counted(const struct terms_index *ix)
+{
+    return doc_index_done(ix->doc) && !doc_section_exists(ix->doc, ix->next_count);
+}
+
+/* How many times term T stands in section S (with its parts), or in the whole text. */
 size_t terms_index_count(struct terms_index *ix, unsigned t, size_t s)
 {
-    size_t count = 0, from = s == SIZE_MAX ? 0 : s;
-    size_t to = s == SIZE_MAX ? doc_section_count(ix->doc) : s + 1;
+    size_t count = 0, to = s + 1;
 
-    /* A section counts with its parts (the continued sections that follow it). */
-    while (s != SIZE_MAX && doc_section_exists(ix->doc, to) && doc_section(ix->doc, to)->continued)
-        to++;
-
-    for (size_t k = from; k < to; k++) {
-        size_t n;
-        const struct term_hit *h = terms_index_section(ix, k, &n);
-        for (size_t i = 0; i < n; i++)
-            count += h[i].term == t;
+    if (s == SIZE_MAX) {
+        terms_index_count_step(ix, SIZE_MAX);
+        return ix->totals[t];
     }
+    /* A section counts with its parts (the continued sections that follow it). */
+    while (doc_section_exists(ix->doc, to) && doc_section(ix->doc, to)->continued)
+        to++;
+    for (size_t k = s; k < to; k++)
+        if (count_section(ix, k))
+            count += ix->counts[k * ix->nterms + t];
     return count;
+}
+
+/* Term T in the sections counted so far; *DONE says whether that is all of them. */
+size_t terms_index_count_so_far(const struct terms_index *ix, unsigned t, bool *done)
+{
+    *done = terms_index_counted(ix);
+    return ix->totals[t];
+}
+
+/* Term T in section S (with its parts) when they are counted already: false when not. */
+bool terms_index_count_known(const struct terms_index *ix, unsigned t, size_t s, size_t *n)
+{
+    size_t to = s + 1;
+
+    *n = 0;
+    while (doc_section_exists(ix->doc, to) && doc_section(ix->doc, to)->continued)
+        to++;
+    for (size_t k = s; k < to; k++) {
+        if (k >= ix->cap || !ix->counted[k])
+            return false;
+        *n += ix->counts[k * ix->nterms + t];
+    }
+    return true;
 }

@@ -168,23 +168,33 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+static bool terms_counted(const struct ui *ui)
+{
+    return ui->terms_index == NULL || terms_index_counted(ui->terms_index);
+}
+
 /*
- * The next key.  While page numbers are still being counted (a long text), input is polled and
- * the counting goes on a few sections at a time between keys; once it is done, the wait for a
- * key blocks, so an idle reader uses no CPU.  Returns ERR with *WORKED set after a step of work.
+ * The next key.  While page numbers or key terms are still being counted (a long text), input
+ * is polled and the counting goes on a few sections at a time between keys; once it is done,
+ * the wait for a key blocks, so an idle reader uses no CPU.  Returns ERR with *WORKED set after
+ * a step of work.
  */
 static int next_key(struct ui *ui, bool *worked)
 {
     int key;
 
     *worked = false;
-    if (page_total_known(ui->page))
+    if (page_total_known(ui->page) && terms_counted(ui))
         return read_key();
     nodelay(stdscr, TRUE);
     key = read_key();
     nodelay(stdscr, FALSE);
     if (key == ERR && !quit_signal) {
-        page_index_step(ui->page, IDLE_SECTIONS);
+        /* Pages first (the status line shows them), then the counts of the key terms. */
+        if (!page_total_known(ui->page))
+            page_index_step(ui->page, IDLE_SECTIONS);
+        else
+            terms_index_count_step(ui->terms_index, IDLE_SECTIONS);
         *worked = true;
     }
     return key;
@@ -198,16 +208,19 @@ static void loop(struct ui *ui)
     while (!quit_signal) {
         int key;
         enum ui_result r;
-        bool worked, known;
+        bool worked, known, total, counted;
 
         if (dirty)
             draw(ui);
         dirty = true;
         known = page_number_known(ui->page);
+        total = page_total_known(ui->page);
+        counted = terms_counted(ui);
         key = next_key(ui, &worked);
         if (worked) {
-            /* Redraw only when the status line has a number to add. */
-            dirty = page_total_known(ui->page) || known != page_number_known(ui->page);
+            /* Redraw only when there is a number to add: a page number, the total, the counts. */
+            dirty = known != page_number_known(ui->page) || total != page_total_known(ui->page) ||
+                    counted != terms_counted(ui);
             continue;
         }
         if (quit_signal == SIGINT) {

@@ -3,6 +3,10 @@
  * text, its gloss and its counts per section below; Enter on a term opens its occurrences, each
  * in a line of context with the term marked (keyword in context) and its page; Enter on one of
  * those jumps there and closes both lists.
+ *
+ * On a long text the counts are taken while the reader is idle (ui.c), so the panel shows what
+ * is counted so far ("1234…") until they are all in; the occurrences, which may run to hundreds
+ * of thousands, are found by their section from the counts and made into rows when shown.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,16 +27,24 @@ static char *shown(const char *s, size_t n)
     return out;
 }
 
+/* The page of the occurrence in ROW, once page counting has got that far ("p. ?" before). */
+static void page_of_row(struct ui *ui, struct ui_list_row *row)
+{
+    char num[32] = "p. ?";
+
+    if (page_section_counted(ui->page, doc_section_at(ui->doc, row->key)))
+        snprintf(num, sizeof num, "p. %zu", page_number_of(ui->page, row->key));
+    free(row->right);
+    row->right = strdup(num);
+}
+
 /* One row: the term's context on one line, with the term itself marked. */
 static int kwic_row(struct ui *ui, struct ui_list_row *row, const struct term_hit *h)
 {
-    char num[32];
-
     row->left =
         print_kwic(ui->doc, h->start, h->end, CONTEXT_BYTES, &row->mark_start, &row->mark_end);
-    snprintf(num, sizeof num, "p. %zu", page_number_of(ui->page, h->start));
-    row->right = strdup(num);
     row->key = h->start;
+    page_of_row(ui, row);
     return row->left && row->right ? 0 : -1;
 }
 
@@ -51,38 +63,103 @@ static void occurrence_detail(struct ui *ui, struct ui_list *l, char *d1, char *
     snprintf(d2, cap, "Enter: go there");
 }
 
+/* Where the occurrences of one term are: the sections that hold any, and how many before each. */
+struct occurrences {
+    char *heading;
+    unsigned term;
+    size_t *sec;    /* sections (with their parts) holding the term, in order */
+    size_t *before; /* occurrences in the sections before sec[i] */
+    size_t n;
+};
+
+static void occurrences_free(void *data)
+{
+    struct occurrences *o = data;
+
+    free(o->heading);
+    free(o->sec);
+    free(o->before);
+    free(o);
+}
+
+/* Row I: the I-th occurrence, found in its section (sec[k] and its parts). */
+static void occurrence_fill(struct ui *ui, struct ui_list *l, size_t i)
+{
+    struct occurrences *o = l->data;
+    size_t lo = 0, hi = o->n, skip;
+
+    if (l->rows[i].left != NULL) {
+        if (l->rows[i].right == NULL || strcmp(l->rows[i].right, "p. ?") == 0)
+            page_of_row(ui, &l->rows[i]);
+        return;
+    }
+    if (o->n == 0)
+        return;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->before[mid] <= i)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    skip = i - o->before[lo];
+    for (size_t s = o->sec[lo]; doc_section_exists(ui->doc, s); s++) {
+        size_t nh;
+        const struct term_hit *h;
+
+        if (s > o->sec[lo] && !doc_section(ui->doc, s)->continued)
+            break;
+        h = terms_index_section(ui->terms_index, s, &nh);
+        for (size_t k = 0; k < nh; k++) {
+            if (h[k].term != o->term || skip-- > 0)
+                continue;
+            if (kwic_row(ui, &l->rows[i], &h[k]) != 0) {
+                free(l->rows[i].left);
+                free(l->rows[i].right);
+                l->rows[i].left = l->rows[i].right = NULL;
+            }
+            return;
+        }
+    }
+}
+
 static struct ui_view *occurrences_new(struct ui *ui, unsigned t)
 {
-    size_t n = terms_index_count(ui->terms_index, t, SIZE_MAX), k = 0;
+    size_t n = terms_index_count(ui->terms_index, t, SIZE_MAX), seen = 0;
     const struct key_term *term = terms_get(ui->terms, t);
-    char *heading = malloc(strlen(term->label) * 10 + 2);
-    struct ui_list *l =
-        heading ? ui_list_new(n, heading, " Occurrences - Enter: go  Esc: back") : NULL;
+    struct occurrences *o = calloc(1, sizeof *o);
+    struct ui_list *l = NULL;
+    size_t ns = doc_section_count(ui->doc);
 
+    if (o == NULL)
+        return NULL;
+    o->term = t;
+    o->heading = malloc(strlen(term->label) * 10 + 2);
+    o->sec = malloc(ns * sizeof *o->sec);
+    o->before = malloc(ns * sizeof *o->before);
+    if (o->heading != NULL && o->sec != NULL && o->before != NULL)
+        l = ui_list_new(n, o->heading, " Occurrences - Enter: go  Esc: back");
     if (l == NULL) {
-        free(heading);
+        occurrences_free(o);
         return NULL;
     }
-    heading[0] = ' ';
-    glyph_sanitize(heading + 1, strlen(term->label) * 10 + 1, term->label, strlen(term->label));
-    l->data = heading; /* the list's heading, freed with it */
-    l->free_data = free;
+    o->heading[0] = ' ';
+    glyph_sanitize(o->heading + 1, strlen(term->label) * 10 + 1, term->label, strlen(term->label));
+    for (size_t s = 0; s < ns; s++) {
+        size_t k;
+        if (doc_section(ui->doc, s)->continued ||
+            (k = terms_index_count(ui->terms_index, t, s)) == 0)
+            continue;
+        o->sec[o->n] = s;
+        o->before[o->n++] = seen;
+        seen += k;
+    }
+    l->data = o; /* the list's heading and where its rows are, freed with it */
+    l->free_data = occurrences_free;
     l->selectable = true;
     l->activate = occurrence_activate;
     l->detail = occurrence_detail;
-    for (size_t s = 0; s < doc_section_count(ui->doc); s++) {
-        size_t nh;
-        const struct term_hit *h = terms_index_section(ui->terms_index, s, &nh);
-        for (size_t i = 0; i < nh && k < n; i++) {
-            if (h[i].term != t)
-                continue;
-            if (kwic_row(ui, &l->rows[k++], &h[i]) != 0) {
-                ui_list_ops.free(&l->view);
-                return NULL;
-            }
-        }
-    }
-    l->n = k;
+    l->fill = occurrence_fill;
     return &l->view;
 }
 
@@ -103,9 +180,15 @@ static void term_detail(struct ui *ui, struct ui_list *l, char *d1, char *d2, si
 
     snprintf(d1, cap, "%s", term->gloss ? term->gloss : "(no gloss)");
     d2[0] = '\0';
-    for (size_t s = 0; s < doc_section_count(ui->doc) && used + 1 < cap; s++) {
-        size_t n =
-            doc_section(ui->doc, s)->continued ? 0 : terms_index_count(ui->terms_index, t, s);
+    /* Only sections counted already: counting the rest is the idle loop's work. */
+    for (size_t s = 0; doc_section_exists(ui->doc, s) && used + 1 < cap; s++) {
+        size_t n;
+        if (doc_section(ui->doc, s)->continued)
+            continue;
+        if (!terms_index_count_known(ui->terms_index, t, s, &n)) {
+            snprintf(d2 + used, cap - used, "%s…", used ? ", " : "");
+            break;
+        }
         if (n > 0)
             used += (size_t)snprintf(d2 + used, cap - used, "%s%s: %zu", used ? ", " : "",
                                      doc_section(ui->doc, s)->title, n);
@@ -115,11 +198,27 @@ static void term_detail(struct ui *ui, struct ui_list *l, char *d1, char *d2, si
 /* Enter on a term opens its occurrences above the panel, which stays open below them. */
 static bool term_activate_checked(struct ui *ui, struct ui_list *l)
 {
-    if (terms_index_count(ui->terms_index, (unsigned)l->rows[l->sel].key, SIZE_MAX) == 0)
+    bool done;
+    unsigned t = (unsigned)l->rows[l->sel].key;
+
+    if (terms_index_count_so_far(ui->terms_index, t, &done) == 0 &&
+        terms_index_count(ui->terms_index, t, SIZE_MAX) == 0)
         ui_notice(ui, "That term does not occur in this text");
     else
         term_activate(ui, l);
     return false;
+}
+
+/* A term's count, as far as it is counted: "1234…" while the idle loop is still counting. */
+static void term_fill(struct ui *ui, struct ui_list *l, size_t i)
+{
+    bool done;
+    size_t n = terms_index_count_so_far(ui->terms_index, (unsigned)l->rows[i].key, &done);
+    char num[32];
+
+    snprintf(num, sizeof num, done ? "%zu" : "%zu…", n);
+    free(l->rows[i].right);
+    l->rows[i].right = strdup(num);
 }
 
 /* The key terms panel. */
@@ -138,15 +237,13 @@ struct ui_view *ui_terms_new(struct ui *ui)
     l->selectable = true;
     l->activate = term_activate_checked;
     l->detail = term_detail;
+    l->fill = term_fill;
     for (size_t i = 0; i < n; i++) {
         const struct key_term *term = terms_get(ui->terms, i);
-        char num[32];
 
-        snprintf(num, sizeof num, "%zu", terms_index_count(ui->terms_index, (unsigned)i, SIZE_MAX));
         l->rows[i].left = shown(term->label, strlen(term->label));
-        l->rows[i].right = strdup(num);
         l->rows[i].key = i;
-        if (l->rows[i].left == NULL || l->rows[i].right == NULL) {
+        if (l->rows[i].left == NULL) {
             ui_list_ops.free(&l->view);
             return NULL;
         }

@@ -68,7 +68,8 @@ const char *terms_error(const struct terms *terms, size_t i);
  * search (case, accents, white space and line breaks ignored) and libunistring's word
  * boundaries: a term matches whole words, except that a compound variant's last word may run on
  * ("tewerkstelling*" covers all of "tewerkstellingskansen").  Where hits overlap, the longer
- * wins.  Hits are computed per section when first asked for, and kept.
+ * wins.  Hits are computed per section when first asked for; those of the last 64 sections
+ * asked for are kept, and every section's count of each term once it is taken.
  */
 struct term_hit {
     size_t start, end; /* source range */
@@ -83,11 +84,22 @@ struct terms_index *terms_index_new(const struct terms *terms, const struct doc 
 /* Release the index and every hit it handed out. */
 void terms_index_free(struct terms_index *index);
 
-/* The N hits in section S in source order; NULL (N = 0) when out of memory. */
+/* The N hits in section S in source order; NULL (N = 0) when out of memory.  Valid until the
+ * hits of 64 other sections have been asked for. */
 const struct term_hit *terms_index_section(struct terms_index *index, size_t s, size_t *n);
 
 /* How many times term T stands in section S (with its parts: doc_section's continued), or in
- * the whole text when S is SIZE_MAX. */
+ * the whole text when S is SIZE_MAX (which counts every section not yet counted). */
 size_t terms_index_count(struct terms_index *index, unsigned t, size_t s);
+
+/* Count up to BUDGET more sections, from the top (for idle time); true when all are counted. */
+bool terms_index_count_step(struct terms_index *index, size_t budget);
+bool terms_index_counted(const struct terms_index *index);
+
+/* Term T in the sections counted so far, without counting more; *DONE: that is all of them. */
+size_t terms_index_count_so_far(const struct terms_index *index, unsigned t, bool *done);
+
+/* Term T in section S (with its parts) if they are counted: false, without counting, if not. */
+bool terms_index_count_known(const struct terms_index *index, unsigned t, size_t s, size_t *n);
 
 #endif
