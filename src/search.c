@@ -61,6 +61,7 @@
 #define SUGGEST_PIECE 65536    /* bytes handed to u8_wordbreaks at a time */
 #define SUGGEST_MAX 64         /* longest pattern a suggestion is looked for, in code points */
 #define REGEX_WEIGHT_MAX 20000 /* regcomp takes about 1 KB per unit of regex_weight */
+#define INTERRUPT_BLOCKS 64    /* blocks searched between two looks at the interrupt */
 #define SWAR_ONES 0x0101010101010101u
 #define SWAR_HIGHS 0x8080808080808080u
 
@@ -95,6 +96,11 @@ struct search {
     size_t *before; /* matches starting before chunk c << COUNT_SHIFT, c ≤ nchunks */
     size_t nchunks;
     bool failed;
+    bool (*interrupt)(void *arg); /* asked every INTERRUPT_BLOCKS blocks: give up? */
+    void *interrupt_arg;
+    unsigned long ticks;
+    bool looking;     /* in search_next or search_prev, which may give up (never painting) */
+    bool interrupted; /* the last of them gave up */
 };
 
 /* Where matches go: those starting in [from, to), each start once. */
@@ -819,9 +825,26 @@ static bool scan_regex(struct search *s, const struct doc_block *b, struct sink 
     return true;
 }
 
+/* Whether the search is to give up now (asked every INTERRUPT_BLOCKS blocks). */
+static bool give_up(struct search *s)
+{
+    if (!s->looking)
+        return false;
+    if (s->interrupted)
+        return true;
+    if (s->interrupt == NULL || ++s->ticks % INTERRUPT_BLOCKS != 0)
+        return false;
+    s->interrupted = s->interrupt(s->interrupt_arg);
+    return s->interrupted;
+}
+
 /* Offer the matches of block B to K; false when the sink needs no more (or on failure). */
 static bool scan_block(struct search *s, const struct doc_block *b, struct sink *k)
 {
+    if (give_up(s)) {
+        k->done = true;
+        return false;
+    }
     if (b->nruns == 0)
         return true;
     if (s->regex)
@@ -1280,20 +1303,36 @@ bool search_failed(const struct search *s)
     return s->failed;
 }
 
+/* Make long searches give up when INTERRUPT(ARG) says so. */
+void search_set_interrupt(struct search *s, bool (*interrupt)(void *arg), void *arg)
+{
+    s->interrupt = interrupt;
+    s->interrupt_arg = arg;
+}
+
+/* Whether the last search_next or search_prev gave up. */
+bool search_interrupted(const struct search *s)
+{
+    return s->interrupted;
+}
+
 /* The first match at or after FROM. */
 bool search_next(struct search *s, size_t from, struct search_match *m)
 {
     struct sink k;
 
+    s->interrupted = false;
+    s->looking = true;
     sink_init(&k, take_first, from, SIZE_MAX);
     scan(s, &k);
+    s->looking = false;
     if (k.found)
         *m = k.m;
     return k.found;
 }
 
-/* The last match starting before BEFORE. */
-bool search_prev(struct search *s, size_t before, struct search_match *m)
+/* search_prev's walk back through the blocks. */
+static bool prev_scan(struct search *s, size_t before, struct search_match *m)
 {
     struct bpos p;
 
@@ -1313,10 +1352,12 @@ bool search_prev(struct search *s, size_t before, struct search_match *m)
         if (b->end - b->start <= BIG_BLOCK) {
             sink_init(&k, take_last, b->start, before);
             scan_block(s, b, &k);
-            if (k.found) {
+            if (k.found && !s->interrupted) {
                 *m = k.m;
                 return true;
             }
+            if (s->interrupted)
+                return false;
             continue;
         }
         /* A long block: look back a window at a time. */
@@ -1325,6 +1366,8 @@ bool search_prev(struct search *s, size_t before, struct search_match *m)
             size_t lo = hi - b->start > PREV_WINDOW ? hi - PREV_WINDOW : b->start;
             sink_init(&k, take_last, lo, hi);
             scan_block(s, b, &k);
+            if (s->interrupted)
+                return false;
             if (k.found) {
                 *m = k.m;
                 return true;
@@ -1333,6 +1376,18 @@ bool search_prev(struct search *s, size_t before, struct search_match *m)
         }
     } while (bpos_prev(s->doc, &p));
     return false;
+}
+
+/* The last match starting before BEFORE. */
+bool search_prev(struct search *s, size_t before, struct search_match *m)
+{
+    bool found;
+
+    s->interrupted = false;
+    s->looking = true;
+    found = prev_scan(s, before, m);
+    s->looking = false;
+    return found;
 }
 
 /* The cached matches of block B at P, found on first use; NULL when out of memory. */

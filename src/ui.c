@@ -342,6 +342,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ascii_only = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     ui.ascii = ascii_only;
     term = pick_term(term_notice, sizeof term_notice);
+    ui.input_fd = fileno(in);
     screen = newterm(term, stdout, in);
     if (screen == NULL) {
         char shown[128];

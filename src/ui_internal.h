@@ -89,6 +89,7 @@ struct ui_search {
 struct ui {
     const struct doc *doc;
     struct page *page;
+    int input_fd;  /* where keys come from: for a look whether one is waiting */
     int width_opt; /* the widest reading column asked for */
     int colw;      /* the reading column now */
     int margin;    /* cells left of the column, to centre it */

@@ -5,12 +5,14 @@
  * matches, wrapping round the text with a notice.  Matches on screen are painted as spans.
  * The matching itself (folding, smart case, regex) is the search module's.
  */
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lees/glyph.h"
 #include "lees/search.h"
+
 #include "ui_internal.h"
 
 #define MAX_HISTORY 100
@@ -46,7 +48,7 @@ static bool first_match(struct ui_search *s, struct search *se, struct search_ma
     bool found =
         s->backward ? search_prev(se, s->origin_offset, m) : search_next(se, s->origin_offset, m);
     *wrapped = false;
-    if (!found) {
+    if (!found && !search_interrupted(se)) {
         found = s->backward ? search_prev(se, (size_t)-1, m) : search_next(se, 0, m);
         *wrapped = found;
     }
@@ -62,6 +64,15 @@ static void show_match(struct ui *ui, const struct search_match *m)
     s->match_end = m->end;
     s->highlight = true;
     page_goto_offset(ui->page, m->start);
+}
+
+/* Whether a key is waiting: a search as the pattern is typed then gives way to it, so typing
+ * never waits for a search through a long text that the next key makes moot. */
+static bool key_waiting(void *arg)
+{
+    struct pollfd pfd = {*(const int *)arg, POLLIN, 0};
+
+    return poll(&pfd, 1, 0) > 0;
 }
 
 /* Search again for the pattern as typed so far, from where the prompt opened. */
@@ -85,8 +96,11 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
         snprintf(s->status, sizeof s->status, "  (%.400s)", err.msg);
         return;
     }
+    search_set_interrupt(s->typing, key_waiting, &ui->input_fd);
     if (first_match(s, s->typing, &m, &wrapped))
         show_match(ui, &m);
+    else if (search_interrupted(s->typing))
+        snprintf(s->status, sizeof s->status, "  (searching…)"); /* the next key goes on */
     else
         snprintf(s->status, sizeof s->status, "  (no match)");
 }
@@ -159,6 +173,15 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
     search_free(s->confirmed);
     s->confirmed = s->typing;
     s->typing = NULL;
+    /* Confirmed, a search goes to its end: n and N never give way to a key. */
+    search_set_interrupt(s->confirmed, NULL, NULL);
+    if (!s->have_match && search_interrupted(s->confirmed)) {
+        struct search_match m;
+        bool wrapped;
+        s->status[0] = '\0';
+        if (first_match(s, s->confirmed, &m, &wrapped))
+            show_match(ui, &m);
+    }
     if (s->have_match)
         return;
     glyph_sanitize(shown, sizeof shown, p->buf, p->len);

@@ -92,6 +92,14 @@ size_t search_range(struct search *s, size_t start, size_t end, struct search_ma
  */
 size_t search_count(struct search *s, size_t offset, size_t *index);
 
+/*
+ * Let search_next and search_prev give up when INTERRUPT(ARG) returns true (it is asked every
+ * few dozen blocks: a reader's key is waiting).  They then return false and search_interrupted
+ * says so until the next of them.  Painting (search_range) and counting never give up.
+ */
+void search_set_interrupt(struct search *s, bool (*interrupt)(void *arg), void *arg);
+bool search_interrupted(const struct search *s);
+
 /* Whether memory ran out during a call: matches may then have been missed. */
 bool search_failed(const struct search *s);
 

@@ -913,6 +913,46 @@ static void test_long_block(void **state)
     free(text);
 }
 
+static bool always(void *arg)
+{
+    (*(int *)arg)++;
+    return true;
+}
+
+/* A search asked to give way (a key is waiting) gives up, says so, and the next call starts
+ * afresh; painting and counting never give up. */
+static void test_interrupted(void **state)
+{
+    size_t cap = 400000, len = 0;
+    char *text = malloc(cap);
+    struct doc *doc;
+    struct search *s;
+    struct search_match m, v[4];
+    int asked = 0;
+
+    (void)state;
+    assert_non_null(text);
+    while (len < 300000)
+        len += (size_t)snprintf(text + len, cap - len, "## Deel\n\nwoorden en woorden\n\n");
+    len += (size_t)snprintf(text + len, cap - len, "## Slot\n\nslotwoord\n");
+    doc = doc_mem(text, len, MD);
+    s = new_search(doc, "slotwoord", 0);
+    search_set_interrupt(s, always, &asked);
+    assert_false(search_next(s, 0, &m));
+    assert_true(search_interrupted(s));
+    assert_true(asked > 0);
+    assert_false(search_prev(s, len, &m) && m.start < len - 20); /* gives up or finds the end */
+    assert_int_equal(search_range(s, len - 20, len, v, 4), 1);   /* painting never gives up */
+    assert_int_equal(search_count(s, 0, NULL), 1);
+    search_set_interrupt(s, NULL, NULL);
+    assert_true(search_next(s, 0, &m));
+    assert_false(search_interrupted(s));
+    assert_int_equal(m.start, len - 10);
+    search_free(s);
+    doc_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -936,6 +976,7 @@ int main(void)
         cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_fast_path_equals_slow_path),
         cmocka_unit_test(test_long_block),
+        cmocka_unit_test(test_interrupted),
     };
     return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }
