@@ -95,6 +95,8 @@ struct search {
     unsigned long clock;
     size_t *before; /* matches starting before chunk c << COUNT_SHIFT, c ≤ nchunks */
     size_t nchunks;
+    size_t *bins;     /* while counting: matches starting in each chunk so far */
+    size_t count_pos; /* counted: the matches starting before this offset */
     bool failed;
     bool (*interrupt)(void *arg); /* asked every INTERRUPT_BLOCKS blocks: give up? */
     void *interrupt_arg;
@@ -1284,6 +1286,7 @@ void search_free(struct search *s)
     for (size_t i = 0; i < CACHE_BLOCKS; i++)
         free(s->cache[i].m);
     free(s->before);
+    free(s->bins);
     free(s->pat);
     search_free(s->core);
     fold_free(s->buf);
@@ -1459,32 +1462,60 @@ size_t search_range(struct search *s, size_t start, size_t end, struct search_ma
     return n;
 }
 
+/* Count the matches starting in about BUDGET more bytes of source; true when all are counted. */
+bool search_count_step(struct search *s, size_t budget)
+{
+    size_t to;
+    struct sink k;
+
+    if (s->before != NULL)
+        return true;
+    if (s->bins == NULL) {
+        s->nchunks = (s->len >> COUNT_SHIFT) + 1;
+        s->bins = calloc(s->nchunks + 1, sizeof *s->bins);
+        s->count_pos = 0;
+        if (s->bins == NULL) {
+            s->failed = true;
+            return true;
+        }
+    }
+    /* Each match is counted in the step its start falls in, once. */
+    to = budget < s->len - s->count_pos ? s->count_pos + budget : SIZE_MAX;
+    sink_init(&k, take_bin, s->count_pos, to);
+    k.bins = s->bins;
+    scan(s, &k);
+    s->count_pos = to;
+    if (to != SIZE_MAX)
+        return false;
+    /* bins[c] becomes the number of matches starting before chunk c. */
+    for (size_t i = 0, sum = 0; i <= s->nchunks; i++) {
+        size_t here = s->bins[i];
+        s->bins[i] = sum;
+        sum += here;
+    }
+    s->before = s->bins;
+    s->bins = NULL;
+    return true;
+}
+
+/* Whether search_count would answer without reading the rest of the text. */
+bool search_count_known(const struct search *s)
+{
+    return s->before != NULL;
+}
+
 /* The number of matches, and the index of the first at or after OFFSET. */
 size_t search_count(struct search *s, size_t offset, size_t *index)
 {
     size_t total, c, before;
     struct sink k;
 
+    while (!search_count_step(s, SIZE_MAX))
+        ;
     if (s->before == NULL) {
-        size_t nchunks = (s->len >> COUNT_SHIFT) + 1;
-        size_t *bins = calloc(nchunks + 1, sizeof *bins);
-        if (bins == NULL) {
-            s->failed = true;
-            if (index != NULL)
-                *index = 0;
-            return 0;
-        }
-        sink_init(&k, take_bin, 0, SIZE_MAX);
-        k.bins = bins;
-        scan(s, &k);
-        /* bins[c] becomes the number of matches starting before chunk c. */
-        for (size_t i = 0, sum = 0; i <= nchunks; i++) {
-            size_t here = bins[i];
-            bins[i] = sum;
-            sum += here;
-        }
-        s->before = bins;
-        s->nchunks = nchunks;
+        if (index != NULL)
+            *index = 0;
+        return 0;
     }
     total = s->before[s->nchunks];
     if (index == NULL)

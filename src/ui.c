@@ -22,7 +22,8 @@
 #define ESCDELAY_MS 25
 #define MIN_COLS 20
 #define MIN_ROWS 6
-#define IDLE_SECTIONS 16 /* sections counted between two looks at the keyboard */
+#define IDLE_SECTIONS 16      /* sections counted between two looks at the keyboard */
+#define IDLE_BYTES (2u << 20) /* bytes searched for matches to count, likewise */
 
 static volatile sig_atomic_t quit_signal;
 static bool ascii_only; /* the locale is not UTF-8 (set once in ui_run) */
@@ -174,24 +175,26 @@ static bool terms_counted(const struct ui *ui)
 }
 
 /*
- * The next key.  While page numbers or key terms are still being counted (a long text), input
- * is polled and the counting goes on a few sections at a time between keys; once it is done,
- * the wait for a key blocks, so an idle reader uses no CPU.  Returns ERR with *WORKED set after
- * a step of work.
+ * The next key.  While matches, page numbers or key terms are still being counted (a long
+ * text), input is polled and the counting goes on a little at a time between keys; once all is
+ * counted, the wait for a key blocks, so an idle reader uses no CPU.  Returns ERR with *WORKED
+ * set after a step of work.
  */
 static int next_key(struct ui *ui, bool *worked)
 {
     int key;
 
     *worked = false;
-    if (page_total_known(ui->page) && terms_counted(ui))
+    if (!ui_search_counting(ui) && page_total_known(ui->page) && terms_counted(ui))
         return read_key();
     nodelay(stdscr, TRUE);
     key = read_key();
     nodelay(stdscr, FALSE);
     if (key == ERR && !quit_signal) {
-        /* Pages first (the status line shows them), then the counts of the key terms. */
-        if (!page_total_known(ui->page))
+        /* What the status line shows first (the matches, the pages), then the key terms. */
+        if (ui_search_counting(ui))
+            search_count_step(ui->search.confirmed, IDLE_BYTES);
+        else if (!page_total_known(ui->page))
             page_index_step(ui->page, IDLE_SECTIONS);
         else
             terms_index_count_step(ui->terms_index, IDLE_SECTIONS);
@@ -208,7 +211,7 @@ static void loop(struct ui *ui)
     while (!quit_signal) {
         int key;
         enum ui_result r;
-        bool worked, known, total, counted;
+        bool worked, known, total, counted, matches;
 
         if (dirty)
             draw(ui);
@@ -216,11 +219,12 @@ static void loop(struct ui *ui)
         known = page_number_known(ui->page);
         total = page_total_known(ui->page);
         counted = terms_counted(ui);
+        matches = ui_search_counting(ui);
         key = next_key(ui, &worked);
         if (worked) {
             /* Redraw only when there is a number to add: a page number, the total, the counts. */
             dirty = known != page_number_known(ui->page) || total != page_total_known(ui->page) ||
-                    counted != terms_counted(ui);
+                    counted != terms_counted(ui) || matches != ui_search_counting(ui);
             continue;
         }
         if (quit_signal == SIGINT) {

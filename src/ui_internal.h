@@ -167,6 +167,7 @@ void ui_search_history_load(struct ui *ui);
 void ui_search_open_at(struct ui *ui, const char *pattern);
 /* "match 3/17" for the status line, or "" */
 void ui_search_counter(struct ui *ui, char *out, size_t cap);
+bool ui_search_counting(const struct ui *ui); /* matches are left to count when idle */
 
 /* Bookmarks and the reading position (ui_marks.c). */
 void ui_marks_jumping(struct ui *ui);                     /* call before a jump, for '' */

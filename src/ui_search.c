@@ -258,8 +258,20 @@ void ui_search_counter(struct ui *ui, char *out, size_t cap)
     out[0] = '\0';
     if (s->confirmed == NULL || !s->have_match || !s->highlight)
         return;
+    /* On a long text the matches are counted while idle: "match ?/?" until then. */
+    if (!search_count_known(s->confirmed)) {
+        snprintf(out, cap, "match ?/?  ");
+        return;
+    }
     total = search_count(s->confirmed, s->match_start, &index);
     snprintf(out, cap, "match %zu/%zu  ", index, total);
+}
+
+/* Whether the matches of the confirmed search are still to be counted (idle work). */
+bool ui_search_counting(const struct ui *ui)
+{
+    const struct ui_search *s = &ui->search;
+    return s->confirmed != NULL && s->have_match && !search_count_known(s->confirmed);
 }
 
 /* Start with the history kept in the state file. */

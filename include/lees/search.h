@@ -92,6 +92,11 @@ size_t search_range(struct search *s, size_t start, size_t end, struct search_ma
  */
 size_t search_count(struct search *s, size_t offset, size_t *index);
 
+/* Count the matches in about BUDGET more bytes of the text (when idle), so that search_count
+ * does not have to; true once all are counted, and from then on search_count_known. */
+bool search_count_step(struct search *s, size_t budget);
+bool search_count_known(const struct search *s);
+
 /*
  * Let search_next and search_prev give up when INTERRUPT(ARG) returns true (it is asked every
  * few dozen blocks: a reader's key is waiting).  They then return false and search_interrupted

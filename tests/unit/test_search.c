@@ -953,6 +953,30 @@ static void test_interrupted(void **state)
     free(text);
 }
 
+/* Counting a step at a time (while idle) gives what counting at once does, whatever the steps:
+ * a match across the edge of two steps counts once. */
+static void test_count_in_steps(void **state)
+{
+    static const char text[] = "Sociale economie, sociale\neconomie en SOCIALE ECONOMIE: "
+                               "de sociale economie.\n\n## Kop\n\nsociale economie.\n";
+    struct doc *doc = doc_mem(text, sizeof text - 1, MD);
+
+    (void)state;
+    for (size_t budget = 1; budget < sizeof text + 2; budget++) {
+        struct search *s = new_search(doc, "sociale economie", 0);
+        size_t steps = 0, index;
+        assert_false(search_count_known(s));
+        while (!search_count_step(s, budget))
+            steps++;
+        assert_true(search_count_known(s));
+        assert_true(steps + 1 >= (sizeof text - 1) / budget);
+        assert_int_equal(search_count(s, 0, &index), 5);
+        assert_int_equal(index, 1);
+        search_free(s);
+    }
+    doc_free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -977,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_equals_slow_path),
         cmocka_unit_test(test_long_block),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_count_in_steps),
     };
     return cmocka_run_group_tests_name("search", tests, NULL, NULL);
 }
