@@ -20,9 +20,8 @@ enum cell_kind { CELL_TEXT, CELL_SPACE, CELL_BREAK, CELL_TAB };
 enum iter_phase { PHASE_PREFIX, PHASE_TEXT, PHASE_RULE, PHASE_DONE };
 
 struct section_lines {
-    struct layout_line *lines;
+    struct layout_line *lines; /* NULL until laid out (a section has one line at least) */
     size_t n;
-    int done;
 };
 
 struct layout {
@@ -521,7 +520,6 @@ static int layout_compute(struct layout *layout, size_t s)
         goto fail;
     layout->secs[s].lines = lb.lines;
     layout->secs[s].n = lb.n;
-    layout->secs[s].done = 1;
     return 0;
 fail:
     free(lb.lines);
@@ -587,7 +585,7 @@ const struct doc *layout_doc(const struct layout *layout)
 const struct layout_line *layout_section(struct layout *layout, size_t s, size_t *n)
 {
     if (layout_reserve(layout, s) != 0 ||
-        (!layout->secs[s].done && layout_compute(layout, s) != 0)) {
+        (layout->secs[s].lines == NULL && layout_compute(layout, s) != 0)) {
         *n = 0;
         return NULL;
     }
@@ -598,7 +596,7 @@ const struct layout_line *layout_section(struct layout *layout, size_t s, size_t
 /* Whether the lines of section S are at hand. */
 bool layout_cached(const struct layout *layout, size_t s)
 {
-    return s < layout->cap && layout->secs[s].done != 0;
+    return s < layout->cap && layout->secs[s].lines != NULL;
 }
 
 /* Drop the lines of section S; they are laid out again when next asked for. */
@@ -609,7 +607,6 @@ void layout_forget(struct layout *layout, size_t s)
     free(layout->secs[s].lines);
     layout->secs[s].lines = NULL;
     layout->secs[s].n = 0;
-    layout->secs[s].done = 0;
 }
 
 /* Index in section S of the line that shows byte OFFSET. */
