@@ -337,10 +337,12 @@ static int whole_sections(struct doc *doc)
         }
         if (doc->nsections == 0 || heading) {
             size_t start = doc->nsections == 0 ? 0 : line_start(doc, b->start);
-            /* An empty heading has no text to place it: md4c puts it where the block above it
-             * ends, so it starts at the next line that is not blank. */
+            /* A heading whose text md4c did not place (empty, or a NUL first) is put where the
+             * block above it ends: an empty one starts at the next line that is not blank, and
+             * none starts after its own first run. */
             if (doc->nsections > 0 && i > 0 && start < p->blocks[i - 1].end)
-                start = skip_blank_lines(doc, p->blocks[i - 1].end);
+                start = b->nruns == 0 ? skip_blank_lines(doc, p->blocks[i - 1].end)
+                                      : p->blocks[i - 1].end;
             if (doc_slot_add(doc, start, heading ? b->level : 0, 0) != 0)
                 return -1;
             slot = doc_slot(doc, doc->nsections - 1);
@@ -354,6 +356,10 @@ static int whole_sections(struct doc *doc)
         slot = doc_slot(doc, doc->nsections - 1);
         b->section = (uint32_t)(doc->nsections - 1);
         slot->nblocks++;
+        /* A block without text (a rule, an empty heading) sits where md4c's last text ended:
+         * never before its section. */
+        if (b->nruns == 0 && b->start < slot->sec.start)
+            b->start = b->end = slot->sec.start;
     }
     if (doc->nsections == 0) {
         /* An empty text still has one (empty) section to show. */

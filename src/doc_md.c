@@ -258,10 +258,20 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
                  md_style(st));
         st->fixup_run = (long)p->nruns - 1;
         return 0;
-    case MD_TEXT_NULLCHAR:
-        docb_run(p, st->last_end, st->last_end + 1, DOC_RUN_REPLACEMENT, md_style(st));
-        st->last_end++;
+    case MD_TEXT_NULLCHAR: {
+        /* md4c hands over its own U+FFFD: the NUL it stands for is the next one in the source
+         * (a block may start with it, after markup and blank lines). */
+        const char *nul = memchr(doc->data + st->last_end, '\0', st->end - st->last_end);
+        size_t at = nul != NULL ? (size_t)(nul - doc->data) : st->last_end;
+        if (st->fixup_run >= 0 && at >= p->runs[st->fixup_run].start) {
+            p->runs[st->fixup_run].end = at;
+            p->blocks[p->nblocks - 1].end = at;
+        }
+        st->fixup_run = -1;
+        docb_run(p, at, at + 1, DOC_RUN_REPLACEMENT, md_style(st));
+        st->last_end = at + 1;
         return 0;
+    }
     case MD_TEXT_ENTITY:
         if (in_source)
             docb_run(p, off, off + size, DOC_RUN_ENTITY, md_style(st));

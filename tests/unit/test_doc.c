@@ -583,6 +583,39 @@ static void test_titles_take_what_they_need(void **state)
 #endif
 }
 
+/* Found by fuzzing: a block whose text starts with a NUL (which md4c replaces) was placed where
+ * the text before it ended, before its section's start: a setext heading's, and a paragraph's
+ * after an empty heading; so was an empty heading itself.  A NUL's run is now the NUL itself,
+ * and a block without text is never before its section. */
+static void test_blocks_inside_their_section(void **state)
+{
+    static const char a[] = "a\n\n\0b\n===\n\ntext\n", b[] = "\0\0\0j\n#\n\0x",
+                      c[] = "\tb\x1b[\0\0\0\0j\n#\n---\n\0x";
+    static const char *const texts[] = {a, b, c};
+    static const size_t lens[] = {sizeof a - 1, sizeof b - 1, sizeof c - 1};
+
+    (void)state;
+    for (size_t t = 0; t < 3; t++) {
+        struct doc *doc = NULL;
+        struct lees_error err;
+        assert_int_equal(
+            doc_open_memory(texts[t], lens[t], "t.md", DOC_FORMAT_MARKDOWN, &doc, &err), 0);
+        assert_int_equal(doc_section_count(doc), 2);
+        for (size_t s = 0; s < doc_section_count(doc); s++) {
+            size_t n;
+            const struct doc_block *bl = doc_section_blocks(doc, s, &n);
+            for (size_t i = 0; i < n; i++) {
+                const struct doc_run *r = doc_block_runs(doc, &bl[i]);
+                assert_true(bl[i].start >= doc_section(doc, s)->start);
+                for (uint32_t k = 0; k < bl[i].nruns; k++)
+                    if (r[k].kind == DOC_RUN_REPLACEMENT)
+                        assert_int_equal(texts[t][r[k].start], '\0');
+            }
+        }
+        doc_free(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_long_stretch_in_parts),
         cmocka_unit_test(test_setext_heading_at_a_cut),
         cmocka_unit_test(test_titles_take_what_they_need),
+        cmocka_unit_test(test_blocks_inside_their_section),
         cmocka_unit_test(test_byte_order_mark),
         cmocka_unit_test(test_titles_are_shown_form),
         cmocka_unit_test(test_empty_and_blank),
