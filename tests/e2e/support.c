@@ -445,3 +445,17 @@ bool cond_selected_holds(struct e2e *e, void *arg)
     int r = list_selected_row(e);
     return r > 0 && e2e_find_in_row(e, r, arg, 0) >= 0;
 }
+
+/* The first row is arg (a list's title), after the blanks of the margin. */
+bool cond_row0(struct e2e *e, void *arg)
+{
+    char *row = e2e_row(e, 0);
+    bool ok = strcmp(row + strspn(row, " "), arg) == 0;
+    free(row);
+    return ok;
+}
+
+bool cond_not_row0(struct e2e *e, void *arg)
+{
+    return !cond_row0(e, arg);
+}

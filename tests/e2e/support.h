@@ -143,6 +143,9 @@ void piped_free(struct piped *r);
 /* The selected row of a list (the one row between the first and the status line whose first
  * cell is in reverse video), or -1 when there is not exactly one. */
 int list_selected_row(struct e2e *e);
+/* The first row, after the blanks of the margin, is (is not) arg: a list's title. */
+bool cond_row0(struct e2e *e, void *arg);
+bool cond_not_row0(struct e2e *e, void *arg);
 /* A wait condition: the selected row holds the text ARG. */
 bool cond_selected_holds(struct e2e *e, void *arg);
 #define CHECK_PIPED(r, cond, ...)                                                                  \

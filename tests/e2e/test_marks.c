@@ -13,20 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The first row is arg (a list's title), after the blanks of the margin. */
-static bool cond_row0(struct e2e *e, void *arg)
-{
-    char *row = e2e_row(e, 0);
-    bool ok = strcmp(row + strspn(row, " "), arg) == 0;
-    free(row);
-    return ok;
-}
-
-static bool cond_not_row0(struct e2e *e, void *arg)
-{
-    return !cond_row0(e, arg);
-}
-
 /* The status line, without the blanks around it, is arg. */
 static bool cond_status_is(struct e2e *e, void *arg)
 {

@@ -150,20 +150,6 @@ static int row_end_number(struct e2e *e, int row)
     return v;
 }
 
-/* The first row is arg (a list's title), after the blanks of the margin. */
-static bool cond_row0(struct e2e *e, void *arg)
-{
-    char *row = e2e_row(e, 0);
-    bool ok = strcmp(row + strspn(row, " "), arg) == 0;
-    free(row);
-    return ok;
-}
-
-static bool cond_not_row0(struct e2e *e, void *arg)
-{
-    return !cond_row0(e, arg);
-}
-
 #define WAIT_SELECTED(e, text)                                                                     \
     CHECK(e, e2e_wait(e, cond_selected_holds, (void *)(text), T_WAIT),                             \
           "waited in vain for the selected row to hold \"%s\"", (text))
