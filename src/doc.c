@@ -841,6 +841,13 @@ const struct doc_section *doc_section(const struct doc *doc, size_t i)
     return &slot->sec;
 }
 
+/* Whether section S is a part, without making its title. */
+bool doc_section_continued(const struct doc *doc, size_t s)
+{
+    scan_until_section((struct doc *)doc, s + 1); /* a part can become a heading's section */
+    return doc_slot(doc, s)->sec.continued != 0;
+}
+
 /* The section that section S is a part of. */
 size_t doc_section_head(const struct doc *doc, size_t s)
 {

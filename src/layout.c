@@ -501,7 +501,6 @@ out:
 
 static int layout_compute(struct layout *layout, size_t s)
 {
-    const struct doc_section *sec = doc_section(layout->doc, s);
     size_t nblocks;
     const struct doc_block *blocks = doc_section_blocks(layout->doc, s, &nblocks);
     struct line_buf lb = {0};
@@ -516,8 +515,11 @@ static int layout_compute(struct layout *layout, size_t s)
         if (wrap_block(layout, b, i, &lb) != 0)
             goto fail;
     }
-    if (lb.n == 0 && push_line(&lb, sec->start, sec->start, LAYOUT_NO_BLOCK, LAYOUT_BLANK) != 0)
-        goto fail;
+    if (lb.n == 0) {
+        size_t at = doc_section(layout->doc, s)->start;
+        if (push_line(&lb, at, at, LAYOUT_NO_BLOCK, LAYOUT_BLANK) != 0)
+            goto fail;
+    }
     layout->secs[s].lines = lb.lines;
     layout->secs[s].n = lb.n;
     return 0;

@@ -356,7 +356,7 @@ int page_section_next(struct page *page)
 {
     size_t s = page->section + 1;
 
-    while (has(page, s) && doc_section(page->doc, s)->continued)
+    while (has(page, s) && doc_section_continued(page->doc, s))
         s++;
     if (!has(page, s))
         return -1;

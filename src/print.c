@@ -128,7 +128,7 @@ int print_terms(const struct doc *doc, const struct terms *terms, FILE *out)
                     term->gloss ? "\t" : "", gloss) < 0)
             rc = -1;
         for (size_t s = 0; s < doc_section_count(doc) && rc == 0; s++) {
-            size_t n = doc_section(doc, s)->continued ? 0 : terms_index_count(ix, t, s);
+            size_t n = doc_section_continued(doc, s) ? 0 : terms_index_count(ix, t, s);
             if (n > 0 && fprintf(out, "    %s\t%zu\n", doc_section(doc, s)->title, n) < 0)
                 rc = -1;
         }

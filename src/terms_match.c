@@ -352,7 +352,7 @@ size_t terms_index_count(struct terms_index *ix, unsigned t, size_t s)
         return ix->totals[t];
     }
     /* A section counts with its parts (the continued sections that follow it). */
-    while (doc_section_exists(ix->doc, to) && doc_section(ix->doc, to)->continued)
+    while (doc_section_exists(ix->doc, to) && doc_section_continued(ix->doc, to))
         to++;
     for (size_t k = s; k < to; k++)
         if (count_section(ix, k))
@@ -373,7 +373,7 @@ bool terms_index_count_known(const struct terms_index *ix, unsigned t, size_t s,
     size_t to = s + 1;
 
     *n = 0;
-    while (doc_section_exists(ix->doc, to) && doc_section(ix->doc, to)->continued)
+    while (doc_section_exists(ix->doc, to) && doc_section_continued(ix->doc, to))
         to++;
     for (size_t k = s; k < to; k++) {
         if (k >= ix->cap || !ix->counted[k])

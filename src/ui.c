@@ -319,7 +319,7 @@ static bool confirm_binary(const struct doc *doc)
 static size_t listed_section(const struct doc *doc, size_t n)
 {
     for (size_t s = 0, k = 0; doc_section_exists(doc, s); s++)
-        if (!doc_section(doc, s)->continued && k++ == n)
+        if (!doc_section_continued(doc, s) && k++ == n)
             return s;
     return n;
 }

@@ -107,7 +107,7 @@ static void occurrence_fill(struct ui *ui, struct ui_list *l, size_t i)
         size_t nh;
         const struct term_hit *h;
 
-        if (s > o->sec[lo] && !doc_section(ui->doc, s)->continued)
+        if (s > o->sec[lo] && !doc_section_continued(ui->doc, s))
             break;
         h = terms_index_section(ui->terms_index, s, &nh);
         for (size_t k = 0; k < nh; k++) {
@@ -147,7 +147,7 @@ static struct ui_view *occurrences_new(struct ui *ui, unsigned t)
     glyph_sanitize(o->heading + 1, strlen(term->label) * 10 + 1, term->label, strlen(term->label));
     for (size_t s = 0; s < ns; s++) {
         size_t k;
-        if (doc_section(ui->doc, s)->continued ||
+        if (doc_section_continued(ui->doc, s) ||
             (k = terms_index_count(ui->terms_index, t, s)) == 0)
             continue;
         o->sec[o->n] = s;
@@ -183,7 +183,7 @@ static void term_detail(struct ui *ui, struct ui_list *l, char *d1, char *d2, si
     /* Only sections counted already: counting the rest is the idle loop's work. */
     for (size_t s = 0; doc_section_exists(ui->doc, s) && used + 1 < cap; s++) {
         size_t n;
-        if (doc_section(ui->doc, s)->continued)
+        if (doc_section_continued(ui->doc, s))
             continue;
         if (!terms_index_count_known(ui->terms_index, t, s, &n)) {
             snprintf(d2 + used, cap - used, "%s…", used ? ", " : "");

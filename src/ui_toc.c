@@ -43,7 +43,7 @@ struct ui_view *ui_toc_new(struct ui *ui)
 
     /* One row for each section with a heading: the parts of a long one are not listed. */
     for (size_t s = 0; s < n; s++)
-        rows += !doc_section(ui->doc, s)->continued;
+        rows += !doc_section_continued(ui->doc, s);
     l = ui_list_new(rows, " Contents", " Contents - Enter: go  Esc: close");
     if (l == NULL)
         return NULL;
@@ -52,7 +52,7 @@ struct ui_view *ui_toc_new(struct ui *ui)
     l->fill = toc_fill;
     here = doc_section_head(ui->doc, page_section(ui->page));
     for (size_t s = 0, i = 0; s < n; s++) {
-        if (doc_section(ui->doc, s)->continued)
+        if (doc_section_continued(ui->doc, s))
             continue;
         if (s == here)
             l->sel = i;
