@@ -848,6 +848,15 @@ bool doc_section_continued(const struct doc *doc, size_t s)
     return doc_slot(doc, s)->sec.continued != 0;
 }
 
+/* The first section after S and its parts. */
+size_t doc_section_after(const struct doc *doc, size_t s)
+{
+    do
+        s++;
+    while (doc_section_exists(doc, s) && doc_section_continued(doc, s));
+    return s;
+}
+
 /* The section that section S is a part of. */
 size_t doc_section_head(const struct doc *doc, size_t s)
 {

@@ -354,10 +354,8 @@ int page_last(struct page *page)
 /* Section keys go from heading to heading: the parts of a long stretch without one are passed. */
 int page_section_next(struct page *page)
 {
-    size_t s = page->section + 1;
+    size_t s = doc_section_after(page->doc, page->section);
 
-    while (has(page, s) && doc_section_continued(page->doc, s))
-        s++;
     if (!has(page, s))
         return -1;
     return enter_section(page, s, 0);

@@ -345,15 +345,13 @@ bool terms_index_counted(const struct terms_index *ix)
 /* How many times term T stands in section S (with its parts), or in the whole text. */
 size_t terms_index_count(struct terms_index *ix, unsigned t, size_t s)
 {
-    size_t count = 0, to = s + 1;
+    size_t count = 0, to;
 
     if (s == SIZE_MAX) {
         terms_index_count_step(ix, SIZE_MAX);
         return ix->totals[t];
     }
-    /* A section counts with its parts (the continued sections that follow it). */
-    while (doc_section_exists(ix->doc, to) && doc_section_continued(ix->doc, to))
-        to++;
+    to = doc_section_after(ix->doc, s); /* a section counts with its parts */
     for (size_t k = s; k < to; k++)
         if (count_section(ix, k))
             count += ix->counts[k * ix->nterms + t];
@@ -370,11 +368,9 @@ size_t terms_index_count_so_far(const struct terms_index *ix, unsigned t, bool *
 /* Term T in section S (with its parts) when they are counted already: false when not. */
 bool terms_index_count_known(const struct terms_index *ix, unsigned t, size_t s, size_t *n)
 {
-    size_t to = s + 1;
+    size_t to = doc_section_after(ix->doc, s);
 
     *n = 0;
-    while (doc_section_exists(ix->doc, to) && doc_section_continued(ix->doc, to))
-        to++;
     for (size_t k = s; k < to; k++) {
         if (k >= ix->cap || !ix->counted[k])
             return false;

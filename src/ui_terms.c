@@ -103,13 +103,10 @@ static void occurrence_fill(struct ui *ui, struct ui_list *l, size_t i)
             hi = mid;
     }
     skip = i - o->before[lo];
-    for (size_t s = o->sec[lo]; doc_section_exists(ui->doc, s); s++) {
+    for (size_t s = o->sec[lo], end = doc_section_after(ui->doc, s); s < end; s++) {
         size_t nh;
-        const struct term_hit *h;
+        const struct term_hit *h = terms_index_section(ui->terms_index, s, &nh);
 
-        if (s > o->sec[lo] && !doc_section_continued(ui->doc, s))
-            break;
-        h = terms_index_section(ui->terms_index, s, &nh);
         for (size_t k = 0; k < nh; k++) {
             if (h[k].term != o->term || skip-- > 0)
                 continue;

@@ -143,6 +143,10 @@ size_t doc_section_at(const struct doc *doc, size_t offset);
 /* The section that section S is a part of: S itself unless it is continued. */
 size_t doc_section_head(const struct doc *doc, size_t s);
 
+/* The first section after S and its parts: the next one with a heading of its own, or the
+ * number of sections when there is none. */
+size_t doc_section_after(const struct doc *doc, size_t s);
+
 /* Whether section S (which exists) is a part, as doc_section(S)->continued says, without making
  * its title: for loops over tens of thousands of sections. */
 bool doc_section_continued(const struct doc *doc, size_t s);
