@@ -383,12 +383,22 @@ static int parse_range(const struct doc *doc, size_t start, size_t end, struct d
     return rc != 0 || p->failed ? -1 : 0;
 }
 
+/* Look for sections in BUDGET more bytes; false when there is nothing more to look at (every
+ * section is known, or memory ran out, which doc->failed then says). */
+static bool scan_more(struct doc *doc, size_t budget)
+{
+    if (doc->scan.done || doc->failed)
+        return false;
+    if (doc_scan_step(doc, budget) != 0)
+        doc->failed = true;
+    return !doc->failed;
+}
+
 /* Scan for sections until section N exists or every section is known. */
 static void scan_until_section(struct doc *doc, size_t n)
 {
-    while (!doc->scan.done && doc->nsections <= n && !doc->failed)
-        if (doc_scan_step(doc, DOC_SCAN_PIECE) != 0)
-            doc->failed = true;
+    while (doc->nsections <= n && scan_more(doc, DOC_SCAN_PIECE))
+        ;
 }
 
 /* The shown title of a scanned section: its heading's lines parsed on their own. */
@@ -430,11 +440,11 @@ static int scanned_doc_title(struct doc *doc)
                 doc->title = scanned_title(doc, slot);
             }
         }
-        if (found || doc->scan.done || doc->scan.pos >= DOC_TITLE_SCAN)
+        if (found || doc->scan.pos >= DOC_TITLE_SCAN || !scan_more(doc, DOC_SCAN_PIECE))
             break;
-        if (doc_scan_step(doc, DOC_SCAN_PIECE) != 0)
-            return -1;
     }
+    if (doc->failed)
+        return -1;
     if (doc->title != NULL && doc->title[0] == '\0') {
         free(doc->title);
         doc->title = NULL;
@@ -803,9 +813,8 @@ bool doc_index_step(const struct doc *doc, size_t budget)
 {
     struct doc *d = (struct doc *)doc;
 
-    if (!d->scan.done && !d->failed && doc_scan_step(d, budget) != 0)
-        d->failed = true;
-    return d->scan.done || d->failed;
+    scan_more(d, budget);
+    return doc_index_done(d);
 }
 
 /* Whether every section is known. */
@@ -872,10 +881,9 @@ size_t doc_section_at(const struct doc *doc, size_t offset)
     size_t lo = 0, hi;
 
     /* A paragraph being scanned may yet turn out a setext heading's text. */
-    while (!d->scan.done && !d->failed &&
-           (d->scan.pos <= offset || (d->scan.para && d->scan.para_start <= offset)))
-        if (doc_scan_step(d, DOC_SCAN_PIECE) != 0)
-            d->failed = true;
+    while ((d->scan.pos <= offset || (d->scan.para && d->scan.para_start <= offset)) &&
+           scan_more(d, DOC_SCAN_PIECE))
+        ;
     hi = d->nsections;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
