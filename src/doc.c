@@ -223,7 +223,8 @@ static char *block_text(const struct doc *doc, const struct doc_block *b, const 
     return out;
 }
 
-/* The runs of block B of parse P (NULL when P has none at all). */
+/* The runs of block B of parse P (NULL when P has none at all: a text of rules and empty
+ * headings has no array to point into). */
 static const struct doc_run *runs_of(const struct doc_parse *p, const struct doc_block *b)
 {
     return p->runs != NULL ? p->runs + b->first_run : NULL;
@@ -919,8 +920,7 @@ const struct doc_run *doc_block_runs(const struct doc *doc, const struct doc_blo
 {
     const struct doc_parse *p = doc_slot(doc, b->section)->parse;
 
-    /* A text of rules and empty headings has no runs at all: no array to point into. */
-    return p != NULL && p->runs != NULL ? p->runs + b->first_run : NULL;
+    return p != NULL ? runs_of(p, b) : NULL;
 }
 
 /* Whether memory ran out while finding or parsing sections: some may be missing. */
