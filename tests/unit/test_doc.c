@@ -421,6 +421,35 @@ static void test_interview_found_without_parsing(void **state)
     assert_same_as_whole(buf, DOC_FORMAT_MARKDOWN);
 }
 
+/* A long text's title stands at its top: the open looks through its first 64 KiB for it, not
+ * through a mebibyte (a third of a millisecond before the first screen of a text without one). */
+static void test_long_title_only_at_the_top(void **state)
+{
+    size_t cap = 400000, len;
+    char *text = malloc(cap);
+    struct doc *doc;
+
+    (void)state;
+    assert_non_null(text);
+    for (int late = 0; late < 2; late++) {
+        len = 0;
+        for (int i = 0; len < (late ? 70000u : 30000u); i++)
+            len += (size_t)snprintf(text + len, cap - len, "## Deel %d\n\nTekst van deel %d.\n\n",
+                                    i, i);
+        len += (size_t)snprintf(text + len, cap - len, "# Hoofdstuk\n\nTekst.\n\n");
+        while (len < 300000)
+            len += (size_t)snprintf(text + len, cap - len, "## Deel\n\nTekst.\n\n");
+        doc_set_whole_limit(0);
+        doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+        doc_set_whole_limit(SIZE_MAX);
+        assert_string_equal(doc_title(doc), late ? "test.md" : "Hoofdstuk");
+        if (late)
+            assert_true(doc_index_progress(doc) < 140000);
+        doc_free(doc);
+    }
+    free(text);
+}
+
 /* Parses of sections are cached and dropped; a dropped section parses again the same. */
 #define SECTIONS 4000 /* more than one scan step's worth of bytes */
 
@@ -630,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_sections_found_without_parsing),
         cmocka_unit_test(test_interview_found_without_parsing),
         cmocka_unit_test(test_section_cache),
+        cmocka_unit_test(test_long_title_only_at_the_top),
         cmocka_unit_test(test_long_stretch_in_parts),
         cmocka_unit_test(test_setext_heading_at_a_cut),
         cmocka_unit_test(test_titles_take_what_they_need),
