@@ -620,6 +620,7 @@ static struct doc *doc_alloc(const char *name)
         free(doc);
         return NULL;
     }
+    doc->fd = -1;
     return doc;
 }
 
@@ -710,14 +711,18 @@ int doc_open_file(const char *path, enum doc_format format, struct doc **out,
         return rc;
     }
     map = doc_map(fd, (size_t)st.st_size);
-    close(fd);
-    if (map == NULL)
-        return lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(errno));
+    if (map == NULL) {
+        int e = errno;
+        close(fd);
+        return lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(e));
+    }
     doc = doc_alloc(path);
     if (doc == NULL) {
+        close(fd);
         doc_unmap(map, (size_t)st.st_size);
         return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
     }
+    doc->fd = fd;
     doc->base = map;
     doc->base_len = (size_t)st.st_size;
     doc->own = DOC_MAPPED;
@@ -733,6 +738,8 @@ void doc_free(struct doc *doc)
         return;
     if (doc->own == DOC_MAPPED)
         doc_unmap(doc->base, doc->base_len);
+    if (doc->fd >= 0)
+        close(doc->fd);
     else if (doc->own == DOC_HEAP)
         free(doc->base);
     for (size_t i = 0; i < doc->nsections; i++)
@@ -759,6 +766,31 @@ const char *doc_bytes(const struct doc *doc, size_t *len)
 {
     *len = doc->len;
     return doc->data;
+}
+
+/* Copy N bytes of the text from OFF (see doc.h). */
+int doc_read_at(const struct doc *doc, size_t off, void *buf, size_t n)
+{
+    char *to = buf;
+
+    if (off > doc->len || n > doc->len - off)
+        return -1;
+    if (doc->fd < 0) {
+        memcpy(buf, doc->data + off, n);
+        return 0;
+    }
+    off += (size_t)(doc->data - (const char *)doc->base); /* past a byte order mark */
+    while (n > 0) {
+        ssize_t k = pread(doc->fd, to, n, (off_t)off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1; /* shrunk since it was mapped: the mapping reads zeros there */
+        to += k;
+        off += (size_t)k;
+        n -= (size_t)k;
+    }
+    return 0;
 }
 
 /* The name it was opened by. */

@@ -64,6 +64,7 @@ struct doc {
     size_t len;
     void *base; /* what to unmap or free */
     size_t base_len;
+    int fd; /* a mapped text's file, kept open to read it without faulting the mapping in */
     enum doc_ownership own;
     enum doc_format format;
 

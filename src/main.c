@@ -363,6 +363,11 @@ static int load_terms(const struct options *opt, const struct doc *doc, struct t
  * The state file and this text's entry in it, unless --no-state.  A state that cannot be had
  * (no home, out of memory) is a warning, not a reason to stop reading.
  */
+static int read_text(const void *doc, size_t off, void *buf, size_t n)
+{
+    return doc_read_at(doc, off, buf, n);
+}
+
 static struct state *open_state(const struct options *opt, const struct doc *doc,
                                 struct state_text **text, char *warning, size_t cap)
 {
@@ -371,6 +376,7 @@ static struct state *open_state(const struct options *opt, const struct doc *doc
     struct lees_error err = {0};
     size_t len;
     const char *bytes = doc_bytes(doc, &len);
+    uint64_t hash;
 
     *text = NULL;
     warning[0] = '\0';
@@ -392,7 +398,9 @@ static struct state *open_state(const struct options *opt, const struct doc *doc
      * by their content alone. */
     if (opt->file != NULL && strcmp(opt->file, "-") != 0)
         real = realpath(opt->file, NULL);
-    *text = state_text(st, state_hash(bytes, len), real);
+    if (state_hash_read(len, read_text, doc, &hash) != 0)
+        hash = state_hash(bytes, len); /* the file shrank: hash what the mapping shows */
+    *text = state_text(st, hash, real);
     free(real);
     if (*text != NULL)
         state_reanchor(*text, bytes, len);

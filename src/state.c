@@ -57,6 +57,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <unistr.h>
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack: hashing never allocates */
 #include <xxhash.h>
 
 #include "state_internal.h"
@@ -301,30 +302,74 @@ static char *make_quote(const char *bytes, size_t len, size_t offset, size_t *ql
 
 /* ---- the public model ---- */
 
-/* The hash a text is known by. */
+/* Where a text's bytes come from while it is hashed: memory, or a reader. */
+struct hash_source {
+    const unsigned char *bytes;
+    state_read_fn read;
+    const void *ctx;
+};
+
+static int hash_update(XXH3_state_t *h, const struct hash_source *src, size_t off, size_t n)
+{
+    unsigned char buf[STATE_HASH_SAMPLE];
+
+    if (src->bytes != NULL) {
+        XXH3_64bits_update(h, src->bytes + off, n);
+        return 0;
+    }
+    while (n > 0) {
+        size_t k = n < sizeof buf ? n : sizeof buf;
+        if (src->read(src->ctx, off, buf, k) != 0)
+            return -1;
+        XXH3_64bits_update(h, buf, k);
+        off += k;
+        n -= k;
+    }
+    return 0;
+}
+
+/* The streaming form gives what XXH3_64bits gives on the same bytes, so both sources agree. */
+static int hash_source(size_t len, const struct hash_source *src, uint64_t *out)
+{
+    XXH3_state_t h;
+    uint64_t n = len;
+    int rc = 0;
+
+    XXH3_64bits_reset(&h);
+    if (len <= STATE_HASH_WHOLE) {
+        rc = hash_update(&h, src, 0, len);
+    } else {
+        /* Reading all of a long text would cost more than the first screen does: its length,
+         * its ends and evenly spread samples stand for it. */
+        XXH3_64bits_update(&h, &n, sizeof n);
+        rc = hash_update(&h, src, 0, STATE_HASH_END);
+        for (size_t i = 1; i < STATE_HASH_SAMPLES && rc == 0; i++)
+            rc = hash_update(&h, src, (len - STATE_HASH_SAMPLE) / STATE_HASH_SAMPLES * i,
+                             STATE_HASH_SAMPLE);
+        if (rc == 0)
+            rc = hash_update(&h, src, len - STATE_HASH_END, STATE_HASH_END);
+    }
+    if (rc == 0)
+        *out = XXH3_64bits_digest(&h);
+    return rc;
+}
+
+/* The hash by which a text is known (see state.h). */
 uint64_t state_hash(const void *bytes, size_t len)
 {
-    const unsigned char *b = bytes;
-    XXH3_state_t *h;
-    uint64_t v, n = len;
+    struct hash_source src = {.bytes = bytes};
+    uint64_t v = 0;
 
-    if (len <= STATE_HASH_WHOLE)
-        return XXH3_64bits(bytes, len);
-    /* Reading all of a long text would cost more than the first screen does: its length, its
-     * ends and evenly spread samples stand for it. */
-    h = XXH3_createState();
-    if (h == NULL)
-        return XXH3_64bits(bytes, STATE_HASH_WHOLE) ^ n;
-    XXH3_64bits_reset(h);
-    XXH3_64bits_update(h, &n, sizeof n);
-    XXH3_64bits_update(h, b, STATE_HASH_END);
-    for (size_t i = 1; i < STATE_HASH_SAMPLES; i++)
-        XXH3_64bits_update(h, b + (len - STATE_HASH_SAMPLE) / STATE_HASH_SAMPLES * i,
-                           STATE_HASH_SAMPLE);
-    XXH3_64bits_update(h, b + len - STATE_HASH_END, STATE_HASH_END);
-    v = XXH3_64bits_digest(h);
-    XXH3_freeState(h);
+    hash_source(len, &src, &v); /* memory cannot fail to be read */
     return v;
+}
+
+/* The same hash, of a text copied out by READ. */
+int state_hash_read(size_t len, state_read_fn read, const void *ctx, uint64_t *out)
+{
+    struct hash_source src = {.read = read, .ctx = ctx};
+
+    return hash_source(len, &src, out);
 }
 
 /* The path of ST. */

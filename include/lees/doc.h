@@ -105,6 +105,13 @@ void doc_free(struct doc *doc);
 /* The source bytes (after a UTF-8 byte order mark, if any) and their length. */
 const char *doc_bytes(const struct doc *doc, size_t *len);
 
+/*
+ * Copies N of those bytes, from OFF, into BUF: from the file when the text is mapped, so that
+ * scattered reads (the state file's hash samples) do not fault its pages in one by one.
+ * 0, or -1 when they lie past the end or the file cannot be read (it shrank).
+ */
+int doc_read_at(const struct doc *doc, size_t off, void *buf, size_t n);
+
 /* The name it was opened by ("-" for standard input). */
 const char *doc_name(const struct doc *doc);
 

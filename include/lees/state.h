@@ -99,6 +99,16 @@ bool state_dirty(const struct state *st);
  */
 uint64_t state_hash(const void *bytes, size_t len);
 
+/* Copies N bytes at OFF of a text into BUF: 0, or -1 when they cannot be read. */
+typedef int (*state_read_fn)(const void *ctx, size_t off, void *buf, size_t n);
+
+/*
+ * state_hash of a LEN-byte text that READ copies out (with CTX): the same value, but a mapped
+ * text's samples are read from its file rather than faulted in, page by page, from its mapping
+ * (half a millisecond before the first screen of 100 MB).  0 with *OUT, or -1 when a read fails.
+ */
+int state_hash_read(size_t len, state_read_fn read, const void *ctx, uint64_t *out);
+
 /*
  * The entry for the text with hash HASH at PATH (an absolute path, or NULL when it has none,
  * as for standard input), created when new, and marked as read now.  The same hash at a new

@@ -276,6 +276,40 @@ static void test_open_file_maps(void **state)
     unlink(name);
 }
 
+/* doc_read_at copies what doc_bytes shows, from the file of a mapped text, past its byte order
+ * mark, and nothing past the end. */
+static void test_read_at(void **state)
+{
+    static const char text[] = "\xEF\xBB\xBF# Kop\n\ntekst en nog wat\n";
+    char path[] = "/tmp/lees-test-XXXXXX";
+    int fd = mkstemp(path);
+    struct doc *docs[2] = {NULL, NULL};
+    struct lees_error err;
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)sizeof text - 1);
+    close(fd);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &docs[0], &err), 0);
+    docs[1] = doc_of(text, DOC_FORMAT_MARKDOWN);
+    for (int d = 0; d < 2; d++) {
+        size_t len;
+        const char *bytes = doc_bytes(docs[d], &len);
+        char buf[64];
+        assert_int_equal(len, sizeof text - 4);
+        for (size_t off = 0; off <= len; off++) {
+            memset(buf, '?', sizeof buf);
+            assert_int_equal(doc_read_at(docs[d], off, buf, len - off), 0);
+            assert_memory_equal(buf, bytes + off, len - off);
+        }
+        assert_int_equal(doc_read_at(docs[d], 0, buf, len + 1), -1);
+        assert_int_equal(doc_read_at(docs[d], len + 1, buf, 0), -1);
+        assert_int_equal(doc_read_at(docs[d], 1, buf, SIZE_MAX), -1);
+        doc_free(docs[d]);
+    }
+    unlink(path);
+}
+
 /* A mapped file cut short while open reads as NULs past its new end; nothing crashes. */
 static void test_truncated_while_open(void **state)
 {
@@ -301,6 +335,9 @@ static void test_truncated_while_open(void **state)
         zeros += bytes[i] == '\0';
     assert_true(zeros >= len - sizeof block); /* every page past the new end reads as zeros */
     assert_int_equal(bytes[0], 'a');
+    /* Read from the file, the lost bytes are an error, not zeros. */
+    assert_int_equal(doc_read_at(doc, 0, block, 100), 0);
+    assert_int_equal(doc_read_at(doc, 50, block, 100), -1);
     doc_free(doc);
     unlink(path);
 }
@@ -672,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_open_file_maps),
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_truncated_while_open),
+        cmocka_unit_test(test_read_at),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }

@@ -131,6 +131,42 @@ static void test_hash(void **state)
     }
 }
 
+static int read_bytes(const void *ctx, size_t off, void *buf, size_t n)
+{
+    memcpy(buf, (const char *)ctx + off, n);
+    return 0;
+}
+
+static int read_fails_late(const void *ctx, size_t off, void *buf, size_t n)
+{
+    return off >= (2u << 20) ? -1 : read_bytes(ctx, off, buf, n);
+}
+
+/* Read out or in memory, a text has one hash, and it is the one earlier versions wrote to state
+ * files (the values below were computed before state_hash_read existed). */
+static void test_hash_read(void **state)
+{
+    static const size_t sizes[] = {0,    1,        4095,           4096,
+                                   4097, 1u << 20, (1u << 20) + 1, (3u << 20) + 7};
+    size_t n = (3u << 20) + 7;
+    unsigned char *big = malloc(n);
+    uint64_t h;
+
+    (void)state;
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (unsigned char)(i * 31 % 251);
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        h = 0;
+        assert_int_equal(state_hash_read(sizes[i], read_bytes, big, &h), 0);
+        assert_true(h == state_hash(big, sizes[i]));
+    }
+    assert_true(state_hash(big, 1u << 20) == 0x09fe1c343d88bef7ull);
+    assert_true(state_hash(big, n) == 0xbb683f0ea51b7f63ull);
+    assert_int_equal(state_hash_read(n, read_fails_late, big, &h), -1);
+    free(big);
+}
+
 /* A quote is at most 40 bytes of whole characters. */
 static void test_quotes(void **state)
 {
@@ -1004,6 +1040,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_default_path),
         T(test_hash),
+        T(test_hash_read),
         T(test_quotes),
         T(test_text_identity),
         T(test_marks),
