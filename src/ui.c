@@ -17,8 +17,6 @@
 #include "lees/search.h"
 #include "ui_internal.h"
 
-#include <term.h>
-
 #define ESCDELAY_MS 25
 #define MIN_COLS 20
 #define MIN_ROWS 6
@@ -265,29 +263,25 @@ static void loop(struct ui *ui)
 }
 
 /*
- * The terminal type to use: TERM when this machine knows it, else a common one that is close
- * (over SSH, TERM often names a terminal whose entry is not installed here).  NULL means TERM.
+ * The screen: on TERM when this machine knows it, else on a common type that is close (over
+ * SSH, TERM often names a terminal whose entry is not installed here), with NOTICE saying so.
+ * Each try reads a terminfo entry once; checking TERM with setupterm first read it twice.
  */
-static const char *pick_term(char *notice, size_t cap)
+static SCREEN *open_screen(FILE *in, char *notice, size_t cap)
 {
     static const char *const fallbacks[] = {"xterm-256color", "xterm", "vt100"};
     const char *term = getenv("TERM");
-    int status;
+    SCREEN *screen = newterm(NULL, stdout, in);
 
-    if (setupterm(NULL, STDOUT_FILENO, &status) == OK) {
-        del_curterm(cur_term);
-        return NULL;
-    }
-    for (size_t i = 0; i < sizeof fallbacks / sizeof fallbacks[0]; i++) {
-        if (setupterm(fallbacks[i], STDOUT_FILENO, &status) == OK) {
+    for (size_t i = 0; screen == NULL && i < sizeof fallbacks / sizeof fallbacks[0]; i++) {
+        screen = newterm(fallbacks[i], stdout, in);
+        if (screen != NULL) {
             char shown[128];
-            del_curterm(cur_term);
             glyph_sanitize(shown, sizeof shown, term ? term : "", term ? strlen(term) : 0);
             snprintf(notice, cap, "TERM=%s is unknown here; using %s", shown, fallbacks[i]);
-            return fallbacks[i];
         }
     }
-    return NULL;
+    return screen;
 }
 
 /* Ask whether to show a text that looks binary; true for yes. */
@@ -329,7 +323,6 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     struct ui ui;
     FILE *in = stdin;
     SCREEN *screen;
-    const char *term;
     char term_notice[256] = "";
 
     memset(&ui, 0, sizeof ui);
@@ -345,9 +338,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         set_escdelay(ESCDELAY_MS);
     ascii_only = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
     ui.ascii = ascii_only;
-    term = pick_term(term_notice, sizeof term_notice);
     ui.input_fd = fileno(in);
-    screen = newterm(term, stdout, in);
+    screen = open_screen(in, term_notice, sizeof term_notice);
     if (screen == NULL) {
         char shown[128];
         const char *t = getenv("TERM") ? getenv("TERM") : "";
