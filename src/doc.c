@@ -31,7 +31,9 @@
  * level-1 heading further in is a chapter's. Looking through a mebibyte cost a third of a
  * millisecond before the first screen of a text with none. */
 #define DOC_TITLE_SCAN (64u << 10)
-#define DOC_SCAN_PIECE 65536 /* bytes scanned at a time when a section is asked for */
+#define DOC_SCAN_PIECE 65536       /* bytes scanned at a time when a section is asked for */
+#define DOC_TAIL_FIRST (16u << 10) /* doc_tail_new reads back this far first, then twice as far */
+#define DOC_TAIL_LOOK (1u << 20)   /* and at most this far */
 
 static size_t whole_limit = DOC_WHOLE_LIMIT;
 
@@ -766,6 +768,78 @@ const char *doc_bytes(const struct doc *doc, size_t *len)
 {
     *len = doc->len;
     return doc->data;
+}
+
+/* ---- The end of a text, read from near its end ---- */
+
+/* A doc of DOC's bytes from W on, its sections all found. */
+static struct doc *tail_at(const struct doc *doc, size_t w)
+{
+    struct doc *t = doc_alloc(doc->name);
+
+    if (t == NULL)
+        return NULL;
+    t->data = doc->data + w;
+    t->len = doc->len - w;
+    t->own = DOC_BORROWED;
+    t->format = doc->format;
+    t->scan.first_content = SIZE_MAX;
+    t->title = strdup(doc->title);
+    if (t->title == NULL || doc_slot_add(t, 0, 0, 0) != 0) {
+        doc_free(t);
+        return NULL;
+    }
+    while (scan_more(t, DOC_SCAN_PIECE))
+        ;
+    if (t->failed) {
+        doc_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/*
+ * Whether the scan of T from near the end can be trusted: a section other than its first begins
+ * with a heading (the last of them, and what follows it, are then what a scan from the top
+ * finds), and T ends outside a fenced code block.  A scan that starts inside a fence takes its
+ * closing line for an opening one, so in a text whose fences are closed it ends inside one.
+ */
+static bool tail_trusted(const struct doc *t)
+{
+    if (t->scan.fence != 0)
+        return false;
+    for (size_t i = 1; i < t->nsections; i++)
+        if (!doc_slot(t, i)->sec.continued)
+            return true;
+    return false;
+}
+
+/* The text's last sections, read from near its end (see doc.h). */
+struct doc *doc_tail_new(const struct doc *doc, size_t *from)
+{
+    size_t limit = doc->len > DOC_TAIL_LOOK ? doc->len - DOC_TAIL_LOOK : 0;
+
+    if (doc_index_done(doc))
+        return NULL;
+    for (size_t back = DOC_TAIL_FIRST;; back *= 2) {
+        size_t target = doc->len > back + limit ? doc->len - back : limit;
+        size_t w = doc_scan_sync_before(doc, target, limit);
+        struct doc *t;
+
+        /* Where the scan from the top has already been, it is as quick to finish it. */
+        if (w == SIZE_MAX || w <= doc->scan.pos)
+            return NULL;
+        t = tail_at(doc, w);
+        if (t == NULL)
+            return NULL;
+        if (tail_trusted(t)) {
+            *from = w;
+            return t;
+        }
+        doc_free(t);
+        if (target == limit)
+            return NULL;
+    }
 }
 
 /* Copy N bytes of the text from OFF (see doc.h). */

@@ -92,6 +92,13 @@ int doc_slot_add(struct doc *doc, size_t start, uint8_t level, size_t head_end);
 /* Look at the lines of at least BUDGET more bytes for headings; -1 when out of memory. */
 int doc_scan_step(struct doc *doc, size_t budget);
 
+/*
+ * The last place at or before END, and after LIMIT, from which a scan may start as if at the top:
+ * in Markdown the start of a prose line after a blank line, in plain text any line's start.
+ * SIZE_MAX when there is none.
+ */
+size_t doc_scan_sync_before(const struct doc *doc, size_t end, size_t limit);
+
 /* Open a block in P; it takes the runs added until docb_end. */
 struct doc_block *docb_begin(struct doc_parse *p, enum doc_block_kind kind, size_t at);
 

@@ -138,6 +138,17 @@ bool doc_section_exists(const struct doc *doc, size_t i);
 bool doc_index_step(const struct doc *doc, size_t budget);
 bool doc_index_done(const struct doc *doc);
 
+/*
+ * For G before a long text has been looked through to its end: a doc of its last sections,
+ * found by a scan from a place near its end (at most 1 MiB back) instead of from its top, so
+ * the last page is shown at once.  Its last section is the text's last, and is laid out the
+ * same, unless that place lies inside a fenced code block that is never closed, or that holds
+ * fence lines of another kind: a scan from the top then shows otherwise.
+ * It shares DOC's bytes, name and title (DOC must outlive it); its offsets count from *FROM.
+ * NULL when DOC's sections are all known, or no heading starts in its last MiB.  doc_free it.
+ */
+struct doc *doc_tail_new(const struct doc *doc, size_t *from);
+
 /* How many bytes from the start have been looked through for sections. */
 size_t doc_index_progress(const struct doc *doc);
 

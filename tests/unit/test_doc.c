@@ -487,6 +487,133 @@ static void test_long_title_only_at_the_top(void **state)
     free(text);
 }
 
+/* A text of about LEN bytes of sections, then END. */
+static char *sections_then(size_t len, const char *end)
+{
+    size_t cap = len + strlen(end) + 256, n = 0;
+    char *text = malloc(cap);
+
+    assert_non_null(text);
+    for (int i = 0; n < len; i++)
+        n += (size_t)snprintf(text + n, cap - n,
+                              "## Deel %d\n\nTekst van deel %d, met *nadruk*.\n\n", i, i);
+    snprintf(text + n, cap - n, "%s", end);
+    return text;
+}
+
+/* The tail's sections from its first heading on are the text's last ones, and the last is
+ * parsed the same. */
+static void assert_tail_is_end(const char *text, enum doc_format format)
+{
+    struct doc *doc, *tail;
+    size_t from = 0, n, m, k, nb, tb;
+    const struct doc_block *b, *c;
+
+    doc_set_whole_limit(0);
+    doc = doc_of(text, format);
+    doc_set_whole_limit(SIZE_MAX);
+    assert_false(doc_index_done(doc));
+    tail = doc_tail_new(doc, &from);
+    assert_non_null(tail);
+    assert_true(from > 0 && from < strlen(text));
+    assert_string_equal(doc_title(tail), doc_title(doc));
+    n = doc_section_count(doc);
+    m = doc_section_count(tail);
+    assert_true(m >= 2);
+    for (k = 1; k < m; k++) {
+        const struct doc_section *a = doc_section(doc, n - k), *t = doc_section(tail, m - k);
+        assert_int_equal(a->start, t->start + from);
+        assert_int_equal(a->end, t->end + from);
+        assert_int_equal(a->level, t->level);
+        assert_int_equal(a->continued, t->continued);
+        assert_string_equal(a->title, t->title);
+    }
+    b = doc_section_blocks(doc, n - 1, &nb);
+    c = doc_section_blocks(tail, m - 1, &tb);
+    assert_int_equal(nb, tb);
+    for (size_t i = 0; i < nb; i++) {
+        assert_int_equal(b[i].kind, c[i].kind);
+        assert_int_equal(b[i].start, c[i].start + from);
+        assert_int_equal(b[i].nruns, c[i].nruns);
+    }
+    doc_free(tail);
+    doc_free(doc);
+}
+
+/* G on a long text before it has been read to its end: its last sections, read from near the
+ * end, are the ones a scan from the top finds, whatever stands before them. */
+static void test_tail_read_from_near_the_end(void **state)
+{
+    static const char *const ends[] = {
+        "## Slot\n\nHet laatste woord.\n",
+        /* headings inside a fenced block or an HTML block at the end are none */
+        "## Code\n\nZo:\n\n```sh\n# niet een kop\nmake\n\n# ook niet\n```\n\nKlaar.\n",
+        "## Html\n\n<div>\n# geen kop\n</div>\n\nTekst.\n",
+        "## Lijst\n\n- een\n\n  # in het item\n\nSlot\n===\n\nTekst.\n",
+        "# Laatste\n",
+    };
+    char *long_end, *text, *fence;
+    size_t n = 0;
+
+    (void)state;
+    /* A fenced block longer than the first stretch read back, with lines in it that look like a
+     * place to start from and like headings: the scan from there ends inside a fence, and a
+     * longer stretch is read. */
+    fence = malloc(60000);
+    assert_non_null(fence);
+    n = (size_t)sprintf(fence, "## Code\n\n```\n");
+    while (n < 50000)
+        n += (size_t)sprintf(fence + n, "regel\n\ntekst\n\n# commentaar\n");
+    sprintf(fence + n, "```\n\nKlaar.\n");
+    text = sections_then(2u << 20, fence);
+    assert_tail_is_end(text, DOC_FORMAT_MARKDOWN);
+    free(text);
+    free(fence);
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        text = sections_then(2u << 20, ends[i]);
+        assert_tail_is_end(text, DOC_FORMAT_MARKDOWN);
+        assert_tail_is_end(text, DOC_FORMAT_TEXT);
+        free(text);
+    }
+    /* A last section longer than a part: its parts are cut where the scan from the top cuts. */
+    long_end = sections_then(200000, "");
+    for (char *p = long_end; (p = strstr(p, "## ")) != NULL; p++)
+        p[0] = p[1] = 'x';
+    text = malloc(strlen(long_end) + 64);
+    assert_non_null(text);
+    sprintf(text, "## Lang\n\n%s", long_end);
+    free(long_end);
+    long_end = text;
+    text = sections_then(2u << 20, long_end);
+    assert_tail_is_end(text, DOC_FORMAT_MARKDOWN);
+    free(text);
+    free(long_end);
+}
+
+/* No heading in the last MiB, or a text already read: nothing to read from near the end. */
+static void test_tail_none(void **state)
+{
+    char *text = sections_then(1u << 20, "");
+    size_t len = strlen(text), from;
+    struct doc *doc;
+
+    (void)state;
+    text = realloc(text, len + (3u << 20));
+    assert_non_null(text);
+    for (size_t n = len; n < len + (3u << 20) - 64; n += 16)
+        memcpy(text + n, "een lange regel\n", 16);
+    text[len + (3u << 20) - 64] = '\0';
+    doc_set_whole_limit(0);
+    doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    doc_set_whole_limit(SIZE_MAX);
+    assert_null(doc_tail_new(doc, &from));
+    doc_free(doc);
+    doc = doc_of("# Kort\n\nTekst.\n", DOC_FORMAT_MARKDOWN);
+    assert_null(doc_tail_new(doc, &from));
+    doc_free(doc);
+    free(text);
+}
+
 /* Parses of sections are cached and dropped; a dropped section parses again the same. */
 #define SECTIONS 4000 /* more than one scan step's worth of bytes */
 
@@ -697,6 +824,8 @@ int main(void)
         cmocka_unit_test(test_interview_found_without_parsing),
         cmocka_unit_test(test_section_cache),
         cmocka_unit_test(test_long_title_only_at_the_top),
+        cmocka_unit_test(test_tail_read_from_near_the_end),
+        cmocka_unit_test(test_tail_none),
         cmocka_unit_test(test_long_stretch_in_parts),
         cmocka_unit_test(test_setext_heading_at_a_cut),
         cmocka_unit_test(test_titles_take_what_they_need),
