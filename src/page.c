@@ -9,7 +9,7 @@
 
 #include "lees/page.h"
 
-#define PAGE_SCAN_PER_SECTION 262144 /* bytes looked through for sections per unit of budget */
+#define PAGE_SCAN_PER_SECTION 65536 /* bytes looked through for sections per unit of budget */
 
 struct page {
     const struct doc *doc;

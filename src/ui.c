@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "lees/glyph.h"
@@ -124,14 +125,81 @@ static void draw_too_small(void)
     attrset(A_NORMAL);
 }
 
-static void draw(struct ui *ui)
+static void tail_free(struct ui *ui)
 {
-    curs_set(0);
+    terms_index_free(ui->tail.terms_index);
+    page_free(ui->tail.page);
+    doc_free(ui->tail.doc);
+    memset(&ui->tail, 0, sizeof ui->tail);
+}
+
+/*
+ * G in the first moments after a long text is opened, before the scan for its sections has
+ * reached its end: rather than wait for the scan (20 ms for 100 MB), show the last page as a
+ * scan from near the end finds it.  It is drawn once; the loop then finishes the scan and shows
+ * the text's own last page, the same page unless doc_tail_new guessed wrong.
+ */
+bool ui_tail_show(struct ui *ui)
+{
+    size_t from;
+
+    /* Search matches are placed in the whole text: they would not show on the tail's page. */
+    if (ui->search.confirmed != NULL || ui->search.typing != NULL)
+        return false;
+    ui->tail.doc = doc_tail_new(ui->doc, &from);
+    if (ui->tail.doc == NULL)
+        return false;
+    ui->tail.page =
+        page_new(ui->tail.doc, ui->colw, page_height(ui->page), ui->ascii ? LAYOUT_ASCII : 0);
+    if (ui->terms_index != NULL)
+        ui->tail.terms_index = terms_index_new(ui->terms, ui->tail.doc);
+    if (ui->tail.page == NULL || (ui->terms_index != NULL && ui->tail.terms_index == NULL)) {
+        tail_free(ui);
+        return false;
+    }
+    page_last(ui->tail.page);
+    return true;
+}
+
+/* The text's own last page takes the place of the tail's. */
+static void tail_settle(struct ui *ui)
+{
+    tail_free(ui);
+    page_last(ui->page);
+}
+
+static void draw_view(struct ui *ui)
+{
     if (too_small())
         draw_too_small();
     else
         ui->views[ui->nviews - 1]->ops->draw(ui, ui->views[ui->nviews - 1]);
+}
+
+static void draw(struct ui *ui)
+{
+    curs_set(0);
+    if (ui->tail.doc != NULL) {
+        /* The tail stands in for the text for this one draw. */
+        const struct doc *doc = ui->doc;
+        struct page *page = ui->page;
+        struct terms_index *ix = ui->terms_index;
+        ui->doc = ui->tail.doc;
+        ui->page = ui->tail.page;
+        ui->terms_index = ui->tail.terms_index;
+        ui->drawing_tail = true;
+        draw_view(ui);
+        ui->drawing_tail = false;
+        ui->doc = doc;
+        ui->page = page;
+        ui->terms_index = ix;
+    } else {
+        draw_view(ui);
+    }
     refresh();
+    /* The terminal gets what was drawn through a kernel worker on this CPU; background counting
+     * started at once kept it waiting for the next scheduler tick, up to 4 ms after the draw. */
+    sched_yield();
 }
 
 static void resize(struct ui *ui)
@@ -214,6 +282,10 @@ static void loop(struct ui *ui)
         if (dirty)
             draw(ui);
         dirty = true;
+        if (ui->tail.doc != NULL) {
+            tail_settle(ui); /* keys typed meanwhile wait for it: 20 ms for 100 MB */
+            continue;
+        }
         known = page_number_known(ui->page);
         total = page_total_known(ui->page);
         counted = terms_counted(ui);
@@ -396,6 +468,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     delscreen(screen);
     if (in != stdin)
         fclose(in);
+    tail_free(&ui); /* a signal came between G and its draw */
     page_free(ui.page);
     ui_spans_free(&ui.spans);
     ui_search_free(&ui);

@@ -109,7 +109,19 @@ struct ui {
     bool save_warned;        /* a failed save is reported once */
     bool have_jump;
     size_t before_jump; /* where '' goes back to */
+    /* G before a long text has been scanned to its end: its last page as read from near the
+     * end (doc_tail_new), drawn once while the scan from the top finishes. */
+    struct {
+        struct doc *doc;
+        struct page *page;
+        struct terms_index *terms_index;
+    } tail;
+    bool drawing_tail; /* the status line has no page numbers for it */
 };
+
+/* G: show the last page at once from near the end of a text not yet scanned to it; false when
+ * that cannot be done (page_last then). */
+bool ui_tail_show(struct ui *ui);
 
 /* Push VIEW on top (it is freed when popped); false when the stack is full. */
 bool ui_push(struct ui *ui, struct ui_view *view);

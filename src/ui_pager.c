@@ -92,9 +92,9 @@ static void draw_status(struct ui *ui, struct pager *p)
     }
     ui_search_counter(ui, counter, sizeof counter);
     /* On a long text the pages are counted while idle: "?" until they are. */
-    if (page_number_known(ui->page))
+    if (page_number_known(ui->page) && !ui->drawing_tail)
         snprintf(number, sizeof number, "%zu", page_number(ui->page));
-    if (page_total_known(ui->page))
+    if (page_total_known(ui->page) && !ui->drawing_tail)
         snprintf(total, sizeof total, "%zu", page_total(ui->page));
     if (p->count > 0)
         snprintf(right, sizeof right, "%zu  %spage %s/%s  %3d%% ", p->count, counter, number, total,
@@ -240,7 +240,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
         ui_marks_jumping(ui);
         if (count > 0)
             page_goto(ui->page, count);
-        else
+        else if (!ui_tail_show(ui))
             page_last(ui->page);
         break;
     case ']':

@@ -89,10 +89,55 @@ static void test_big_text_end_and_search(void **state)
     e2e_send(e, "q");
 }
 
+/* The text above the status line. */
+static char *text_rows(struct e2e *e)
+{
+    size_t cap = 64 * 1024, n = 0;
+    char *all = malloc(cap);
+
+    if (all == NULL)
+        abort();
+    all[0] = '\0';
+    for (int r = 0; r < e2e_rows(e) - 1; r++) {
+        char *row = e2e_row(e, r);
+        n += (size_t)snprintf(all + n, n < cap ? cap - n : 0, "%s\n", row);
+        free(row);
+    }
+    return all;
+}
+
+/* G typed before the first screen is up, so it comes before the text has been looked through
+ * to its end: the last page is found from near the end, and it is the text's own last page (a
+ * line up and back down, moved by the text's own pages, shows the same). */
+static void test_big_text_end_at_once(void **state)
+{
+    const char *argv[] = {"lees", big_book(), NULL};
+    struct e2e *e = lees_spawn(state, 24, 80, argv, NULL);
+    char *at_once, *again;
+
+    e2e_set_settle(e, 0);
+    e2e_send(e, "G");
+    CHECK(e, e2e_wait_text(e, "slotwoord", T_BIG), "G at once shows the end of a 20 MB text");
+    at_once = text_rows(e); /* before the scan from the top can have replaced it */
+    CHECK(e, e2e_wait_row_contains(e, -1, "Slot", T_WAIT), "the section at the end is named");
+    WAIT_STATUS(e, "100%");
+    e2e_send(e, "k");
+    CHECK(e, e2e_wait_row_contains(e, 1, "Slot", T_BIG), "k moves the last page a line down");
+    e2e_send(e, "j");
+    CHECK(e, e2e_wait_row_contains(e, 0, "Slot", T_WAIT), "j moves it back");
+    again = text_rows(e);
+    CHECK(e, strcmp(at_once, again) == 0, "the last page at once:\n%s\nand the text's own:\n%s",
+          at_once, again);
+    free(at_once);
+    free(again);
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_big_text_end_and_search),
+        E2E_TEST(test_big_text_end_at_once),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }
