@@ -57,7 +57,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <unistr.h>
-#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack: hashing never allocates */
+#define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
 #include "state_internal.h"
@@ -65,7 +65,10 @@
 #define STATE_HASH_WHOLE (1u << 20) /* texts up to this size are hashed whole */
 #define STATE_HASH_END 65536        /* bytes hashed at each end of a longer one */
 #define STATE_HASH_SAMPLE 4096      /* and in each of its samples */
-#define STATE_HASH_SAMPLES 64
+/* 15 samples between the ends: an edit that keeps the length is caught by them only by chance
+ * (they cover 0.06% of 100 MB; the 63 of earlier versions covered 0.25% and cost 0.2 ms more
+ * before the first screen).  An entry with the earlier hash is found by its path. */
+#define STATE_HASH_SAMPLES 16
 
 /* ---- building blocks ---- */
 
@@ -302,26 +305,27 @@ static char *make_quote(const char *bytes, size_t len, size_t offset, size_t *ql
 
 /* ---- the public model ---- */
 
-/* Where a text's bytes come from while it is hashed: memory, or a reader. */
+/* Where a text's bytes come from while it is hashed: memory, or a reader and a buffer for it
+ * (as long as the longest piece, so that each piece is one read). */
 struct hash_source {
     const unsigned char *bytes;
     state_read_fn read;
     const void *ctx;
+    unsigned char *buf;
+    size_t cap;
 };
 
 static int hash_update(XXH3_state_t *h, const struct hash_source *src, size_t off, size_t n)
 {
-    unsigned char buf[STATE_HASH_SAMPLE];
-
     if (src->bytes != NULL) {
         XXH3_64bits_update(h, src->bytes + off, n);
         return 0;
     }
     while (n > 0) {
-        size_t k = n < sizeof buf ? n : sizeof buf;
-        if (src->read(src->ctx, off, buf, k) != 0)
+        size_t k = n < src->cap ? n : src->cap;
+        if (src->read(src->ctx, off, src->buf, k) != 0)
             return -1;
-        XXH3_64bits_update(h, buf, k);
+        XXH3_64bits_update(h, src->buf, k);
         off += k;
         n -= k;
     }
@@ -367,9 +371,15 @@ uint64_t state_hash(const void *bytes, size_t len)
 /* The same hash, of a text copied out by READ. */
 int state_hash_read(size_t len, state_read_fn read, const void *ctx, uint64_t *out)
 {
-    struct hash_source src = {.read = read, .ctx = ctx};
+    struct hash_source src = {.read = read, .ctx = ctx, .cap = STATE_HASH_END};
+    int rc;
 
-    return hash_source(len, &src, out);
+    src.buf = malloc(src.cap);
+    if (src.buf == NULL)
+        return -1;
+    rc = hash_source(len, &src, out);
+    free(src.buf);
+    return rc;
 }
 
 /* The path of ST. */
