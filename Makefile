@@ -27,6 +27,20 @@ VTERM_LIBS     = $(shell $(PKG_CONFIG) --libs vterm 2>/dev/null || echo -lvterm)
 XXHASH_LIBS    = $(shell $(PKG_CONFIG) --libs libxxhash 2>/dev/null || echo -lxxhash)
 CORE_LIBS      = $(MD4C_LIBS) $(XXHASH_LIBS) -lunistring
 
+# The reader links xxhash, libunistring and ncurses into itself when their archives are
+# installed (Debian's -dev packages have them; md4c comes only shared): each shared library
+# costs every start about 0.1 ms in the kernel and the loader, and the first screen is measured
+# against less (bench/README.md).  STATIC=0, or a missing archive, links them shared (a fix to
+# one then reaches lees without a rebuild).
+STATIC        ?= 1
+STATIC_ARCHIVES = xxhash unistring ncursesw tinfo
+have_archive   = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
+ifeq ($(STATIC)$(words $(foreach a,$(STATIC_ARCHIVES),$(call have_archive,$(a)))),14)
+LEES_LIBS      = $(MD4C_LIBS) -Wl,-Bstatic $(XXHASH_LIBS) -lunistring $(NCURSES_LIBS) -Wl,-Bdynamic
+else
+LEES_LIBS      = $(CORE_LIBS) $(NCURSES_LIBS)
+endif
+
 # The core is every source file but the ui and main: a library the unit tests link without a
 # terminal.
 UI_SRC   = $(sort $(wildcard src/ui*.c))
@@ -47,7 +61,7 @@ lees: $(B)/lees
 	cp $(B)/lees lees.tmp && mv -f lees.tmp lees
 
 $(B)/lees: $(APP_OBJ) $(B)/libleescore.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(CORE_LIBS) $(NCURSES_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LEES_LIBS)
 
 $(B)/libleescore.a: $(CORE_OBJ)
 	rm -f $@
