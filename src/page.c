@@ -9,7 +9,9 @@
 
 #include "lees/page.h"
 
-#define PAGE_SCAN_PER_SECTION 65536 /* bytes looked through for sections per unit of budget */
+/* Looking through a byte for sections costs a 250th of laying it out: the bytes looked through
+ * per byte of budget, while the sections are not all found. */
+#define PAGE_SCAN_PER_BYTE 256
 
 struct page {
     const struct doc *doc;
@@ -94,12 +96,17 @@ static int retreat(struct page *page, size_t n)
  * section lays it out; the lines of sections that were not laid out before are dropped again,
  * so indexing a long text does not keep all of it in memory.
  */
+/* Count the sections before UPTO, until about BUDGET bytes of them are laid out. */
 static int page_index_upto(struct page *page, size_t upto, size_t budget)
 {
-    while (page->indexed < upto && budget-- > 0 && has(page, page->indexed)) {
+    size_t done = 0;
+
+    while (page->indexed < upto && done < budget && has(page, page->indexed)) {
         size_t s = page->indexed;
         bool cached = layout_cached(page->layout, s);
+        const struct doc_section *sec = doc_section(page->doc, s);
 
+        done += sec->end - sec->start;
         if (s + 2 > page->cap) {
             size_t ncap = page->cap ? page->cap * 2 : 1024;
             size_t *v = realloc(page->first_page, ncap * sizeof *v);
@@ -144,7 +151,9 @@ bool page_index_step(struct page *page, size_t budget)
 {
     if (!doc_index_done(page->doc)) {
         /* Sections are found first, so that page numbers get counted from the top. */
-        doc_index_step(page->doc, budget * PAGE_SCAN_PER_SECTION);
+        doc_index_step(page->doc, budget < SIZE_MAX / PAGE_SCAN_PER_BYTE
+                                      ? budget * PAGE_SCAN_PER_BYTE
+                                      : budget);
         return false;
     }
     return page_index_upto(page, SIZE_MAX, budget) == 0 && page_total_known(page);

@@ -38,14 +38,22 @@ struct section_hits {
     size_t n;
 };
 
+#define COUNT_CHUNK 1024 /* sections in a chunk of counts */
+
+struct count_chunk {
+    bool counted[COUNT_CHUNK];
+    uint32_t counts[]; /* [i * nterms + t]: term T in the chunk's section I, once counted */
+};
+
 struct terms_index {
     const struct terms *terms;
     const struct doc *doc;
     struct pattern *patterns;
     size_t npatterns;
-    bool *counted; /* by section, CAP of them (grown as sections are asked for) */
-    size_t cap;
-    uint32_t *counts; /* counts[s * nterms + t]: term T in section S, once counted */
+    /* By section, in chunks made when one of their sections is asked for (the last one, for
+     * G on a text of 50,000 sections: a flat table zeroed megabytes). */
+    struct count_chunk **chunks;
+    size_t nchunks;
     size_t nterms;
     size_t *totals;                      /* of each term over the sections counted so far */
     size_t next_count;                   /* sections before this one are all counted */
@@ -97,6 +105,19 @@ struct terms_index *terms_index_new(const struct terms *terms, const struct doc 
     return ix;
 }
 
+static bool is_counted(const struct terms_index *ix, size_t s)
+{
+    size_t c = s / COUNT_CHUNK;
+
+    return c < ix->nchunks && ix->chunks[c] != NULL && ix->chunks[c]->counted[s % COUNT_CHUNK];
+}
+
+/* Term T in section S, which is counted. */
+static uint32_t count_of(const struct terms_index *ix, size_t s, unsigned t)
+{
+    return ix->chunks[s / COUNT_CHUNK]->counts[s % COUNT_CHUNK * ix->nterms + t];
+}
+
 /* Release the index and every hit it handed out. */
 void terms_index_free(struct terms_index *ix)
 {
@@ -106,10 +127,11 @@ void terms_index_free(struct terms_index *ix)
         free(ix->patterns[i].folded);
     for (size_t i = 0; i < ix->nkept; i++)
         free(ix->kept[i].hits);
-    free(ix->counts);
+    for (size_t c = 0; c < ix->nchunks; c++)
+        free(ix->chunks[c]);
+    free(ix->chunks);
     free(ix->totals);
     free(ix->patterns);
-    free(ix->counted);
     free(ix->brk);
     fold_free(ix->fold);
     free(ix);
@@ -261,12 +283,14 @@ static int compute(struct terms_index *ix, size_t s)
     }
     free(cands);
     keep(ix, s, hits, nhits);
-    if (!ix->counted[s]) {
+    if (!is_counted(ix, s)) {
+        struct count_chunk *c = ix->chunks[s / COUNT_CHUNK];
+        uint32_t *counts = &c->counts[s % COUNT_CHUNK * ix->nterms];
         for (size_t i = 0; i < nhits; i++) {
-            ix->counts[s * ix->nterms + hits[i].term]++;
+            counts[hits[i].term]++;
             ix->totals[hits[i].term]++;
         }
-        ix->counted[s] = true;
+        c->counted[s % COUNT_CHUNK] = true;
     }
     return 0;
 fail:
@@ -275,29 +299,29 @@ fail:
     return -1;
 }
 
-/* The N hits in section S in source order. */
-/* Make room for the hits and counts of section S. */
+/* Make the chunk of counts that holds section S, for compute. */
 static int reserve(struct terms_index *ix, size_t s)
 {
-    size_t ncap = ix->cap ? ix->cap : 64;
-    bool *v;
-    uint32_t *c;
+    size_t c = s / COUNT_CHUNK;
 
-    if (s < ix->cap)
-        return 0;
-    while (ncap <= s)
-        ncap *= 2;
-    v = realloc(ix->counted, ncap * sizeof *v);
-    if (v == NULL)
-        return -1;
-    memset(v + ix->cap, 0, (ncap - ix->cap) * sizeof *v);
-    ix->counted = v;
-    c = realloc(ix->counts, ncap * (ix->nterms ? ix->nterms : 1) * sizeof *c);
-    if (c == NULL)
-        return -1;
-    memset(c + ix->cap * ix->nterms, 0, (ncap - ix->cap) * ix->nterms * sizeof *c);
-    ix->counts = c;
-    ix->cap = ncap;
+    if (c >= ix->nchunks) {
+        size_t n = ix->nchunks ? ix->nchunks : 16;
+        struct count_chunk **v;
+        while (n <= c)
+            n *= 2;
+        v = realloc(ix->chunks, n * sizeof *v);
+        if (v == NULL)
+            return -1;
+        memset(v + ix->nchunks, 0, (n - ix->nchunks) * sizeof *v);
+        ix->chunks = v;
+        ix->nchunks = n;
+    }
+    if (ix->chunks[c] == NULL) {
+        ix->chunks[c] =
+            calloc(1, sizeof **ix->chunks + COUNT_CHUNK * ix->nterms * sizeof(uint32_t));
+        if (ix->chunks[c] == NULL)
+            return -1;
+    }
     return 0;
 }
 
@@ -319,16 +343,20 @@ static bool count_section(struct terms_index *ix, size_t s)
 {
     size_t n;
 
-    if (s < ix->cap && ix->counted[s])
+    if (is_counted(ix, s))
         return true;
     terms_index_section(ix, s, &n);
-    return s < ix->cap && ix->counted[s];
+    return is_counted(ix, s);
 }
 
 /* Count up to BUDGET more sections; true when every section is counted. */
 bool terms_index_count_step(struct terms_index *ix, size_t budget)
 {
-    while (budget-- > 0 && doc_section_exists(ix->doc, ix->next_count)) {
+    size_t done = 0;
+
+    while (done < budget && doc_section_exists(ix->doc, ix->next_count)) {
+        const struct doc_section *sec = doc_section(ix->doc, ix->next_count);
+        done += sec->end - sec->start;
         if (!count_section(ix, ix->next_count))
             return true; /* out of memory: counting stops where it is */
         ix->next_count++;
@@ -354,7 +382,7 @@ size_t terms_index_count(struct terms_index *ix, unsigned t, size_t s)
     to = doc_section_after(ix->doc, s); /* a section counts with its parts */
     for (size_t k = s; k < to; k++)
         if (count_section(ix, k))
-            count += ix->counts[k * ix->nterms + t];
+            count += count_of(ix, k, t);
     return count;
 }
 
@@ -372,9 +400,9 @@ bool terms_index_count_known(const struct terms_index *ix, unsigned t, size_t s,
 
     *n = 0;
     for (size_t k = s; k < to; k++) {
-        if (k >= ix->cap || !ix->counted[k])
+        if (!is_counted(ix, k))
             return false;
-        *n += ix->counts[k * ix->nterms + t];
+        *n += count_of(ix, k, t);
     }
     return true;
 }

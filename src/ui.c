@@ -21,8 +21,10 @@
 #define ESCDELAY_MS 25
 #define MIN_COLS 20
 #define MIN_ROWS 6
-#define IDLE_SECTIONS 16      /* sections counted between two looks at the keyboard */
-#define IDLE_BYTES (2u << 20) /* bytes searched for matches to count, likewise */
+/* Work done while idle between two looks at the keyboard: about a quarter of a millisecond, so
+ * a key waits no longer (bench/README.md). */
+#define IDLE_LAID_OUT 4096         /* bytes of text laid out (pages) or matched (key terms) */
+#define IDLE_SEARCHED (128u << 10) /* bytes searched for matches to count */
 
 static volatile sig_atomic_t quit_signal;
 static bool ascii_only; /* the locale is not UTF-8 (set once in ui_run) */
@@ -259,11 +261,11 @@ static int next_key(struct ui *ui, bool *worked)
     if (key == ERR && !quit_signal) {
         /* What the status line shows first (the matches, the pages), then the key terms. */
         if (ui_search_counting(ui))
-            search_count_step(ui->search.confirmed, IDLE_BYTES);
+            search_count_step(ui->search.confirmed, IDLE_SEARCHED);
         else if (!page_total_known(ui->page))
-            page_index_step(ui->page, IDLE_SECTIONS);
+            page_index_step(ui->page, IDLE_LAID_OUT);
         else
-            terms_index_count_step(ui->terms_index, IDLE_SECTIONS);
+            terms_index_count_step(ui->terms_index, IDLE_LAID_OUT);
         *worked = true;
     }
     return key;

@@ -80,8 +80,9 @@ size_t page_number_of(struct page *page, size_t offset);
 /* How many pages the text has at this size (lays out the whole text the first time). */
 size_t page_total(struct page *page);
 
-/* Whether page_total is known already; and counting it a few sections at a time, when idle:
- * page_index_step lays out up to BUDGET more sections and says whether all are counted. */
+/* Whether page_total is known already; and counting it a little at a time, when idle:
+ * page_index_step lays out sections until about BUDGET more bytes of text (at least one
+ * section) and says whether all are counted. */
 bool page_total_known(const struct page *page);
 bool page_number_known(const struct page *page);              /* without laying out what is above */
 bool page_section_counted(const struct page *page, size_t s); /* page_of_section(S) is */

@@ -92,7 +92,8 @@ const struct term_hit *terms_index_section(struct terms_index *index, size_t s, 
  * the whole text when S is SIZE_MAX (which counts every section not yet counted). */
 size_t terms_index_count(struct terms_index *index, unsigned t, size_t s);
 
-/* Count up to BUDGET more sections, from the top (for idle time); true when all are counted. */
+/* Count more sections, from the top, until about BUDGET bytes of them (at least one section;
+ * for idle time); true when all are counted. */
 bool terms_index_count_step(struct terms_index *index, size_t budget);
 bool terms_index_counted(const struct terms_index *index);
 

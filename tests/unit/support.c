@@ -2,7 +2,11 @@
  * support.c: small helpers shared by the unit suites (declared in unit.h).
  */
 #include <dirent.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -52,6 +56,36 @@ void test_state_save(struct state *st)
 
     if (state_save(st, &err) != 0)
         fail_msg("save: %s", err.msg);
+}
+
+/* A doc of N short sections, read section by section. */
+struct doc *test_many_sections(size_t n, char **text)
+{
+    static const char section[] = "## Deel\n\nterm\n\n";
+    struct doc *doc = NULL;
+    struct lees_error err;
+    size_t len = (sizeof section - 1) * n;
+
+    *text = malloc(len + 1);
+    assert_non_null(*text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(*text + i * (sizeof section - 1), section, sizeof section - 1);
+    (*text)[len] = '\0';
+    doc_set_whole_limit(0);
+    assert_int_equal(doc_open_memory(*text, len, "many.md", DOC_FORMAT_MARKDOWN, &doc, &err), 0);
+    doc_set_whole_limit(SIZE_MAX);
+    assert_int_equal(doc_section_count(doc), n);
+    return doc;
+}
+
+size_t test_heap_in_use(void)
+{
+#ifdef __GLIBC__
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd; /* big blocks are mapped: hblkhd */
+#else
+    return 0;
+#endif
 }
 
 /* The number of blocks of DOC, all sections together. */

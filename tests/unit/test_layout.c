@@ -13,6 +13,26 @@
 #include "lees/style.h"
 #include "unit.h"
 
+/* The lines of the last of 60,000 sections are laid out without a table for every section
+ * before it: G on such a text zeroed one of 1 MB (0.5 ms) before the table came in chunks. */
+static void test_last_section_alone(void **state)
+{
+    char *text;
+    struct doc *doc = test_many_sections(60000, &text);
+    struct layout *layout = layout_new(doc, 40, 0);
+    size_t before, n;
+
+    (void)state;
+    assert_non_null(layout);
+    before = test_heap_in_use();
+    assert_non_null(layout_section(layout, 59999, &n));
+    assert_int_equal(n, 3);
+    assert_true(test_heap_in_use() < before + 200000);
+    layout_free(layout);
+    doc_free(doc);
+    free(text);
+}
+
 static char *render(const char *input, size_t len, enum doc_format format, int width)
 {
     struct doc *doc = NULL;
@@ -165,6 +185,7 @@ int main(void)
     struct test_case *cases = cases_load(CASES_DIR "/layout.txt", &n);
     struct CMUnitTest *tests = calloc(n, sizeof *tests);
     const struct CMUnitTest direct[] = {
+        cmocka_unit_test(test_last_section_alone),
         cmocka_unit_test(test_cells_fit_width),
         cmocka_unit_test(test_styles_of_cells),
         cmocka_unit_test(test_controls_never_reach_cells),

@@ -217,6 +217,28 @@ static void test_counts_per_section(void **state)
     terms_free(t);
 }
 
+/* The hits of the last of 60,000 sections are counted without a table for every section before
+ * it: G on such a text zeroed one of a megabyte and more before the table came in chunks. */
+static void test_last_section_alone(void **state)
+{
+    char *text;
+    struct doc *doc = test_many_sections(60000, &text);
+    struct terms *t = parse("term\nDeel\nander\n", 0);
+    struct terms_index *ix = terms_index_new(t, doc);
+    size_t before, n;
+
+    (void)state;
+    before = test_heap_in_use();
+    assert_non_null(terms_index_section(ix, 59999, &n));
+    assert_int_equal(n, 2);
+    assert_int_equal(terms_index_count(ix, 0, 59999), 1);
+    assert_true(test_heap_in_use() < before + 200000);
+    terms_index_free(ix);
+    doc_free(doc);
+    terms_free(t);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -231,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_match_longer_wins),
         cmocka_unit_test(test_match_accents_nfd),
         cmocka_unit_test(test_counts_per_section),
+        cmocka_unit_test(test_last_section_alone),
     };
     return cmocka_run_group_tests_name("terms", tests, NULL, NULL);
 }

@@ -27,6 +27,13 @@ struct state *test_state_load(const char *path);
 /* Save ST, failing the test with the message when that fails (support.c). */
 void test_state_save(struct state *st);
 
+/* A Markdown doc of N short sections ("## Deel" and a word), read section by section (not parsed
+ * whole), with all its sections found; free it and *TEXT (support.c). */
+struct doc *test_many_sections(size_t n, char **text);
+
+/* Bytes the heap has handed out and not had back (glibc: mallinfo2), or 0 where unknown. */
+size_t test_heap_in_use(void);
+
 /* The number of blocks of DOC, all sections together (support.c). */
 size_t test_block_count(const struct doc *doc);
 
