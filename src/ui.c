@@ -428,6 +428,11 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     nonl();
     keypad(stdscr, TRUE);
     meta(stdscr, TRUE);
+    /* ncurses (6.4) writes to the terminal at every cursor move, a write per line, until the
+     * screen has once been left and resumed (_nc_mvcur flushes while SP->_endwin is ewInitial):
+     * leave and resume it here.  A page is then one write, not 25: fewer packets over SSH. */
+    endwin();
+    refresh();
     install_signals();
     ui.terms = opt->terms;
     ui.show_terms = true;
