@@ -598,8 +598,11 @@ static void test_tail_none(void **state)
     struct doc *doc;
 
     (void)state;
-    text = realloc(text, len + (3u << 20));
-    assert_non_null(text);
+    {
+        char *longer = realloc(text, len + (3u << 20));
+        assert_non_null(longer);
+        text = longer;
+    }
     for (size_t n = len; n < len + (3u << 20) - 64; n += 16)
         memcpy(text + n, "een lange regel\n", 16);
     text[len + (3u << 20) - 64] = '\0';
