@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +52,14 @@ static void ui_pop(struct ui *ui)
 {
     struct ui_view *v = ui->views[--ui->nviews];
     v->ops->free(v);
+}
+
+/* Whether a key is waiting (see ui_internal.h). */
+bool ui_key_waiting(void *arg)
+{
+    struct pollfd pfd = {*(const int *)arg, POLLIN, 0};
+
+    return poll(&pfd, 1, 0) > 0;
 }
 
 /* Set the notice shown on the next status line. */
@@ -202,6 +211,12 @@ static void draw(struct ui *ui)
     /* The terminal gets what was drawn through a kernel worker on this CPU; background counting
      * started at once kept it waiting for the next scheduler tick, up to 4 ms after the draw. */
     sched_yield();
+}
+
+/* Draw now (see ui_internal.h). */
+void ui_draw_now(struct ui *ui)
+{
+    draw(ui);
 }
 
 static void resize(struct ui *ui)

@@ -158,6 +158,13 @@ void ui_notice(struct ui *ui, const char *fmt, ...)
 #endif
     ;
 
+/* Draw the screen now, in the middle of a long piece of work that a key may stop. */
+void ui_draw_now(struct ui *ui);
+
+/* Whether a key is waiting to be read (ARG: the int input descriptor, as search_set_interrupt
+ * passes it). */
+bool ui_key_waiting(void *arg);
+
 /* The page view (ui_pager.c): the reader itself, always at the bottom of the stack. */
 struct ui_view *ui_pager_new(void);
 

@@ -5,7 +5,6 @@
  * matches, wrapping round the text with a notice.  Matches on screen are painted as spans.
  * The matching itself (folding, smart case, regex) is the search module's.
  */
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,15 +65,6 @@ static void show_match(struct ui *ui, const struct search_match *m)
     page_goto_offset(ui->page, m->start);
 }
 
-/* Whether a key is waiting: a search as the pattern is typed then gives way to it, so typing
- * never waits for a search through a long text that the next key makes moot. */
-static bool key_waiting(void *arg)
-{
-    struct pollfd pfd = {*(const int *)arg, POLLIN, 0};
-
-    return poll(&pfd, 1, 0) > 0;
-}
-
 /* Search again for the pattern as typed so far, from where the prompt opened. */
 void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
 {
@@ -96,7 +86,9 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
         snprintf(s->status, sizeof s->status, "  (%.400s)", err.msg);
         return;
     }
-    search_set_interrupt(s->typing, key_waiting, &ui->input_fd);
+    /* A search as the pattern is typed gives way to the next key, so typing never waits for a
+     * search through a long text that the next key makes moot. */
+    search_set_interrupt(s->typing, ui_key_waiting, &ui->input_fd);
     if (first_match(s, s->typing, &m, &wrapped))
         show_match(ui, &m);
     else if (search_interrupted(s->typing))

@@ -18,6 +18,7 @@
 #include "ui_internal.h"
 
 #define CONTEXT_BYTES 48 /* of source on each side of a term, before it is cut to the row */
+#define COUNT_STEP 65536 /* bytes of text counted between two looks at the keyboard (1 ms) */
 
 static char *shown(const char *s, size_t n)
 {
@@ -192,12 +193,35 @@ static void term_detail(struct ui *ui, struct ui_list *l, char *d1, char *d2, si
     }
 }
 
+/*
+ * The occurrences list numbers them all, so the terms are first counted through the rest of the
+ * text: a second or more for 100 MB in the first seconds after it is opened, before the idle
+ * counting has got there.  The panel says so, and a key stops the count (what is counted stays
+ * counted; Enter again goes on from there).  False when a key stopped it.
+ */
+static bool count_the_rest(struct ui *ui, struct ui_list *l)
+{
+    const char *hint = l->hint;
+    bool done = terms_index_counted(ui->terms_index);
+
+    if (done)
+        return true;
+    l->hint = " Counting the key terms through the text... (a key stops)";
+    ui_draw_now(ui);
+    l->hint = hint;
+    while (!done && !ui_key_waiting(&ui->input_fd))
+        done = terms_index_count_step(ui->terms_index, COUNT_STEP);
+    return done;
+}
+
 /* Enter on a term opens its occurrences above the panel, which stays open below them. */
 static bool term_activate_checked(struct ui *ui, struct ui_list *l)
 {
     bool done;
     unsigned t = (unsigned)l->rows[l->sel].key;
 
+    if (!count_the_rest(ui, l))
+        return false; /* the key that stopped it is read next */
     if (terms_index_count_so_far(ui->terms_index, t, &done) == 0 &&
         terms_index_count(ui->terms_index, t, SIZE_MAX) == 0)
         ui_notice(ui, "That term does not occur in this text");

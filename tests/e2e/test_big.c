@@ -133,11 +133,73 @@ static void test_big_text_end_at_once(void **state)
     e2e_send(e, "q");
 }
 
+/* The total count of the selected term, as the key terms panel shows it: "N" once all counted. */
+static bool panel_count_final(struct e2e *e, void *arg)
+{
+    char *row = e2e_row(e, 1);
+    size_t len = strlen(row);
+    bool final =
+        len > 0 && strstr(row, "kansengroepen") != NULL && strstr(row, "\xe2\x80\xa6") == NULL;
+
+    if (final)
+        *(long *)arg = strtol(row + strcspn(row, "0123456789"), NULL, 10);
+    free(row);
+    return final;
+}
+
+/* Enter on a key term before the idle counting has gone through a 20 MB text: the terms are
+ * counted through the rest first (the panel says so, and a key would stop it), and the
+ * occurrences list has every occurrence, as many as the panel then counts. */
+static void test_big_text_occurrences_at_once(void **state)
+{
+    const char *argv[] = {"lees", big_book(), NULL};
+    struct e2e *e;
+    long total = -1;
+    int shown = -1;
+    char *status;
+
+    e2e_fixture("groot-boek.terms", "kansengroepen = groepen met minder kansen op werk\n");
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "T");
+    CHECK(e, e2e_wait_text(e, "Key terms", T_BIG), "T opens the key terms panel");
+    e2e_send(e, "\r");
+    CHECK(e, e2e_wait_text(e, "Occurrences", T_BIG), "Enter opens the occurrences");
+    status = e2e_row(e, -1);
+    if (strrchr(status, '/') != NULL)
+        shown = atoi(strrchr(status, '/') + 1);
+    free(status);
+    e2e_key_esc(e);
+    CHECK(e, e2e_wait(e, panel_count_final, &total, T_BIG), "the panel shows the final count");
+    CHECK(e, shown == total && total > 1000, "the occurrences list has %d rows, the count is %ld",
+          shown, total);
+    e2e_send(e, "q");
+}
+
+/* A key pressed while the terms are being counted for the occurrences list stops the count and
+ * is read: Esc closes the panel at once, where the count of 20 MB used to run to its end first
+ * (and Esc then closed the occurrences list it had made). */
+static void test_big_text_counting_gives_way(void **state)
+{
+    const char *argv[] = {"lees", big_book(), NULL};
+    struct e2e *e;
+
+    e2e_fixture("groot-boek.terms", "kansengroepen = groepen met minder kansen op werk\n");
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "T\r"); /* all typed before the first screen: Esc waits behind Enter */
+    e2e_key_esc(e);
+    WAIT_STATUS(e, "page ");
+    CHECK(e, e2e_wait_no_text(e, "Key terms", T_WAIT), "Esc closed the panel");
+    CHECK(e, !e2e_find(e, "Occurrences", NULL, NULL), "no occurrences list was made");
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_big_text_end_and_search),
         E2E_TEST(test_big_text_end_at_once),
+        E2E_TEST(test_big_text_occurrences_at_once),
+        E2E_TEST(test_big_text_counting_gives_way),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }
