@@ -133,6 +133,13 @@ static int page_index(struct page *page)
     return 0;
 }
 
+/* Whether page N is counted (see page.h). */
+bool page_counted_to(const struct page *page, size_t n)
+{
+    return page_total_known(page) ||
+           (page->first_page != NULL && page->first_page[page->indexed] >= n);
+}
+
 /* Whether the first page of section S is known without laying out anything. */
 bool page_section_counted(const struct page *page, size_t s)
 {
@@ -284,14 +291,20 @@ void page_goto_offset(struct page *page, size_t offset)
 /* Show page N (1-based, clamped to the text). */
 void page_goto(struct page *page, size_t n)
 {
-    size_t ns = doc_section_count(page->doc), lo = 0, hi = ns;
+    size_t lo = 0, hi;
 
-    if (page_index(page) != 0)
-        return;
     if (n < 1)
         n = 1;
-    if (n > page->first_page[ns])
-        n = page->first_page[ns];
+    /* Pages are counted as far as page N, not to the end: 5G on 100 MB laid out all of it. */
+    while ((page->first_page == NULL || page->first_page[page->indexed] < n) &&
+           has(page, page->indexed))
+        if (page_index_upto(page, page->indexed + 1, SIZE_MAX) != 0)
+            return;
+    if (page->first_page == NULL)
+        return;
+    hi = page->indexed;
+    if (n > page->first_page[hi])
+        n = page->first_page[hi];
     n--;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;

@@ -13,6 +13,7 @@
 #include "ui_internal.h"
 
 #define MAX_COUNT 100000000
+#define PAGE_COUNT_STEP 16384 /* bytes laid out between two looks at the keyboard (1 ms) */
 
 struct pager {
     struct ui_view view;
@@ -171,6 +172,27 @@ static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, cons
     }
 }
 
+/*
+ * Go to page N.  On a long text the pages above it are counted first, a layout of everything
+ * above (seconds for page 20000 of 100 MB): the status line says so, and a key stops the count
+ * (what is counted stays counted) and is read next.
+ */
+static void goto_page(struct ui *ui, size_t n)
+{
+    if (!page_counted_to(ui->page, n)) {
+        ui_notice(ui, "Counting the pages to page %zu... (a key stops)", n);
+        ui_draw_now(ui);
+        ui->notice[0] = '\0';
+        while (!page_counted_to(ui->page, n)) {
+            if (ui_key_waiting(&ui->input_fd))
+                return;
+            page_index_step(ui->page, PAGE_COUNT_STEP);
+        }
+    }
+    ui_marks_jumping(ui);
+    page_goto(ui->page, n);
+}
+
 static void prompt_done(struct ui *ui, struct pager *p)
 {
     char *end;
@@ -182,8 +204,7 @@ static void prompt_done(struct ui *ui, struct pager *p)
         ui_notice(ui, "Not a page number: %.200s", p->prompt.buf);
         return;
     }
-    ui_marks_jumping(ui);
-    page_goto(ui->page, (size_t)n);
+    goto_page(ui, (size_t)n);
 }
 
 /* Apply KEY when it moves through the text; false when it is not a move. */
@@ -228,20 +249,23 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case 'g':
     case '<':
     case UI_FN(KEY_HOME):
-        ui_marks_jumping(ui);
-        if (count > 0)
-            page_goto(ui->page, count);
-        else
+        if (count > 0) {
+            goto_page(ui, count);
+        } else {
+            ui_marks_jumping(ui);
             page_first(ui->page);
+        }
         break;
     case 'G':
     case '>':
     case UI_FN(KEY_END):
-        ui_marks_jumping(ui);
-        if (count > 0)
-            page_goto(ui->page, count);
-        else if (!ui_tail_show(ui))
-            page_last(ui->page);
+        if (count > 0) {
+            goto_page(ui, count);
+        } else {
+            ui_marks_jumping(ui);
+            if (!ui_tail_show(ui))
+                page_last(ui->page);
+        }
         break;
     case ']':
         repeat(ui, page_section_next, count, "No section after this one");

@@ -54,8 +54,11 @@ void page_set_position(struct page *page, struct page_pos pos);
 /* Show the page that holds byte OFFSET. */
 void page_goto_offset(struct page *page, size_t offset);
 
-/* Show page N (1-based, clamped to the text). */
+/* Show page N (1-based, clamped to the text); the pages above it are counted first. */
 void page_goto(struct page *page, size_t n);
+
+/* Whether page N is counted already (or the text has fewer pages, all counted). */
+bool page_counted_to(const struct page *page, size_t n);
 
 /* Moves, as the keys do; each returns 0, or -1 when there was nowhere to go. */
 int page_line_down(struct page *page);

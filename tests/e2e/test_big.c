@@ -193,13 +193,27 @@ static void test_big_text_counting_gives_way(void **state)
     e2e_send(e, "q");
 }
 
+/* A page number on a long text counts the pages only as far as that page (5G laid out all of
+ * 20 MB first), and a key stops a longer count and is read: 9000G then j stays near the top. */
+static void test_big_text_page_number(void **state)
+{
+    const char *argv[] = {"lees", big_book(), NULL};
+    struct e2e *e = lees_spawn(state, 24, 80, argv, NULL);
+
+    e2e_send(e, "9000Gj"); /* all typed before the first screen: j waits behind G */
+    WAIT_STATUS(e, "page 1/");
+    CHECK(e, e2e_wait_no_text(e, "Counting the pages", T_WAIT), "the count stopped");
+    e2e_send(e, "5G");
+    WAIT_STATUS(e, "page 5/");
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_big_text_end_and_search),
-        E2E_TEST(test_big_text_end_at_once),
-        E2E_TEST(test_big_text_occurrences_at_once),
-        E2E_TEST(test_big_text_counting_gives_way),
+        E2E_TEST(test_big_text_end_and_search),      E2E_TEST(test_big_text_end_at_once),
+        E2E_TEST(test_big_text_occurrences_at_once), E2E_TEST(test_big_text_counting_gives_way),
+        E2E_TEST(test_big_text_page_number),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }

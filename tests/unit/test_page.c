@@ -278,6 +278,28 @@ static void test_section_keys_pass_parts(void **state)
     free(text);
 }
 
+/* Page N of a long text is reached by counting the pages as far as N: 5G on 100 MB laid out
+ * every section first (5 s). */
+static void test_goto_counts_only_as_far(void **state)
+{
+    char *text;
+    struct doc *doc = test_many_sections(60000, &text);
+    struct page *p = page_new(doc, 40, 10, 0);
+
+    (void)state;
+    assert_non_null(p);
+    page_goto(p, 5);
+    assert_int_equal(page_number(p), 5);
+    assert_int_equal(page_section(p), 4); /* a short section is a page */
+    assert_false(page_total_known(p));
+    page_goto(p, 1000000);
+    assert_int_equal(page_number(p), 60000);
+    assert_true(page_total_known(p));
+    page_free(p);
+    doc_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_section_keys_pass_parts),
         cmocka_unit_test(test_resize_keeps_place),
         cmocka_unit_test(test_interview_pages),
+        cmocka_unit_test(test_goto_counts_only_as_far),
     };
     return cmocka_run_group_tests_name("page", tests, NULL, NULL);
 }
