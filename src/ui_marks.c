@@ -197,7 +197,12 @@ static int fill_rows(struct ui *ui, struct ui_list *l)
         localtime_r(&m->created, &tm);
         strftime(date, sizeof date, "%Y-%m-%d", &tm);
         snprintf(left, sizeof left, "%s%s  (%s)", name, m->lost ? " [lost]" : "", sec->title);
-        snprintf(right, sizeof right, "p. %zu  %s", page_number_of(ui->page, m->offset), date);
+        /* A page not counted yet would cost the layout of everything above it (seconds on a
+         * long text just opened): "p. ?" until the idle counting has got there. */
+        if (page_section_counted(ui->page, doc_section_at(ui->doc, m->offset)))
+            snprintf(right, sizeof right, "p. %zu  %s", page_number_of(ui->page, m->offset), date);
+        else
+            snprintf(right, sizeof right, "p. ?  %s", date);
         l->rows[i].left = malloc(strlen(left) * 10 + 1);
         l->rows[i].right = strdup(right);
         if (l->rows[i].left == NULL || l->rows[i].right == NULL)

@@ -208,12 +208,36 @@ static void test_big_text_page_number(void **state)
     e2e_send(e, "q");
 }
 
+/* The bookmarks list of a long text just opened shows "p. ?" for a mark whose page is not
+ * counted yet: it laid out everything above the mark first (the whole 20 MB for one at the
+ * end) before the list could open. */
+static void test_big_text_bookmarks_at_once(void **state)
+{
+    char path[4096];
+    const char *argv[] = {"lees", "--state", path, big_book(), NULL};
+    struct e2e *e;
+    int status;
+
+    snprintf(path, sizeof path, "%s/groot-boek.state", e2e_fixture_dir());
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "Gma");
+    CHECK(e, e2e_wait_text(e, "slotwoord", T_BIG), "G shows the end");
+    WAIT_STATUS(e, "'a");
+    e2e_send(e, "q");
+    CHECK(e, e2e_wait_exit(e, T_BIG, &status), "q did not quit");
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "B"); /* typed before the first screen: before any page is counted */
+    CHECK(e, e2e_wait_text(e, "Bookmarks", T_BIG), "B opens the bookmarks");
+    CHECK(e, e2e_wait_text(e, "p. ?", T_WAIT), "the mark's page is not counted yet: p. ?");
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_big_text_end_and_search),      E2E_TEST(test_big_text_end_at_once),
         E2E_TEST(test_big_text_occurrences_at_once), E2E_TEST(test_big_text_counting_gives_way),
-        E2E_TEST(test_big_text_page_number),
+        E2E_TEST(test_big_text_page_number),         E2E_TEST(test_big_text_bookmarks_at_once),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }
