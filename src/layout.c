@@ -14,6 +14,7 @@
 #include "lees/glyph.h"
 #include "lees/layout.h"
 #include "lees/style.h"
+#include "lees/table.h"
 
 enum cell_kind { CELL_TEXT, CELL_SPACE, CELL_BREAK, CELL_TAB };
 
@@ -28,13 +29,8 @@ struct layout {
     const struct doc *doc;
     int width;
     unsigned flags;
-    /* By section, in chunks of LAYOUT_CHUNK made when one of their sections is laid out: G on
-     * a text of 50,000 sections makes one, where a flat table zeroed 1 MB (0.5 ms). */
-    struct section_lines **chunks;
-    size_t nchunks;
+    struct table secs; /* struct section_lines by section, made as sections are laid out */
 };
-
-#define LAYOUT_CHUNK 1024
 
 /* A walk over the runs of a block, one shown cell at a time. */
 struct cell_src {
@@ -532,37 +528,9 @@ fail:
     return -1;
 }
 
-/* The entry of section S, or NULL when its chunk was never made. */
-static struct section_lines *sec_at(const struct layout *layout, size_t s)
+static void section_lines_release(void *entry)
 {
-    size_t c = s / LAYOUT_CHUNK;
-
-    if (c >= layout->nchunks || layout->chunks[c] == NULL)
-        return NULL;
-    return &layout->chunks[c][s % LAYOUT_CHUNK];
-}
-
-/* The entry of section S, its chunk made if need be; NULL when out of memory. */
-static struct section_lines *sec_make(struct layout *layout, size_t s)
-{
-    size_t c = s / LAYOUT_CHUNK;
-
-    if (c >= layout->nchunks) {
-        size_t n = layout->nchunks ? layout->nchunks : 16;
-        struct section_lines **chunks;
-        while (n <= c)
-            n *= 2;
-        chunks = realloc(layout->chunks, n * sizeof *chunks);
-        if (chunks == NULL)
-            return NULL;
-        memset(chunks + layout->nchunks, 0, (n - layout->nchunks) * sizeof *chunks);
-        layout->chunks = chunks;
-        layout->nchunks = n;
-    }
-    if (layout->chunks[c] == NULL &&
-        (layout->chunks[c] = calloc(LAYOUT_CHUNK, sizeof **layout->chunks)) == NULL)
-        return NULL;
-    return &layout->chunks[c][s % LAYOUT_CHUNK];
+    free(((struct section_lines *)entry)->lines);
 }
 
 /* Lay out DOC at WIDTH cells; NULL when out of memory. */
@@ -575,6 +543,7 @@ struct layout *layout_new(const struct doc *doc, int width, unsigned flags)
     layout->doc = doc;
     layout->flags = flags;
     layout->width = width < LAYOUT_MIN_WIDTH ? LAYOUT_MIN_WIDTH : width;
+    table_init(&layout->secs, sizeof(struct section_lines));
     return layout;
 }
 
@@ -583,12 +552,7 @@ void layout_free(struct layout *layout)
 {
     if (layout == NULL)
         return;
-    for (size_t c = 0; c < layout->nchunks; c++) {
-        for (size_t i = 0; layout->chunks[c] != NULL && i < LAYOUT_CHUNK; i++)
-            free(layout->chunks[c][i].lines);
-        free(layout->chunks[c]);
-    }
-    free(layout->chunks);
+    table_free(&layout->secs, section_lines_release);
     free(layout);
 }
 
@@ -607,7 +571,7 @@ const struct doc *layout_doc(const struct layout *layout)
 /* The N lines of section S, computed on first use; NULL when out of memory. */
 const struct layout_line *layout_section(struct layout *layout, size_t s, size_t *n)
 {
-    struct section_lines *sec = sec_make(layout, s);
+    struct section_lines *sec = table_make(&layout->secs, s);
 
     if (sec == NULL || (sec->lines == NULL && layout_compute(layout, s, sec) != 0)) {
         *n = 0;
@@ -620,7 +584,7 @@ const struct layout_line *layout_section(struct layout *layout, size_t s, size_t
 /* Whether the lines of section S are at hand. */
 bool layout_cached(const struct layout *layout, size_t s)
 {
-    const struct section_lines *sec = sec_at(layout, s);
+    const struct section_lines *sec = table_get(&layout->secs, s);
 
     return sec != NULL && sec->lines != NULL;
 }
@@ -628,7 +592,7 @@ bool layout_cached(const struct layout *layout, size_t s)
 /* Drop the lines of section S; they are laid out again when next asked for. */
 void layout_forget(struct layout *layout, size_t s)
 {
-    struct section_lines *sec = sec_at(layout, s);
+    struct section_lines *sec = table_get(&layout->secs, s);
 
     if (sec == NULL)
         return;

@@ -18,6 +18,7 @@
 #include <uniwbrk.h>
 
 #include "lees/fold.h"
+#include "lees/table.h"
 #include "lees/terms.h"
 
 #define TERM_FOLD (FOLD_CASE | FOLD_MARKS)
@@ -38,22 +39,14 @@ struct section_hits {
     size_t n;
 };
 
-#define COUNT_CHUNK 1024 /* sections in a chunk of counts */
-
-struct count_chunk {
-    bool counted[COUNT_CHUNK];
-    uint32_t counts[]; /* [i * nterms + t]: term T in the chunk's section I, once counted */
-};
-
 struct terms_index {
     const struct terms *terms;
     const struct doc *doc;
     struct pattern *patterns;
     size_t npatterns;
-    /* By section, in chunks made when one of their sections is asked for (the last one, for
-     * G on a text of 50,000 sections: a flat table zeroed megabytes). */
-    struct count_chunk **chunks;
-    size_t nchunks;
+    /* By section, made as sections are asked for: 1 + nterms numbers, whether the section is
+     * counted, then how many times each term stands in it. */
+    struct table counts;
     size_t nterms;
     size_t *totals;                      /* of each term over the sections counted so far */
     size_t next_count;                   /* sections before this one are all counted */
@@ -79,6 +72,7 @@ struct terms_index *terms_index_new(const struct terms *terms, const struct doc 
     ix->patterns = calloc(total ? total : 1, sizeof *ix->patterns);
     ix->fold = fold_new();
     ix->nterms = terms_count(terms);
+    table_init(&ix->counts, (1 + ix->nterms) * sizeof(uint32_t));
     ix->totals = calloc(ix->nterms ? ix->nterms : 1, sizeof *ix->totals);
     if (ix->patterns == NULL || ix->fold == NULL || ix->totals == NULL) {
         terms_index_free(ix);
@@ -107,15 +101,15 @@ struct terms_index *terms_index_new(const struct terms *terms, const struct doc 
 
 static bool is_counted(const struct terms_index *ix, size_t s)
 {
-    size_t c = s / COUNT_CHUNK;
+    const uint32_t *c = table_get(&ix->counts, s);
 
-    return c < ix->nchunks && ix->chunks[c] != NULL && ix->chunks[c]->counted[s % COUNT_CHUNK];
+    return c != NULL && c[0] != 0;
 }
 
 /* Term T in section S, which is counted. */
 static uint32_t count_of(const struct terms_index *ix, size_t s, unsigned t)
 {
-    return ix->chunks[s / COUNT_CHUNK]->counts[s % COUNT_CHUNK * ix->nterms + t];
+    return ((const uint32_t *)table_get(&ix->counts, s))[1 + t];
 }
 
 /* Release the index and every hit it handed out. */
@@ -127,9 +121,7 @@ void terms_index_free(struct terms_index *ix)
         free(ix->patterns[i].folded);
     for (size_t i = 0; i < ix->nkept; i++)
         free(ix->kept[i].hits);
-    for (size_t c = 0; c < ix->nchunks; c++)
-        free(ix->chunks[c]);
-    free(ix->chunks);
+    table_free(&ix->counts, NULL);
     free(ix->totals);
     free(ix->patterns);
     free(ix->brk);
@@ -284,13 +276,12 @@ static int compute(struct terms_index *ix, size_t s)
     free(cands);
     keep(ix, s, hits, nhits);
     if (!is_counted(ix, s)) {
-        struct count_chunk *c = ix->chunks[s / COUNT_CHUNK];
-        uint32_t *counts = &c->counts[s % COUNT_CHUNK * ix->nterms];
+        uint32_t *c = table_get(&ix->counts, s); /* made before compute */
         for (size_t i = 0; i < nhits; i++) {
-            counts[hits[i].term]++;
+            c[1 + hits[i].term]++;
             ix->totals[hits[i].term]++;
         }
-        c->counted[s % COUNT_CHUNK] = true;
+        c[0] = 1;
     }
     return 0;
 fail:
@@ -299,38 +290,13 @@ fail:
     return -1;
 }
 
-/* Make the chunk of counts that holds section S, for compute. */
-static int reserve(struct terms_index *ix, size_t s)
-{
-    size_t c = s / COUNT_CHUNK;
-
-    if (c >= ix->nchunks) {
-        size_t n = ix->nchunks ? ix->nchunks : 16;
-        struct count_chunk **v;
-        while (n <= c)
-            n *= 2;
-        v = realloc(ix->chunks, n * sizeof *v);
-        if (v == NULL)
-            return -1;
-        memset(v + ix->nchunks, 0, (n - ix->nchunks) * sizeof *v);
-        ix->chunks = v;
-        ix->nchunks = n;
-    }
-    if (ix->chunks[c] == NULL) {
-        ix->chunks[c] =
-            calloc(1, sizeof **ix->chunks + COUNT_CHUNK * ix->nterms * sizeof(uint32_t));
-        if (ix->chunks[c] == NULL)
-            return -1;
-    }
-    return 0;
-}
-
 /* The N hits in section S in source order. */
 const struct term_hit *terms_index_section(struct terms_index *ix, size_t s, size_t *n)
 {
     const struct section_hits *k = kept(ix, s);
 
-    if (k == NULL && (reserve(ix, s) != 0 || compute(ix, s) != 0 || (k = kept(ix, s)) == NULL)) {
+    if (k == NULL &&
+        (table_make(&ix->counts, s) == NULL || compute(ix, s) != 0 || (k = kept(ix, s)) == NULL)) {
         *n = 0;
         return NULL;
     }
