@@ -133,11 +133,25 @@ static int page_index(struct page *page)
     return 0;
 }
 
-/* Whether page N is counted (see page.h). */
-bool page_counted_to(const struct page *page, size_t n)
+/* Whether page N is counted, or every page is. */
+static bool counted_to(const struct page *page, size_t n)
 {
-    return page_total_known(page) ||
-           (page->first_page != NULL && page->first_page[page->indexed] >= n);
+    return (page->first_page != NULL && page->first_page[page->indexed] >= n) ||
+           !has(page, page->indexed);
+}
+
+/* Count toward page N (see page.h). */
+bool page_count_toward(struct page *page, size_t n, size_t budget)
+{
+    size_t done = 0;
+
+    while (!counted_to(page, n) && done < budget) {
+        const struct doc_section *sec = doc_section(page->doc, page->indexed);
+        done += sec->end - sec->start;
+        if (page_index_upto(page, page->indexed + 1, SIZE_MAX) != 0)
+            return true; /* out of memory: go as far as is counted */
+    }
+    return counted_to(page, n);
 }
 
 /* Whether the first page of section S is known without laying out anything. */
@@ -296,10 +310,7 @@ void page_goto(struct page *page, size_t n)
     if (n < 1)
         n = 1;
     /* Pages are counted as far as page N, not to the end: 5G on 100 MB laid out all of it. */
-    while ((page->first_page == NULL || page->first_page[page->indexed] < n) &&
-           has(page, page->indexed))
-        if (page_index_upto(page, page->indexed + 1, SIZE_MAX) != 0)
-            return;
+    page_count_toward(page, n, SIZE_MAX);
     if (page->first_page == NULL)
         return;
     hi = page->indexed;

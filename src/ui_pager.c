@@ -179,15 +179,17 @@ static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, cons
  */
 static void goto_page(struct ui *ui, size_t n)
 {
-    if (!page_counted_to(ui->page, n)) {
-        ui_notice(ui, "Counting the pages to page %zu... (a key stops)", n);
-        ui_draw_now(ui);
-        ui->notice[0] = '\0';
-        while (!page_counted_to(ui->page, n)) {
-            if (ui_key_waiting(&ui->input_fd))
-                return;
-            page_index_step(ui->page, PAGE_COUNT_STEP);
+    bool told = false;
+
+    while (!page_count_toward(ui->page, n, PAGE_COUNT_STEP)) {
+        if (!told) {
+            ui_notice(ui, "Counting the pages to page %zu... (a key stops)", n);
+            ui_draw_now(ui);
+            ui->notice[0] = '\0';
+            told = true;
         }
+        if (ui_key_waiting(&ui->input_fd))
+            return;
     }
     ui_marks_jumping(ui);
     page_goto(ui->page, n);

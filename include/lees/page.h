@@ -57,8 +57,9 @@ void page_goto_offset(struct page *page, size_t offset);
 /* Show page N (1-based, clamped to the text); the pages above it are counted first. */
 void page_goto(struct page *page, size_t n);
 
-/* Whether page N is counted already (or the text has fewer pages, all counted). */
-bool page_counted_to(const struct page *page, size_t n);
+/* Count the pages toward page N, laying out about BUDGET bytes at most (at least a section):
+ * true once page N is counted, or every page when the text has fewer. */
+bool page_count_toward(struct page *page, size_t n, size_t budget);
 
 /* Moves, as the keys do; each returns 0, or -1 when there was nowhere to go. */
 int page_line_down(struct page *page);
