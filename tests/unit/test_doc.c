@@ -590,6 +590,71 @@ static void test_tail_read_from_near_the_end(void **state)
     free(long_end);
 }
 
+/* Endings of random lines of every kind but fences: a place after a blank line and before a
+ * prose line closes every other block, so the tail is exact whatever they are. */
+static void test_tail_random_endings(void **state)
+{
+    static const char *const kinds[] = {
+        "# Kop",
+        "## Deel",
+        "Kop\n===",
+        "Kop\n---",
+        "---",
+        "* * *",
+        "- een",
+        "1. twee",
+        "  # in het item",
+        "> citaat",
+        "> # kop in citaat",
+        "<div>",
+        "</div>",
+        "<!-- c -->",
+        "    # ingesprongen code",
+        "gewone tekst",
+        "",
+        "",
+        "[ref]: /url",
+        "#geen kop",
+        "# ",
+        "\t# tab",
+        "Tekst *nadruk*",
+        "   ### drie spaties",
+        "<pre>",
+        "</pre>",
+    };
+    unsigned seed = 7;
+    static char ending[65536]; /* longer than the first stretch read back: it starts inside */
+    int tails = 0;
+
+    (void)state;
+    for (int round = 0; round < 20; round++) {
+        size_t n = 0;
+        char *text;
+        for (int i = 0; i < 3000; i++) {
+            seed = seed * 1103515245u + 12345u;
+            n += (size_t)snprintf(ending + n, sizeof ending - n, "%s\n",
+                                  kinds[(seed >> 16) % (sizeof kinds / sizeof kinds[0])]);
+        }
+        text = sections_then(200000, ending);
+        {
+            struct doc *doc, *tail;
+            size_t from;
+            doc_set_whole_limit(0);
+            doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+            doc_set_whole_limit(SIZE_MAX);
+            tail = doc_tail_new(doc, &from);
+            if (tail != NULL) {
+                assert_tail_is_end(text, DOC_FORMAT_MARKDOWN);
+                tails++;
+            }
+            doc_free(tail);
+            doc_free(doc);
+        }
+        free(text);
+    }
+    assert_true(tails >= 15);
+}
+
 /* No heading in the last MiB, or a text already read: nothing to read from near the end. */
 static void test_tail_none(void **state)
 {
@@ -829,6 +894,7 @@ int main(void)
         cmocka_unit_test(test_long_title_only_at_the_top),
         cmocka_unit_test(test_tail_read_from_near_the_end),
         cmocka_unit_test(test_tail_none),
+        cmocka_unit_test(test_tail_random_endings),
         cmocka_unit_test(test_long_stretch_in_parts),
         cmocka_unit_test(test_setext_heading_at_a_cut),
         cmocka_unit_test(test_titles_take_what_they_need),
