@@ -8,7 +8,7 @@
  * A long text has tens of thousands of sections and hundreds of thousands of hits, so hits are
  * kept only for the last HITS_KEEP sections asked for; what is kept of every section is its count
  * of each term, taken once, and the running totals.  Counting the whole text goes a few
- * sections at a time while the reader is idle (terms_index_count_step).
+ * kilobytes at a time while the reader is idle (terms_index_count_step).
  */
 #define _GNU_SOURCE /* memmem */
 #include <stdint.h>
