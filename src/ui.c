@@ -189,7 +189,10 @@ static void draw_view(struct ui *ui)
 
 static void draw(struct ui *ui)
 {
-    curs_set(0);
+    /* Hidden before the screen is resumed, the cursor would be hidden on the shell's screen,
+     * and the terminal would bring that back at exit: the first draw hides it after. */
+    if (ui->resumed)
+        curs_set(0);
     if (ui->tail.doc != NULL) {
         /* The tail stands in for the text for this one draw. */
         const struct doc *doc = ui->doc;
@@ -208,6 +211,10 @@ static void draw(struct ui *ui)
         draw_view(ui);
     }
     refresh();
+    if (!ui->resumed) {
+        curs_set(0);
+        ui->resumed = true;
+    }
     /* The terminal gets what was drawn through a kernel worker on this CPU; background counting
      * started at once kept it waiting for the next scheduler tick, up to 4 ms after the draw. */
     sched_yield();
@@ -445,9 +452,9 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     meta(stdscr, TRUE);
     /* ncurses (6.4) writes to the terminal at every cursor move, a write per line, until the
      * screen has once been left and resumed (_nc_mvcur flushes while SP->_endwin is ewInitial):
-     * leave and resume it here.  A page is then one write, not 25: fewer packets over SSH. */
+     * leave it here, and the first draw resumes it.  A page is then one write, not 25: fewer
+     * packets over SSH. */
     endwin();
-    refresh();
     install_signals();
     ui.terms = opt->terms;
     ui.show_terms = true;

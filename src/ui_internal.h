@@ -117,6 +117,7 @@ struct ui {
         struct terms_index *terms_index;
     } tail;
     bool drawing_tail; /* the status line has no page numbers for it */
+    bool resumed;      /* the screen left at start has been resumed by a draw */
 };
 
 /* G: show the last page at once from near the end of a text not yet scanned to it; false when
