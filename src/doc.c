@@ -967,6 +967,16 @@ bool doc_section_continued(const struct doc *doc, size_t s)
     return doc_slot(doc, s)->sec.continued != 0;
 }
 
+/* The bytes of section S, without making its title. */
+size_t doc_section_size(const struct doc *doc, size_t s)
+{
+    const struct doc_slot *slot;
+
+    scan_until_section((struct doc *)doc, s + 1); /* its end is known once the next one is */
+    slot = doc_slot(doc, s);
+    return slot->sec.end - slot->sec.start;
+}
+
 /* The first section after S and its parts. */
 size_t doc_section_after(const struct doc *doc, size_t s)
 {

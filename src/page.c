@@ -104,9 +104,8 @@ static int page_index_upto(struct page *page, size_t upto, size_t budget)
     while (page->indexed < upto && done < budget && has(page, page->indexed)) {
         size_t s = page->indexed;
         bool cached = layout_cached(page->layout, s);
-        const struct doc_section *sec = doc_section(page->doc, s);
 
-        done += sec->end - sec->start;
+        done += doc_section_size(page->doc, s);
         if (s + 2 > page->cap) {
             size_t ncap = page->cap ? page->cap * 2 : 1024;
             size_t *v = realloc(page->first_page, ncap * sizeof *v);
@@ -146,8 +145,7 @@ bool page_count_toward(struct page *page, size_t n, size_t budget)
     size_t done = 0;
 
     while (!counted_to(page, n) && done < budget) {
-        const struct doc_section *sec = doc_section(page->doc, page->indexed);
-        done += sec->end - sec->start;
+        done += doc_section_size(page->doc, page->indexed);
         if (page_index_upto(page, page->indexed + 1, SIZE_MAX) != 0)
             return true; /* out of memory: go as far as is counted */
     }

@@ -321,8 +321,7 @@ bool terms_index_count_step(struct terms_index *ix, size_t budget)
     size_t done = 0;
 
     while (done < budget && doc_section_exists(ix->doc, ix->next_count)) {
-        const struct doc_section *sec = doc_section(ix->doc, ix->next_count);
-        done += sec->end - sec->start;
+        done += doc_section_size(ix->doc, ix->next_count);
         if (!count_section(ix, ix->next_count))
             return true; /* out of memory: counting stops where it is */
         ix->next_count++;

@@ -169,6 +169,10 @@ size_t doc_section_after(const struct doc *doc, size_t s);
  * its title: for loops over tens of thousands of sections. */
 bool doc_section_continued(const struct doc *doc, size_t s);
 
+/* The bytes section S (which exists) spans, end minus start, without making its title: for
+ * work measured out over tens of thousands of sections (counting pages and key terms). */
+size_t doc_section_size(const struct doc *doc, size_t s);
+
 /* The *N blocks of section S (which must exist), parsed on first use; NULL with *N 0 when out
  * of memory (doc_failed then says so). */
 const struct doc_block *doc_section_blocks(const struct doc *doc, size_t s, size_t *n);
