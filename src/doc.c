@@ -740,10 +740,10 @@ void doc_free(struct doc *doc)
         return;
     if (doc->own == DOC_MAPPED)
         doc_unmap(doc->base, doc->base_len);
-    if (doc->fd >= 0)
-        close(doc->fd);
     else if (doc->own == DOC_HEAP)
         free(doc->base);
+    if (doc->fd >= 0)
+        close(doc->fd);
     for (size_t i = 0; i < doc->nsections; i++)
         free(doc_slot(doc, i)->sec.title);
     for (size_t i = 0; i < doc->nslabs; i++)
