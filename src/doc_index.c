@@ -326,14 +326,6 @@ int doc_scan_step(struct doc *doc, size_t budget)
     return 0;
 }
 
-static bool blank_bytes(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
-            return false;
-    return true;
-}
-
 /*
  * After a blank line, a paragraph and an HTML block have ended; a line at the margin that starts
  * like prose ends any list item or block quote and opens nothing.  Only a fenced code block
@@ -349,11 +341,13 @@ size_t doc_scan_sync_before(const struct doc *doc, size_t end, size_t limit)
         s--;
     while (s > limit) {
         size_t ps = s - 1; /* the line before, [ps, s - 1) */
+        struct line before;
         while (ps > 0 && d[ps - 1] != '\n')
             ps--;
         if (doc->format != DOC_FORMAT_MARKDOWN)
             return s;
-        if (s < doc->len && plain_start((unsigned char)d[s]) && blank_bytes(d + ps, s - 1 - ps))
+        line_measure(&before, d + ps, s - 1 - ps);
+        if (s < doc->len && plain_start((unsigned char)d[s]) && blank(&before))
             return s;
         s = ps;
     }
