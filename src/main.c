@@ -359,15 +359,16 @@ static int load_terms(const struct options *opt, const struct doc *doc, struct t
     return 0;
 }
 
-/*
- * The state file and this text's entry in it, unless --no-state.  A state that cannot be had
- * (no home, out of memory) is a warning, not a reason to stop reading.
- */
+/* doc_read_at as state_hash_read calls it. */
 static int read_text(const void *doc, size_t off, void *buf, size_t n)
 {
     return doc_read_at(doc, off, buf, n);
 }
 
+/*
+ * The state file and this text's entry in it, unless --no-state.  A state that cannot be had
+ * (no home, out of memory) is a warning, not a reason to stop reading.
+ */
 static struct state *open_state(const struct options *opt, const struct doc *doc,
                                 struct state_text **text, char *warning, size_t cap)
 {

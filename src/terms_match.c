@@ -315,7 +315,7 @@ static bool count_section(struct terms_index *ix, size_t s)
     return is_counted(ix, s);
 }
 
-/* Count up to BUDGET more sections; true when every section is counted. */
+/* Count sections until about BUDGET bytes of them; true when every section is counted. */
 bool terms_index_count_step(struct terms_index *ix, size_t budget)
 {
     size_t done = 0;
