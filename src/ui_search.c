@@ -11,7 +11,6 @@
 
 #include "lees/glyph.h"
 #include "lees/search.h"
-
 #include "ui_internal.h"
 
 #define MAX_HISTORY 100
