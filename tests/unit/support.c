@@ -62,8 +62,7 @@ void test_state_save(struct state *st)
 struct doc *test_many_sections(size_t n, char **text)
 {
     static const char section[] = "## Deel\n\nterm\n\n";
-    struct doc *doc = NULL;
-    struct lees_error err;
+    struct doc *doc;
     size_t len = (sizeof section - 1) * n;
 
     *text = malloc(len + 1);
@@ -71,9 +70,7 @@ struct doc *test_many_sections(size_t n, char **text)
     for (size_t i = 0; i < n; i++)
         memcpy(*text + i * (sizeof section - 1), section, sizeof section - 1);
     (*text)[len] = '\0';
-    doc_set_whole_limit(0);
-    assert_int_equal(doc_open_memory(*text, len, "many.md", DOC_FORMAT_MARKDOWN, &doc, &err), 0);
-    doc_set_whole_limit(SIZE_MAX);
+    doc = scanned_doc_of(*text, DOC_FORMAT_MARKDOWN);
     assert_int_equal(doc_section_count(doc), n);
     return doc;
 }

@@ -365,9 +365,7 @@ static void assert_same_as_whole(const char *text, enum doc_format format)
 
     doc_set_whole_limit(SIZE_MAX);
     whole = doc_of(text, format);
-    doc_set_whole_limit(0);
-    lazy = doc_of(text, format);
-    doc_set_whole_limit(SIZE_MAX);
+    lazy = scanned_doc_of(text, format);
     assert_string_equal(doc_title(lazy), doc_title(whole));
     nw = doc_section_count(whole);
     nl = doc_section_count(lazy);
@@ -476,9 +474,7 @@ static void test_long_title_only_at_the_top(void **state)
         len += (size_t)snprintf(text + len, cap - len, "# Hoofdstuk\n\nTekst.\n\n");
         while (len < 300000)
             len += (size_t)snprintf(text + len, cap - len, "## Deel\n\nTekst.\n\n");
-        doc_set_whole_limit(0);
-        doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-        doc_set_whole_limit(SIZE_MAX);
+        doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
         assert_string_equal(doc_title(doc), late ? "test.md" : "Hoofdstuk");
         if (late)
             assert_true(doc_index_progress(doc) < 140000);
@@ -509,9 +505,7 @@ static void assert_tail_is_end(const char *text, enum doc_format format)
     size_t from = 0, n, m, k, nb, tb;
     const struct doc_block *b, *c;
 
-    doc_set_whole_limit(0);
-    doc = doc_of(text, format);
-    doc_set_whole_limit(SIZE_MAX);
+    doc = scanned_doc_of(text, format);
     assert_false(doc_index_done(doc));
     tail = doc_tail_new(doc, &from);
     assert_non_null(tail);
@@ -639,9 +633,7 @@ static void test_tail_random_endings(void **state)
         {
             struct doc *doc, *tail;
             size_t from;
-            doc_set_whole_limit(0);
-            doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-            doc_set_whole_limit(SIZE_MAX);
+            doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
             tail = doc_tail_new(doc, &from);
             if (tail != NULL) {
                 assert_tail_is_end(text, DOC_FORMAT_MARKDOWN);
@@ -671,9 +663,7 @@ static void test_tail_none(void **state)
     for (size_t n = len; n < len + (3u << 20) - 64; n += 16)
         memcpy(text + n, "een lange regel\n", 16);
     text[len + (3u << 20) - 64] = '\0';
-    doc_set_whole_limit(0);
-    doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    doc_set_whole_limit(SIZE_MAX);
+    doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
     assert_null(doc_tail_new(doc, &from));
     doc_free(doc);
     doc = doc_of("# Kort\n\nTekst.\n", DOC_FORMAT_MARKDOWN);
@@ -699,9 +689,7 @@ static void test_section_cache(void **state)
     for (int i = 0; i < SECTIONS; i++)
         len +=
             (size_t)snprintf(text + len, cap - len, "## Deel %d\n\nTekst *van* deel %d.\n\n", i, i);
-    doc_set_whole_limit(0);
-    doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    doc_set_whole_limit(SIZE_MAX);
+    doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
     /* Only what the first screen needs has been looked at. */
     assert_true(doc_index_progress(doc) < len);
     assert_false(doc_index_done(doc));
@@ -776,10 +764,8 @@ static void test_long_stretch_in_parts(void **state)
     size_t n;
 
     (void)state;
-    doc_set_whole_limit(0);
-    md = doc_of(text, DOC_FORMAT_MARKDOWN);
-    txt = doc_of(text, DOC_FORMAT_TEXT);
-    doc_set_whole_limit(SIZE_MAX);
+    md = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
+    txt = scanned_doc_of(text, DOC_FORMAT_TEXT);
     whole = doc_of(text, DOC_FORMAT_MARKDOWN);
     assert_true(assert_parts(md, text, "Logboek") > 5);
     assert_true(assert_parts(txt, text, "Logboek") > 5);
@@ -809,9 +795,7 @@ static void test_setext_heading_at_a_cut(void **state)
     while (len < 65536 + 100)
         len += (size_t)snprintf(text + len, cap - len, "tekst tekst tekst\n\n");
     len += (size_t)snprintf(text + len, cap - len, "Onderkop\n========\n\nmeer\n");
-    doc_set_whole_limit(0);
-    doc = doc_of(text, DOC_FORMAT_MARKDOWN);
-    doc_set_whole_limit(SIZE_MAX);
+    doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
     n = doc_section_count(doc);
     assert_string_equal(doc_section(doc, n - 1)->title, "Onderkop");
     assert_false(doc_section(doc, n - 1)->continued);
@@ -831,10 +815,8 @@ static void test_titles_take_what_they_need(void **state)
     (void)state;
     assert_true(malloc_usable_size(doc_section(doc, 0)->title) < 64);
     assert_true(malloc_usable_size(doc_section(doc, 1)->title) < 64);
-    doc_set_whole_limit(0);
     doc_free(doc);
-    doc = doc_of("# Kort\n\n## Ook kort\n\ntekst\n", DOC_FORMAT_MARKDOWN);
-    doc_set_whole_limit(SIZE_MAX);
+    doc = scanned_doc_of("# Kort\n\n## Ook kort\n\ntekst\n", DOC_FORMAT_MARKDOWN);
     assert_true(malloc_usable_size(doc_section(doc, 1)->title) < 64);
     assert_true(malloc_usable_size((void *)doc_title(doc)) < 64);
     doc_free(doc);

@@ -51,4 +51,15 @@ static inline struct doc *doc_of(const char *s, enum doc_format format)
     return doc;
 }
 
+/* The same, read section by section as a text over the whole-parse limit is. */
+static inline struct doc *scanned_doc_of(const char *s, enum doc_format format)
+{
+    struct doc *doc;
+
+    doc_set_whole_limit(0);
+    doc = doc_of(s, format);
+    doc_set_whole_limit(SIZE_MAX);
+    return doc;
+}
+
 #endif
