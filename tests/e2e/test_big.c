@@ -62,6 +62,12 @@ static const char *big_book(void)
     return path;
 }
 
+/* A key term of the big book, in the terms file beside it (read when lees opens the book). */
+static void big_book_terms(void)
+{
+    e2e_fixture("groot-boek.terms", "kansengroepen = groepen met minder kansen op werk\n");
+}
+
 static void test_big_text_end_and_search(void **state)
 {
     const char *args[] = {big_book(), NULL};
@@ -158,7 +164,7 @@ static void test_big_text_occurrences_at_once(void **state)
     int shown = -1;
     char *status;
 
-    e2e_fixture("groot-boek.terms", "kansengroepen = groepen met minder kansen op werk\n");
+    big_book_terms();
     e = lees_spawn(state, 24, 80, argv, NULL);
     e2e_send(e, "T");
     CHECK(e, e2e_wait_text(e, "Key terms", T_BIG), "T opens the key terms panel");
@@ -183,7 +189,7 @@ static void test_big_text_counting_gives_way(void **state)
     const char *argv[] = {"lees", big_book(), NULL};
     struct e2e *e;
 
-    e2e_fixture("groot-boek.terms", "kansengroepen = groepen met minder kansen op werk\n");
+    big_book_terms();
     e = lees_spawn(state, 24, 80, argv, NULL);
     e2e_send(e, "T\r"); /* all typed before the first screen: Esc waits behind Enter */
     e2e_key_esc(e);
