@@ -141,6 +141,14 @@ static void start_once(const struct prog *p, const char *big, struct result *r, 
     e2e_free(e);
 }
 
+/* The measures of the starts: the median of each. */
+static void take_medians(struct result *r)
+{
+    r->first = median(r->firsts, RUNS);
+    r->key_ms = median(r->keys, RUNS);
+    r->last = median(r->lasts, RUNS);
+}
+
 /* The starts of both programs, taken in turn so that the state of the machine (its caches, its
  * other work) weighs on both alike. */
 static void measure_starts(const struct prog *a, const struct prog *b, const char *big,
@@ -150,12 +158,8 @@ static void measure_starts(const struct prog *a, const struct prog *b, const cha
         start_once(a, big, ra, i);
         start_once(b, big, rb, i);
     }
-    ra->first = median(ra->firsts, RUNS);
-    ra->key_ms = median(ra->keys, RUNS);
-    ra->last = median(ra->lasts, RUNS);
-    rb->first = median(rb->firsts, RUNS);
-    rb->key_ms = median(rb->keys, RUNS);
-    rb->last = median(rb->lasts, RUNS);
+    take_medians(ra);
+    take_medians(rb);
 }
 
 static void measure(const struct prog *p, const char *big, const char *interview, struct result *r)
