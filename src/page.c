@@ -92,11 +92,11 @@ static int retreat(struct page *page, size_t n)
 }
 
 /*
- * Count the pages of sections up to UPTO (exclusive), at most BUDGET of them now.  Counting a
- * section lays it out; the lines of sections that were not laid out before are dropped again,
- * so indexing a long text does not keep all of it in memory.
+ * Count the pages of sections up to UPTO (exclusive), until about BUDGET bytes of them are laid
+ * out (at least one section).  Counting a section lays it out; the lines of sections that were
+ * not laid out before are dropped again, so indexing a long text does not keep all of it in
+ * memory.
  */
-/* Count the sections before UPTO, until about BUDGET bytes of them are laid out. */
 static int page_index_upto(struct page *page, size_t upto, size_t budget)
 {
     size_t done = 0;
