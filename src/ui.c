@@ -236,8 +236,17 @@ static void resize(struct ui *ui)
 /* A key as an int: a code point, or a curses key code negated; ERR when none came. */
 static int read_key(void)
 {
+    static bool keypad_set;
     wint_t wc;
-    int rc = get_wch(&wc);
+    int rc;
+
+    if (!keypad_set) {
+        /* Set at the first read, after the first screen: ncurses builds its table of the
+         * terminal's key sequences then, 0.05 ms that the first screen no longer waits for. */
+        keypad(stdscr, TRUE);
+        keypad_set = true;
+    }
+    rc = get_wch(&wc);
 
     if (rc == ERR)
         return ERR;
@@ -448,7 +457,6 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     cbreak();
     noecho();
     nonl();
-    keypad(stdscr, TRUE);
     meta(stdscr, TRUE);
     /* ncurses (6.4) writes to the terminal at every cursor move, a write per line, until the
      * screen has once been left and resumed (_nc_mvcur flushes while SP->_endwin is ewInitial):
