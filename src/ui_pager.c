@@ -24,22 +24,62 @@ struct pager {
     int pending;    /* m or ': the next key is a mark's letter */
 };
 
+/* Cells of printable ASCII waiting to be put, each with its attributes, from column COL on. */
+struct ascii_run {
+    chtype cells[512];
+    int n, col;
+};
+
+static void run_flush(struct ascii_run *run, int row)
+{
+    if (run->n > 0)
+        mvaddchnstr(row, run->col, run->cells, run->n);
+    run->n = 0;
+}
+
+/* Whether C is printable ASCII, a cell wide per byte: the same width to every terminal. */
+static bool plain_ascii(const struct layout_cell *c)
+{
+    if ((int)c->len != c->width)
+        return false;
+    for (size_t i = 0; i < c->len; i++)
+        if ((unsigned char)c->bytes[i] < 0x20 || (unsigned char)c->bytes[i] >= 0x7f)
+            return false;
+    return true;
+}
+
 static void draw_line(struct ui *ui, int row, const struct layout_line *line)
 {
     struct layout_iter it;
     struct layout_cell c;
+    struct ascii_run run;
     int col = 0;
 
+    run.n = 0;
     layout_iter_init(&it, page_layout(ui->page), line);
     while (layout_iter_next(&it, &c)) {
-        attrset(ui_spans_attr(ui, &ui->spans, c.start, c.end, ui_style_attr(ui, c.style)));
-        /* Each cell is placed by our own width count, so a terminal that measures a character
-         * differently cannot shift the rest of the line. */
+        attr_t a = ui_spans_attr(ui, &ui->spans, c.start, c.end, ui_style_attr(ui, c.style));
+        if (plain_ascii(&c) &&
+            run.n + (int)c.len <= (int)(sizeof run.cells / sizeof run.cells[0])) {
+            /* Put a run at a time, as characters with their attributes: addnstr decodes
+             * every byte as multibyte input, more work than the rest of drawing a page. */
+            if (run.n == 0)
+                run.col = ui->margin + col;
+            for (size_t i = 0; i < c.len; i++)
+                run.cells[run.n++] = (chtype)(unsigned char)c.bytes[i] | a;
+            col += c.width;
+            continue;
+        }
+        run_flush(&run, row);
+        attrset(a);
+        /* Each other cell is placed by our own width count, so a terminal that measures a
+         * character differently cannot shift the rest of the line. */
         if (c.width > 0)
             move(row, ui->margin + col);
         addnstr(c.bytes, (int)c.len);
         col += c.width;
     }
+    run_flush(&run, row);
     attrset(A_NORMAL);
 }
 
