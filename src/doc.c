@@ -30,8 +30,8 @@
 /* How far a long text is looked through for its title: a text's title stands at its top, and a
  * level-1 heading further in is a chapter's. Looking through a mebibyte cost a third of a
  * millisecond before the first screen of a text with none. */
-#define DOC_TITLE_SCAN (64u << 10)
-#define DOC_SCAN_PIECE 65536       /* bytes scanned at a time when a section is asked for */
+#define DOC_TITLE_SCAN (16u << 10)
+#define DOC_SCAN_PIECE (16u << 10) /* bytes scanned at a time when a section is asked for */
 #define DOC_TAIL_FIRST (16u << 10) /* doc_tail_new reads back this far first, then twice as far */
 #define DOC_TAIL_LOOK (1u << 20)   /* and at most this far */
 
