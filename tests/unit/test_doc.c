@@ -9,6 +9,7 @@
 #include <malloc.h>
 #endif
 
+#include "lees/glyph.h"
 #include "lees/style.h"
 #include "unit.h"
 
@@ -916,6 +917,49 @@ static void test_looks_binary(void **state)
     doc_free(doc);
 }
 
+/* The judgement as it was made before any fast path: every character decoded. */
+static int looks_binary_slowly(const char *s, size_t len)
+{
+    size_t n = len < 8192 ? len : 8192, i = 0, odd = 0;
+
+    if (memchr(s, '\0', n) != NULL)
+        return 1;
+    while (i < n) {
+        struct glyph g;
+        size_t k = glyph_decode(s + i, n - i, &g);
+        if (g.kind == GLYPH_CONTROL && !(k == 1 && i + 4 > n && g.uc >= 0x80) && g.uc != '\r' &&
+            g.uc != '\f' && g.uc != 0x1b)
+            odd++;
+        i += k;
+    }
+    return odd * 10 > n;
+}
+
+/* Eight bytes at a time judge as one at a time: controls, DEL, bytes above 0x7F and UTF-8 at
+ * every place in a word, near the tenth, and texts of every length around the words' ends. */
+static void test_looks_binary_fast_path(void **state)
+{
+    static const char pick[] = {'a',        ' ',        '~',        '\n',       '\t', 0x1f, 0x7f,
+                                (char)0x80, (char)0xC3, (char)0xA9, (char)0xFF, 0x01, 0x1b, '\r'};
+    char buf[300];
+    unsigned seed = 7;
+
+    (void)state;
+    for (int round = 0; round < 4000; round++) {
+        size_t len = 1 + (size_t)round % 299;
+        struct doc *doc = NULL;
+        struct lees_error err;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            /* Mostly letters, so that both answers come up. */
+            buf[i] = (seed >> 16) % 8 < 6 ? 'a' : pick[(seed >> 8) % sizeof pick];
+        }
+        assert_int_equal(doc_open_memory(buf, len, "t.txt", DOC_FORMAT_TEXT, &doc, &err), 0);
+        assert_int_equal(doc_looks_binary(doc), looks_binary_slowly(buf, len));
+        doc_free(doc);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -948,6 +992,7 @@ int main(void)
         cmocka_unit_test(test_truncated_while_open),
         cmocka_unit_test(test_read_at),
         cmocka_unit_test(test_looks_binary),
+        cmocka_unit_test(test_looks_binary_fast_path),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
