@@ -8,7 +8,8 @@
 
 #include "lees/table.h"
 
-#define TABLE_CHUNK 1024 /* entries in a chunk */
+/* Entries in a chunk: 4 KiB of 16-byte layout entries, one page to zero for a first screen. */
+#define TABLE_CHUNK 256
 
 /* An empty table (see table.h). */
 void table_init(struct table *t, size_t size)

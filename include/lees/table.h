@@ -1,5 +1,5 @@
 /*
- * lees: an array of fixed-size entries by section number, made a chunk of 1024 entries at a
+ * lees: an array of fixed-size entries by section number, made a chunk of 256 entries at a
  * time when one of them is first asked for, so that the entry of the last of 50,000 sections
  * costs one chunk, not a zeroed array of every section before it (G on a long text).  Entries
  * start zeroed.  The table owns its chunks; a pointer to an entry stays valid until
