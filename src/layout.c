@@ -142,14 +142,13 @@ static enum cell_kind whole_run_cell(struct cell_src *s, const struct doc_run *r
     }
 }
 
-/* The next cell from S; COL is the text column, for tab stops.  BUF holds made-up bytes. */
-static int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *buf,
-                     enum cell_kind *kind)
+/* Any next cell from S (see cell_next). */
+static int cell_next_any(struct cell_src *s, int col, struct layout_cell *c, char *buf,
+                         enum cell_kind *kind)
 {
     while (s->run < s->nruns) {
         const struct doc_run *r = &s->runs[s->run];
         struct glyph g;
-        unsigned char b;
 
         if (s->pos < r->start)
             s->pos = r->start;
@@ -167,17 +166,6 @@ static int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *b
             continue;
         }
         c->start = s->pos;
-        b = (unsigned char)s->data[s->pos];
-        if (b >= 0x20 && b < 0x7f) {
-            /* Printable ASCII, most cells of most texts: what glyph_decode would say, without
-             * the call (a fifth of laying out a section). */
-            c->end = ++s->pos;
-            c->bytes = s->data + c->start;
-            c->len = 1;
-            c->width = 1;
-            *kind = b == ' ' && !s->code ? CELL_SPACE : CELL_TEXT;
-            return 1;
-        }
         s->pos += glyph_decode(s->data + s->pos, r->end - s->pos, &g);
         c->end = s->pos;
         *kind = CELL_TEXT;
@@ -210,6 +198,31 @@ static int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *b
         return 1;
     }
     return 0;
+}
+
+/* The next cell from S; COL is the text column, for tab stops.  BUF holds made-up bytes.
+ * Printable ASCII inside a text run, most cells of most texts, is taken here without a call:
+ * what glyph_decode would say of it (the calls were a third of laying out a section). */
+static inline int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *buf,
+                            enum cell_kind *kind)
+{
+    if (s->run < s->nruns) {
+        const struct doc_run *r = &s->runs[s->run];
+        unsigned char b;
+
+        if (r->kind == DOC_RUN_TEXT && s->pos >= r->start && s->pos < r->end &&
+            (b = (unsigned char)s->data[s->pos]) >= 0x20 && b < 0x7f) {
+            c->style = (uint16_t)(s->style | r->style);
+            c->start = s->pos;
+            c->end = ++s->pos;
+            c->bytes = s->data + c->start;
+            c->len = 1;
+            c->width = 1;
+            *kind = b == ' ' && !s->code ? CELL_SPACE : CELL_TEXT;
+            return 1;
+        }
+    }
+    return cell_next_any(s, col, c, buf, kind);
 }
 
 static int container_width(const struct doc_container *c)
@@ -306,6 +319,8 @@ static int shown_add(struct shown *sh, const struct layout_cell *c, enum cell_ki
         (struct wrap_cell){c->start, c->end, sh->len, c->width, (uint8_t)kind};
     if (c->style & STYLE_CONTROL)
         memset(sh->text + sh->len, 'a', len); /* notation ("^?") breaks like a letter */
+    else if (len == 1)
+        sh->text[sh->len] = bytes[0]; /* most cells: no call to memcpy */
     else
         memcpy(sh->text + sh->len, bytes, len);
     sh->len += len;
@@ -327,7 +342,12 @@ struct wrap {
     char buf[24];
     char *brk;
     size_t brkcap;
+    bool whole; /* every cell is held, and brk holds the breaks of the whole block */
 };
+
+/* A block up to this many bytes is held whole and its breaks found in one pass, not a pass per
+ * line over the line and its context (a third of the time libunistring took). */
+#define WRAP_WHOLE 16384
 
 /* Make cell number K available; 1 when the block ends before it, -1 when out of memory. */
 static int wrap_fill(struct wrap *w, size_t k)
@@ -356,7 +376,7 @@ static void wrap_drop(struct wrap *w, size_t keep)
 {
     size_t n = keep > w->base ? keep - w->base : 0, shift;
 
-    if (n == 0)
+    if (n == 0 || w->whole)
         return;
     if (n > w->sh.ncells)
         n = w->sh.ncells;
@@ -375,8 +395,20 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
 {
     size_t from = a > w->base + WRAP_CONTEXT ? a - WRAP_CONTEXT : w->base, to = k + WRAP_CONTEXT;
     size_t d0, d1;
-    int r = wrap_fill(w, to);
+    int r;
 
+    *out = k;
+    if (w->whole) {
+        for (size_t j = k; j > a; j--) {
+            char b = w->brk[wrap_cell(w, j)->dpos];
+            if (b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION) {
+                *out = j;
+                break;
+            }
+        }
+        return 0;
+    }
+    r = wrap_fill(w, to);
     if (r < 0)
         return -1;
     if (to >= w->base + w->sh.ncells)
@@ -391,7 +423,6 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
         w->brkcap = d1 - d0;
     }
     u8_possible_linebreaks((const uint8_t *)w->sh.text + d0, d1 - d0, "UTF-8", w->brk);
-    *out = k;
     for (size_t j = k; j > a; j--) {
         char b = w->brk[wrap_cell(w, j)->dpos - d0];
         if (b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION) {
@@ -399,6 +430,21 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
             break;
         }
     }
+    return 0;
+}
+
+/* Hold every cell of a short block and find its breaks at once. */
+static int wrap_whole(struct wrap *w)
+{
+    if (wrap_fill(w, SIZE_MAX - 1) < 0)
+        return -1;
+    if (w->sh.len > 0) {
+        if ((w->brk = malloc(w->sh.len)) == NULL)
+            return -1;
+        w->brkcap = w->sh.len;
+        u8_possible_linebreaks((const uint8_t *)w->sh.text, w->sh.len, "UTF-8", w->brk);
+    }
+    w->whole = true;
     return 0;
 }
 
@@ -452,6 +498,8 @@ static int wrap_block(const struct layout *layout, const struct doc_block *b, ui
         return wrap_code(layout, b, bi, tw, lb);
     memset(&w, 0, sizeof w);
     cell_src_init(&w.src, layout, b, b->start);
+    if (b->end - b->start <= WRAP_WHOLE && wrap_whole(&w) != 0)
+        goto out;
     for (;;) {
         int hang = 0; /* cells of white space past the edge */
 
@@ -653,6 +701,7 @@ void layout_iter_init(struct layout_iter *it, const struct layout *layout,
     }
     it->block += line->block;
     it->runs = doc_block_runs(layout->doc, it->block);
+    it->data = doc_bytes(layout->doc, &n);
     it->text_width = text_width(layout->width, it->block);
     it->prefix_width = layout->width - it->text_width;
     it->style = block_style(it->block);
@@ -722,9 +771,25 @@ static bool iter_text(struct layout_iter *it, struct layout_cell *c)
     struct cell_src src;
     enum cell_kind kind;
     int limit = it->text_width - ((it->line->flags & LAYOUT_CUT) ? 1 : 0);
-    size_t len;
+    const struct doc_run *r = it->run < it->block->nruns ? &it->runs[it->run] : NULL;
+    unsigned char b;
 
-    src.data = doc_bytes(it->layout->doc, &len);
+    if (r != NULL && r->kind == DOC_RUN_TEXT && it->pos >= r->start && it->pos < r->end &&
+        it->pos < it->line->end && (b = (unsigned char)it->data[it->pos]) >= 0x20 && b < 0x7f &&
+        it->text_col < limit) {
+        /* Printable ASCII within the line, as cell_next below would give it, without setting
+         * up a walk for each cell. */
+        c->style = (uint16_t)(it->style | r->style);
+        c->start = it->pos;
+        c->end = ++it->pos;
+        c->bytes = it->data + c->start;
+        c->len = 1;
+        c->width = 1;
+        it->text_col++;
+        it->col++;
+        return true;
+    }
+    src.data = it->data;
     src.runs = it->runs;
     src.nruns = it->block->nruns;
     src.run = it->run;

@@ -76,6 +76,7 @@ struct layout_iter {
     const struct layout_line *line;
     const struct doc_block *block;
     const struct doc_run *runs;
+    const char *data; /* the text's bytes */
     uint32_t run;
     size_t pos;
     int phase;    /* prefix, text, marker, done */
