@@ -179,6 +179,53 @@ static void test_empty_text(void **state)
     doc_free(doc);
 }
 
+/* A block up to 16 KiB finds its breaks in one pass, a longer one a line at a time over the
+ * line and its context: the same words break the same way either way.  A paragraph of mixed
+ * text (hyphens, slashes, quotes, brackets, CJK, wide spaces) is printed on its own, then as
+ * the start of one five times as long. */
+static void test_short_and_long_blocks_break_alike(void **state)
+{
+    static const char *const words[] = {"woord",
+                                        "co-operatie",
+                                        "http://ex.am/ple/pad?x=1",
+                                        "(haakjes)",
+                                        "\"aanhaling\"",
+                                        "1.234,56",
+                                        "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",
+                                        "e.g.",
+                                        "\xE2\x80\x94",
+                                        "na\xC3\xAF" "ef",
+                                        "a/b/c",
+                                        "!?"};
+    size_t cap = 100000, len = 0, one;
+    char *text = malloc(cap), *small, *big;
+    unsigned seed = 11;
+
+    (void)state;
+    assert_non_null(text);
+    while (len < 4000) {
+        seed = seed * 1103515245u + 12345u;
+        len += (size_t)snprintf(text + len, cap - len, "%s%s", words[(seed >> 16) % 12],
+                                (seed >> 8) % 7 == 0 ? "  " : " ");
+    }
+    one = len;
+    while (len < 20000) {
+        memcpy(text + len, text, one);
+        len += one;
+    }
+    for (int width = 20; width <= 80; width += 7) {
+        small = render(text, one, DOC_FORMAT_TEXT, width);
+        big = render(text, len, DOC_FORMAT_TEXT, width);
+        /* All but the short one's last line, which the long one goes on from. */
+        *strrchr(small, '\n') = '\0';
+        *(strrchr(small, '\n') + 1) = '\0';
+        assert_memory_equal(small, big, strlen(small));
+        free(small);
+        free(big);
+    }
+    free(text);
+}
+
 int main(void)
 {
     size_t n;
@@ -191,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_controls_never_reach_cells),
         cmocka_unit_test(test_line_at_offset),
         cmocka_unit_test(test_empty_text),
+        cmocka_unit_test(test_short_and_long_blocks_break_alike),
     };
     int failed;
 
