@@ -93,7 +93,7 @@ bool state_dirty(const struct state *st);
 
 /*
  * The 64-bit hash (XXH3) by which a text is known: of the bytes doc_bytes returns.  A text over
- * 1 MiB is known by its length, its first and last 4 KiB and 15 samples of 4 KiB between, so
+ * 1 MiB is known by its length, its first and last 4 KiB and 7 samples of 4 KiB between, so
  * opening it reads no more than that: an edit that keeps its length and misses every sample
  * leaves its hash as it was (its marks are still re-anchored by their quotes).
  */
