@@ -24,17 +24,12 @@ struct pager {
     int pending;    /* m or ': the next key is a mark's letter */
 };
 
-/* Cells of printable ASCII waiting to be put, each with its attributes, from column COL on. */
-struct ascii_run {
-    chtype cells[512];
-    int n, col;
-};
-
-static void run_flush(struct ascii_run *run, int row)
+/* Put the N cells of printable ASCII at RUN, from ROW, COL on, and empty the run. */
+static void run_flush(const chtype *run, int *n, int row, int col)
 {
-    if (run->n > 0)
-        mvaddchnstr(row, run->col, run->cells, run->n);
-    run->n = 0;
+    if (*n > 0)
+        mvaddchnstr(row, col, run, *n);
+    *n = 0;
 }
 
 /* Whether C is printable ASCII, a cell wide per byte: the same width to every terminal. */
@@ -52,25 +47,23 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
 {
     struct layout_iter it;
     struct layout_cell c;
-    struct ascii_run run;
-    int col = 0;
+    chtype run[512]; /* cells of printable ASCII waiting to be put, from column RUN_COL on */
+    int col = 0, n = 0, run_col = 0;
 
-    run.n = 0;
     layout_iter_init(&it, page_layout(ui->page), line);
     while (layout_iter_next(&it, &c)) {
         attr_t a = ui_spans_attr(ui, &ui->spans, c.start, c.end, ui_style_attr(ui, c.style));
-        if (plain_ascii(&c) &&
-            run.n + (int)c.len <= (int)(sizeof run.cells / sizeof run.cells[0])) {
+        if (plain_ascii(&c) && n + (int)c.len <= (int)(sizeof run / sizeof run[0])) {
             /* Put a run at a time, as characters with their attributes: addnstr decodes
              * every byte as multibyte input, more work than the rest of drawing a page. */
-            if (run.n == 0)
-                run.col = ui->margin + col;
+            if (n == 0)
+                run_col = ui->margin + col;
             for (size_t i = 0; i < c.len; i++)
-                run.cells[run.n++] = (chtype)(unsigned char)c.bytes[i] | a;
+                run[n++] = (chtype)(unsigned char)c.bytes[i] | a;
             col += c.width;
             continue;
         }
-        run_flush(&run, row);
+        run_flush(run, &n, row, run_col);
         attrset(a);
         /* Each other cell is placed by our own width count, so a terminal that measures a
          * character differently cannot shift the rest of the line. */
@@ -79,7 +72,7 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
         addnstr(c.bytes, (int)c.len);
         col += c.width;
     }
-    run_flush(&run, row);
+    run_flush(run, &n, row, run_col);
     attrset(A_NORMAL);
 }
 

@@ -194,7 +194,8 @@ static void test_short_and_long_blocks_break_alike(void **state)
                                         "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E",
                                         "e.g.",
                                         "\xE2\x80\x94",
-                                        "na\xC3\xAF" "ef",
+                                        "na\xC3\xAF"
+                                        "ef",
                                         "a/b/c",
                                         "!?"};
     size_t cap = 100000, len = 0, one;
