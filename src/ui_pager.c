@@ -3,6 +3,7 @@
  * centred column, the status line, and maps the keys of less and vim onto page moves.  A count
  * typed before a key repeats it (or, before g and G, names a page).
  */
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,10 +50,17 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
     struct layout_cell c;
     chtype run[512]; /* cells of printable ASCII waiting to be put, from column RUN_COL on */
     int col = 0, n = 0, run_col = 0;
+    unsigned style = UINT_MAX; /* of the last cell, whose attributes are BASE */
+    attr_t base = A_NORMAL;
 
     layout_iter_init(&it, page_layout(ui->page), line);
     while (layout_iter_next(&it, &c)) {
-        attr_t a = ui_spans_attr(ui, &ui->spans, c.start, c.end, ui_style_attr(ui, c.style));
+        attr_t a;
+        if (c.style != style) {
+            style = c.style;
+            base = ui_style_attr(ui, style);
+        }
+        a = ui->spans.n > 0 ? ui_spans_attr(ui, &ui->spans, c.start, c.end, base) : base;
         if (plain_ascii(&c) && n + (int)c.len <= (int)(sizeof run / sizeof run[0])) {
             /* Put a run at a time, as characters with their attributes: addnstr decodes
              * every byte as multibyte input, more work than the rest of drawing a page. */
