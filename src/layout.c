@@ -142,6 +142,17 @@ static enum cell_kind whole_run_cell(struct cell_src *s, const struct doc_run *r
     }
 }
 
+/* C: the printable ASCII byte at POS of DATA, in STYLE. */
+static inline void ascii_cell(struct layout_cell *c, const char *data, size_t pos, uint16_t style)
+{
+    c->style = style;
+    c->start = pos;
+    c->end = pos + 1;
+    c->bytes = data + pos;
+    c->len = 1;
+    c->width = 1;
+}
+
 /* Any next cell from S (see cell_next). */
 static int cell_next_any(struct cell_src *s, int col, struct layout_cell *c, char *buf,
                          enum cell_kind *kind)
@@ -212,12 +223,7 @@ static inline int cell_next(struct cell_src *s, int col, struct layout_cell *c, 
 
         if (r->kind == DOC_RUN_TEXT && s->pos >= r->start && s->pos < r->end &&
             (b = (unsigned char)s->data[s->pos]) >= 0x20 && b < 0x7f) {
-            c->style = (uint16_t)(s->style | r->style);
-            c->start = s->pos;
-            c->end = ++s->pos;
-            c->bytes = s->data + c->start;
-            c->len = 1;
-            c->width = 1;
+            ascii_cell(c, s->data, s->pos++, (uint16_t)(s->style | r->style));
             *kind = b == ' ' && !s->code ? CELL_SPACE : CELL_TEXT;
             return 1;
         }
@@ -779,12 +785,7 @@ static bool iter_text(struct layout_iter *it, struct layout_cell *c)
         it->text_col < limit) {
         /* Printable ASCII within the line, as cell_next below would give it, without setting
          * up a walk for each cell. */
-        c->style = (uint16_t)(it->style | r->style);
-        c->start = it->pos;
-        c->end = ++it->pos;
-        c->bytes = it->data + c->start;
-        c->len = 1;
-        c->width = 1;
+        ascii_cell(c, it->data, it->pos++, (uint16_t)(it->style | r->style));
         it->text_col++;
         it->col++;
         return true;

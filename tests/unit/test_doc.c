@@ -858,43 +858,40 @@ static void test_blocks_inside_their_section(void **state)
     }
 }
 
+/* Whether the text S looks binary. */
+static bool judged_binary(const char *s)
+{
+    struct doc *doc = doc_of(s, DOC_FORMAT_TEXT);
+    bool binary = doc_looks_binary(doc);
+
+    doc_free(doc);
+    return binary;
+}
+
 /* A text looks binary by a NUL, or by more than a tenth of its first 8 KiB in controls: tabs,
  * newlines, CR, FF and ESC are a text's own, and a character cut at 8 KiB is not held against
  * it.  The ASCII fast path must judge as the decoding does. */
 static void test_looks_binary(void **state)
 {
     static char buf[8192 + 64];
-    struct doc *doc;
+    struct doc *doc = NULL;
+    struct lees_error err;
     size_t i;
 
     (void)state;
-    doc = doc_of("plain\ttext\r\n\f\x1b[1mbold\n", DOC_FORMAT_TEXT);
-    assert_false(doc_looks_binary(doc));
-    doc_free(doc);
-    doc = doc_of("caf\xC3\xA9 na\xC3\xAF"
-                 "ef \xE2\x80\x94 \xF0\x9F\x98\x80\n",
-                 DOC_FORMAT_TEXT);
-    assert_false(doc_looks_binary(doc));
-    doc_free(doc);
+    assert_false(judged_binary("plain\ttext\r\n\f\x1b[1mbold\n"));
+    assert_false(judged_binary("caf\xC3\xA9 na\xC3\xAF"
+                               "ef \xE2\x80\x94 \xF0\x9F\x98\x80\n"));
     /* One control in ten is tolerated, one more is not. */
-    doc = doc_of("\x01"
-                 "bcdefghij\x01"
-                 "bcdefghij",
-                 DOC_FORMAT_TEXT);
-    assert_false(doc_looks_binary(doc));
-    doc_free(doc);
-    doc = doc_of("\x01"
-                 "bcdefghi\x01\x01"
-                 "bcdefghi",
-                 DOC_FORMAT_TEXT);
-    assert_true(doc_looks_binary(doc));
-    doc_free(doc);
+    assert_false(judged_binary("\x01"
+                               "bcdefghij\x01"
+                               "bcdefghij"));
+    assert_true(judged_binary("\x01"
+                              "bcdefghi\x01\x01"
+                              "bcdefghi"));
     /* Invalid UTF-8 counts as control, a byte at a time. */
-    doc = doc_of("\xFF\xFE"
-                 "abcd",
-                 DOC_FORMAT_TEXT);
-    assert_true(doc_looks_binary(doc));
-    doc_free(doc);
+    assert_true(judged_binary("\xFF\xFE"
+                              "abcd"));
     /* Only the first 8 KiB are judged; a character cut there is not a control. */
     for (i = 0; i + 1 < sizeof buf; i++)
         buf[i] = 'a';
@@ -902,17 +899,10 @@ static void test_looks_binary(void **state)
     for (i = 8193; i < 8193 + 40; i++)
         buf[i] = '\x02';
     buf[8193 + 40] = '\0';
-    doc = doc_of(buf, DOC_FORMAT_TEXT);
-    assert_false(doc_looks_binary(doc));
-    doc_free(doc);
+    assert_false(judged_binary(buf));
     /* A NUL anywhere in them is enough. */
     buf[100] = '\0';
-    doc = NULL;
-    {
-        struct lees_error err;
-        assert_int_equal(doc_open_memory(buf, 8193 + 40, "nul.txt", DOC_FORMAT_TEXT, &doc, &err),
-                         0);
-    }
+    assert_int_equal(doc_open_memory(buf, 8193 + 40, "nul.txt", DOC_FORMAT_TEXT, &doc, &err), 0);
     assert_true(doc_looks_binary(doc));
     doc_free(doc);
 }
