@@ -348,7 +348,7 @@ struct wrap {
     char buf[24];
     char *brk;
     size_t brkcap;
-    bool whole; /* every cell is held, and brk holds the breaks of the whole block */
+    bool whole; /* every cell is held; brk, once made, holds the breaks of the whole block */
 };
 
 /* A block up to this many bytes is held whole and its breaks found in one pass, not a pass per
@@ -405,6 +405,14 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
 
     *out = k;
     if (w->whole) {
+        if (w->brk == NULL) {
+            /* Found at the first line that needs them: a block whose lines all fit (a plain
+             * text's short lines) never looks for them. */
+            if ((w->brk = malloc(w->sh.len > 0 ? w->sh.len : 1)) == NULL)
+                return -1;
+            w->brkcap = w->sh.len;
+            u8_possible_linebreaks((const uint8_t *)w->sh.text, w->sh.len, "UTF-8", w->brk);
+        }
         for (size_t j = k; j > a; j--) {
             char b = w->brk[wrap_cell(w, j)->dpos];
             if (b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION) {
@@ -439,17 +447,11 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
     return 0;
 }
 
-/* Hold every cell of a short block and find its breaks at once. */
+/* Hold every cell of a short block, so that its breaks are found in one pass when needed. */
 static int wrap_whole(struct wrap *w)
 {
     if (wrap_fill(w, SIZE_MAX - 1) < 0)
         return -1;
-    if (w->sh.len > 0) {
-        if ((w->brk = malloc(w->sh.len)) == NULL)
-            return -1;
-        w->brkcap = w->sh.len;
-        u8_possible_linebreaks((const uint8_t *)w->sh.text, w->sh.len, "UTF-8", w->brk);
-    }
     w->whole = true;
     return 0;
 }
