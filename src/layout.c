@@ -348,11 +348,13 @@ struct wrap {
     char buf[24];
     char *brk;
     size_t brkcap;
-    bool whole; /* every cell is held; brk, once made, holds the breaks of the whole block */
+    bool small; /* the block is at most WRAP_WHOLE bytes */
+    bool whole; /* every cell from base on is held; brk, once made, holds their breaks */
 };
 
-/* A block up to this many bytes is held whole and its breaks found in one pass, not a pass per
- * line over the line and its context (a third of the time libunistring took). */
+/* A block up to this many bytes is held whole, at its first line that does not fit, and its
+ * breaks found in one pass, not a pass per line over the line and its context (a third of the
+ * time libunistring took). */
 #define WRAP_WHOLE 16384
 
 /* Make cell number K available; 1 when the block ends before it, -1 when out of memory. */
@@ -404,6 +406,11 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
     int r;
 
     *out = k;
+    if (w->small && !w->whole) {
+        if (wrap_fill(w, SIZE_MAX - 1) < 0)
+            return -1;
+        w->whole = true;
+    }
     if (w->whole) {
         if (w->brk == NULL) {
             /* Found at the first line that needs them: a block whose lines all fit (a plain
@@ -447,13 +454,40 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
     return 0;
 }
 
-/* Hold every cell of a short block, so that its breaks are found in one pass when needed. */
-static int wrap_whole(struct wrap *w)
+/*
+ * A line that needs no cells: at a line's start just after a hard break (or at the block's
+ * start), a text run of printable ASCII that fits, then a hard break, is that line whole, as
+ * the cells would have made it (a log's or a plain text's lines, most of the time).  It is
+ * taken, the walk moves past it, and *A is the cell after the break.  1 when taken, 0 when
+ * not, -1 when out of memory.  The cells before A are let go: after a hard break, the breaks
+ * of the next line do not depend on them.
+ */
+static int plain_line(struct wrap *w, int tw, size_t *a, struct line_buf *lb, uint32_t bi,
+                      uint8_t first)
 {
-    if (wrap_fill(w, SIZE_MAX - 1) < 0)
+    struct cell_src *s = &w->src;
+    const struct doc_run *r, *brk;
+    size_t pos;
+
+    if (w->whole || w->src_done || w->base + w->sh.ncells != *a || s->run + 1 >= s->nruns)
+        return 0;
+    r = &s->runs[s->run];
+    brk = r + 1;
+    pos = s->pos < r->start ? r->start : s->pos;
+    if (r->kind != DOC_RUN_TEXT || brk->kind != DOC_RUN_BREAK || pos >= r->end ||
+        r->end - pos > (size_t)tw)
+        return 0;
+    for (size_t i = pos; i < r->end; i++)
+        if ((unsigned char)s->data[i] < 0x20 || (unsigned char)s->data[i] >= 0x7f)
+            return 0;
+    if (push_line(lb, pos, brk->end, bi, first) != 0)
         return -1;
-    w->whole = true;
-    return 0;
+    wrap_drop(w, *a);
+    s->pos = brk->end;
+    s->run += 2;
+    w->base += r->end - pos + 1; /* its cells and the break's */
+    *a = w->base;
+    return 1;
 }
 
 /* Code lines are never wrapped: a line runs to its break, cut when it is wider than the text. */
@@ -499,6 +533,7 @@ static int wrap_block(const struct layout *layout, const struct doc_block *b, ui
     size_t a = 0, k;
     int col, rc = -1, r;
     uint8_t first = LAYOUT_FIRST;
+    bool after_break = true; /* the block's start counts as one */
 
     if (b->kind == DOC_BLOCK_RULE)
         return push_line(lb, b->start, b->end, bi, LAYOUT_FIRST | LAYOUT_RULE);
@@ -506,10 +541,20 @@ static int wrap_block(const struct layout *layout, const struct doc_block *b, ui
         return wrap_code(layout, b, bi, tw, lb);
     memset(&w, 0, sizeof w);
     cell_src_init(&w.src, layout, b, b->start);
-    if (b->end - b->start <= WRAP_WHOLE && wrap_whole(&w) != 0)
-        goto out;
+    w.small = b->end - b->start <= WRAP_WHOLE;
     for (;;) {
         int hang = 0; /* cells of white space past the edge */
+
+        if (after_break) {
+            r = plain_line(&w, tw, &a, lb, bi, first);
+            if (r < 0)
+                goto out;
+            if (r > 0) {
+                first = 0;
+                continue;
+            }
+        }
+        after_break = false;
 
         col = 0;
         for (k = a;; k++) {
@@ -534,6 +579,7 @@ static int wrap_block(const struct layout *layout, const struct doc_block *b, ui
                 if (push_line(lb, k > a ? wrap_cell(&w, a)->start : wc->start, wc->end, bi, first))
                     goto out;
                 a = k + 1;
+                after_break = true;
                 break;
             }
             cw = wc->kind == CELL_TAB ? GLYPH_TABSTOP - col % GLYPH_TABSTOP : wc->width;

@@ -227,6 +227,22 @@ static void test_short_and_long_blocks_break_alike(void **state)
     free(text);
 }
 
+/* Lines of a plain text that end in CR LF fit or wrap as the same lines ending in LF do (the
+ * line taken whole must stop before the CR, as the cells do). */
+static void test_crlf_lines(void **state)
+{
+    static const char crlf[] = "ab\r\ncd\r\nefghijklmnop\r\nlast",
+                      lf[] = "ab\ncd\nefghijklmnop\nlast";
+    char *a = render(crlf, strlen(crlf), DOC_FORMAT_TEXT, 10);
+    char *b = render(lf, strlen(lf), DOC_FORMAT_TEXT, 10);
+
+    (void)state;
+    assert_string_equal(b, "ab\ncd\nefghijklmn\nop\nlast\n");
+    assert_string_equal(a, b);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     size_t n;
@@ -240,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_line_at_offset),
         cmocka_unit_test(test_empty_text),
         cmocka_unit_test(test_short_and_long_blocks_break_alike),
+        cmocka_unit_test(test_crlf_lines),
     };
     int failed;
 
