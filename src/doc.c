@@ -881,18 +881,6 @@ const char *doc_title(const struct doc *doc)
     return doc->title;
 }
 
-/* Whether the 8 bytes at P are all printable ASCII, 0x20 to 0x7E. */
-static bool printable8(const char *p)
-{
-    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
-    uint64_t w;
-
-    memcpy(&w, p, sizeof w);
-    /* A byte below 0x20 borrows into its high bit; one from 0x7F up has it, or gets it from +1
-     * (a carry out of 0xFF only reaches a byte after one already found). */
-    return (((w - ones * 0x20) & ~w & highs) | (((w + ones) | w) & highs)) == 0;
-}
-
 /* Whether the text looks binary: judged on its first 8 KiB, as less and grep do. */
 int doc_looks_binary(const struct doc *doc)
 {
@@ -905,8 +893,7 @@ int doc_looks_binary(const struct doc *doc)
         size_t len;
         unsigned char c;
         /* Most of most texts is printable ASCII: eight bytes at a time, and no decoding. */
-        while (i + 8 <= n && printable8(doc->data + i))
-            i += 8;
+        i += glyph_plain_run(doc->data + i, n - i);
         if (i >= n)
             break;
         c = (unsigned char)doc->data[i];

@@ -86,6 +86,30 @@ size_t glyph_decode(const char *s, size_t n, struct glyph *g)
     return g->len;
 }
 
+/* Whether the 8 bytes at P are all printable ASCII. */
+static bool plain8(const char *p)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t w;
+
+    memcpy(&w, p, sizeof w);
+    /* A byte below 0x20 borrows into its high bit; one from 0x7F up has it, or gets it from +1
+     * (a carry out of 0xFF only reaches a byte after one already found). */
+    return (((w - ones * 0x20) & ~w & highs) | (((w + ones) | w) & highs)) == 0;
+}
+
+/* The leading printable ASCII of the N bytes at S (see glyph.h). */
+size_t glyph_plain_run(const char *s, size_t n)
+{
+    size_t i = 0;
+
+    while (i + 8 <= n && plain8(s + i))
+        i += 8;
+    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+        i++;
+    return i;
+}
+
 /* Width in cells of the N bytes at S as shown (tabs count as one stop from column 0). */
 size_t glyph_width(const char *s, size_t n)
 {

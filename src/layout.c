@@ -477,9 +477,8 @@ static int plain_line(struct wrap *w, int tw, size_t *a, struct line_buf *lb, ui
     if (r->kind != DOC_RUN_TEXT || brk->kind != DOC_RUN_BREAK || pos >= r->end ||
         r->end - pos > (size_t)tw)
         return 0;
-    for (size_t i = pos; i < r->end; i++)
-        if ((unsigned char)s->data[i] < 0x20 || (unsigned char)s->data[i] >= 0x7f)
-            return 0;
+    if (glyph_plain_run(s->data + pos, r->end - pos) != r->end - pos)
+        return 0;
     if (push_line(lb, pos, brk->end, bi, first) != 0)
         return -1;
     wrap_drop(w, *a);

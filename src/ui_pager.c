@@ -36,12 +36,7 @@ static void run_flush(const chtype *run, int *n, int row, int col)
 /* Whether C is printable ASCII, a cell wide per byte: the same width to every terminal. */
 static bool plain_ascii(const struct layout_cell *c)
 {
-    if ((int)c->len != c->width)
-        return false;
-    for (size_t i = 0; i < c->len; i++)
-        if ((unsigned char)c->bytes[i] < 0x20 || (unsigned char)c->bytes[i] >= 0x7f)
-            return false;
-    return true;
+    return (int)c->len == c->width && glyph_plain_run(c->bytes, c->len) == c->len;
 }
 
 static void draw_line(struct ui *ui, int row, const struct layout_line *line)

@@ -31,6 +31,12 @@ struct glyph {
 /* Decode the code point at S (N > 0 bytes available) into G; returns G->len. */
 size_t glyph_decode(const char *s, size_t n, struct glyph *g);
 
+/*
+ * How many of the N bytes at S, from the first, are printable ASCII (0x20 to 0x7E): bytes that
+ * are their own shown form, one cell each, on every terminal.  Eight at a time.
+ */
+size_t glyph_plain_run(const char *s, size_t n);
+
 /* Width in cells of the N bytes at S as shown (tabs count as one stop from column 0). */
 size_t glyph_width(const char *s, size_t n);
 

@@ -79,13 +79,36 @@ static void test_fit(void **state)
     assert_int_equal(glyph_fit("abc", 3, 0), 0);
 }
 
+/* The leading printable ASCII, eight bytes at a time, is what a byte at a time finds: every
+ * byte from 0x00 to 0xFF at every place of texts of 0 to 40 bytes. */
+static void test_plain_run(void **state)
+{
+    char buf[41];
+
+    (void)state;
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (int b = 0; b < 256; b++) {
+                size_t expect = 0;
+                memset(buf, 'x', sizeof buf);
+                if (at < len)
+                    buf[at] = (char)b;
+                while (expect < len && (unsigned char)buf[expect] >= 0x20 &&
+                       (unsigned char)buf[expect] < 0x7f)
+                    expect++;
+                assert_int_equal(glyph_plain_run(buf, len), expect);
+            }
+        }
+    }
+    assert_int_equal(glyph_plain_run(" ~", 2), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_widths),
-        cmocka_unit_test(test_controls),
-        cmocka_unit_test(test_invalid_bytes),
-        cmocka_unit_test(test_fit),
+        cmocka_unit_test(test_widths),        cmocka_unit_test(test_controls),
+        cmocka_unit_test(test_invalid_bytes), cmocka_unit_test(test_fit),
+        cmocka_unit_test(test_plain_run),
     };
     return cmocka_run_group_tests_name("glyph", tests, NULL, NULL);
 }
