@@ -897,7 +897,7 @@ int doc_looks_binary(const struct doc *doc)
         if (i >= n)
             break;
         c = (unsigned char)doc->data[i];
-        if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t') {
+        if (c == '\n' || c == '\t') {
             i++;
             continue;
         }

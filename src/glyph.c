@@ -37,7 +37,7 @@ size_t glyph_decode(const char *s, size_t n, struct glyph *g)
     int len, w;
 
     g->notation[0] = '\0';
-    if (u[0] >= 0x20 && u[0] < 0x7f) {
+    if (glyph_plain_byte(u[0])) {
         /* Printable ASCII, most of most texts: one byte, one cell, no decoding. */
         g->kind = GLYPH_TEXT;
         g->uc = u[0];
@@ -105,7 +105,7 @@ size_t glyph_plain_run(const char *s, size_t n)
 
     while (i + 8 <= n && plain8(s + i))
         i += 8;
-    while (i < n && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f)
+    while (i < n && glyph_plain_byte((unsigned char)s[i]))
         i++;
     return i;
 }
@@ -239,7 +239,7 @@ size_t glyph_ascii(uint32_t uc, char *out, size_t cap)
     d = n > 0 ? u8_normalize(UNINORM_NFKD, enc, (size_t)n, dec, &declen) : NULL;
     if (d != NULL) {
         for (size_t i = 0; i < declen && len + 1 < cap; i++)
-            if (d[i] >= 0x20 && d[i] < 0x7f)
+            if (glyph_plain_byte(d[i]))
                 out[len++] = (char)d[i];
         if (d != dec)
             free(d);

@@ -222,7 +222,7 @@ static inline int cell_next(struct cell_src *s, int col, struct layout_cell *c, 
         unsigned char b;
 
         if (r->kind == DOC_RUN_TEXT && s->pos >= r->start && s->pos < r->end &&
-            (b = (unsigned char)s->data[s->pos]) >= 0x20 && b < 0x7f) {
+            glyph_plain_byte(b = (unsigned char)s->data[s->pos])) {
             ascii_cell(c, s->data, s->pos++, (uint16_t)(s->style | r->style));
             *kind = b == ' ' && !s->code ? CELL_SPACE : CELL_TEXT;
             return 1;
@@ -401,11 +401,8 @@ static void wrap_drop(struct wrap *w, size_t keep)
 /* The last break opportunity J with A < J ≤ K (cell numbers), or K when there is none. */
 static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
 {
-    size_t from = a > w->base + WRAP_CONTEXT ? a - WRAP_CONTEXT : w->base, to = k + WRAP_CONTEXT;
-    size_t d0, d1;
-    int r;
+    size_t d0 = 0; /* where w->brk starts in the shown form */
 
-    *out = k;
     if (w->small && !w->whole) {
         if (wrap_fill(w, SIZE_MAX - 1) < 0)
             return -1;
@@ -420,30 +417,25 @@ static int wrap_opportunity(struct wrap *w, size_t a, size_t k, size_t *out)
             w->brkcap = w->sh.len;
             u8_possible_linebreaks((const uint8_t *)w->sh.text, w->sh.len, "UTF-8", w->brk);
         }
-        for (size_t j = k; j > a; j--) {
-            char b = w->brk[wrap_cell(w, j)->dpos];
-            if (b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION) {
-                *out = j;
-                break;
-            }
-        }
-        return 0;
-    }
-    r = wrap_fill(w, to);
-    if (r < 0)
-        return -1;
-    if (to >= w->base + w->sh.ncells)
-        to = w->base + w->sh.ncells - 1;
-    d0 = wrap_cell(w, from)->dpos;
-    d1 = to + 1 < w->base + w->sh.ncells ? wrap_cell(w, to + 1)->dpos : w->sh.len;
-    if (d1 - d0 > w->brkcap) {
-        char *nb = realloc(w->brk, d1 - d0);
-        if (nb == NULL)
+    } else {
+        size_t from = a > w->base + WRAP_CONTEXT ? a - WRAP_CONTEXT : w->base;
+        size_t to = k + WRAP_CONTEXT, d1;
+        if (wrap_fill(w, to) < 0)
             return -1;
-        w->brk = nb;
-        w->brkcap = d1 - d0;
+        if (to >= w->base + w->sh.ncells)
+            to = w->base + w->sh.ncells - 1;
+        d0 = wrap_cell(w, from)->dpos;
+        d1 = to + 1 < w->base + w->sh.ncells ? wrap_cell(w, to + 1)->dpos : w->sh.len;
+        if (d1 - d0 > w->brkcap) {
+            char *nb = realloc(w->brk, d1 - d0);
+            if (nb == NULL)
+                return -1;
+            w->brk = nb;
+            w->brkcap = d1 - d0;
+        }
+        u8_possible_linebreaks((const uint8_t *)w->sh.text + d0, d1 - d0, "UTF-8", w->brk);
     }
-    u8_possible_linebreaks((const uint8_t *)w->sh.text + d0, d1 - d0, "UTF-8", w->brk);
+    *out = k;
     for (size_t j = k; j > a; j--) {
         char b = w->brk[wrap_cell(w, j)->dpos - d0];
         if (b == UC_BREAK_POSSIBLE || b == UC_BREAK_HYPHENATION) {
@@ -825,10 +817,9 @@ static bool iter_text(struct layout_iter *it, struct layout_cell *c)
     enum cell_kind kind;
     int limit = it->text_width - ((it->line->flags & LAYOUT_CUT) ? 1 : 0);
     const struct doc_run *r = it->run < it->block->nruns ? &it->runs[it->run] : NULL;
-    unsigned char b;
 
     if (r != NULL && r->kind == DOC_RUN_TEXT && it->pos >= r->start && it->pos < r->end &&
-        it->pos < it->line->end && (b = (unsigned char)it->data[it->pos]) >= 0x20 && b < 0x7f &&
+        it->pos < it->line->end && glyph_plain_byte((unsigned char)it->data[it->pos]) &&
         it->text_col < limit) {
         /* Printable ASCII within the line, as cell_next below would give it, without setting
          * up a walk for each cell. */

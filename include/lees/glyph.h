@@ -6,6 +6,7 @@
 #ifndef LEES_GLYPH_H
 #define LEES_GLYPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,12 @@ struct glyph {
 
 /* Decode the code point at S (N > 0 bytes available) into G; returns G->len. */
 size_t glyph_decode(const char *s, size_t n, struct glyph *g);
+
+/* Whether byte B is printable ASCII (0x20 to 0x7E): its own shown form, one cell wide. */
+static inline bool glyph_plain_byte(unsigned char b)
+{
+    return b >= 0x20 && b < 0x7f;
+}
 
 /*
  * How many of the N bytes at S, from the first, are printable ASCII (0x20 to 0x7E): bytes that
