@@ -103,6 +103,7 @@ struct search {
     unsigned long ticks;
     bool looking;     /* in search_next or search_prev, which may give up (never painting) */
     bool interrupted; /* the last of them gave up */
+    size_t resume;    /* then: where to go on from */
 };
 
 /* Where matches go: those starting in [from, to), each start once. */
@@ -921,8 +922,14 @@ static void scan(struct search *s, struct sink *k)
         return;
     do {
         const struct doc_block *b = bpos_block(s->doc, p);
-        if (b == NULL || b->start >= k->to || !scan_block(s, b, k))
+        if (b == NULL || b->start >= k->to)
             break;
+        if (!scan_block(s, b, k)) {
+            /* Given up before block B: every block before it has been looked through. */
+            if (s->interrupted)
+                s->resume = b->start > k->from ? b->start : k->from;
+            break;
+        }
     } while (!k->done && bpos_next(s->doc, &p));
 }
 
@@ -1319,6 +1326,12 @@ bool search_interrupted(const struct search *s)
     return s->interrupted;
 }
 
+/* Where a search_next or search_prev that gave up is to go on from. */
+size_t search_resume(const struct search *s)
+{
+    return s->resume;
+}
+
 /* The first match at or after FROM. */
 bool search_next(struct search *s, size_t from, struct search_match *m)
 {
@@ -1359,8 +1372,11 @@ static bool prev_scan(struct search *s, size_t before, struct search_match *m)
                 *m = k.m;
                 return true;
             }
-            if (s->interrupted)
+            if (s->interrupted) {
+                /* Every block after B has been looked through. */
+                s->resume = b->end < before ? b->end : before;
                 return false;
+            }
             continue;
         }
         /* A long block: look back a window at a time. */
@@ -1369,8 +1385,10 @@ static bool prev_scan(struct search *s, size_t before, struct search_match *m)
             size_t lo = hi - b->start > PREV_WINDOW ? hi - PREV_WINDOW : b->start;
             sink_init(&k, take_last, lo, hi);
             scan_block(s, b, &k);
-            if (s->interrupted)
+            if (s->interrupted) {
+                s->resume = hi;
                 return false;
+            }
             if (k.found) {
                 *m = k.m;
                 return true;
@@ -1679,63 +1697,139 @@ static void weigh_words(struct suggest *g, const char *p, size_t n, char *brk)
     }
 }
 
-/* The word nearest PATTERN. */
-bool search_suggest(const struct doc *doc, const char *pattern, size_t len, char *out, size_t cap)
-{
+struct search_suggestion {
+    const struct doc *doc;
     struct suggest g;
-    size_t flen, m = SUGGEST_MAX, tlen;
+    char *pattern;  /* a copy of the pattern, which g.pattern points at */
+    char word[256]; /* the nearest word so far, which g.out points at */
+    char *brk;      /* u8_wordbreaks' answer for a piece */
+    struct bpos p;  /* the block being looked through */
+    uint32_t run;   /* its run */
+    size_t pos;     /* the next byte of that run to look at */
+    bool done;
+};
+
+/* A look for the word nearest PATTERN (see search.h). */
+struct search_suggestion *search_suggest_new(const struct doc *doc, const char *pattern, size_t len)
+{
+    struct search_suggestion *sg;
+    size_t flen, m = SUGGEST_MAX;
     char *f = fold_pattern(pattern, len, FOLD_CASE | FOLD_MARKS, &flen);
-    const char *data = doc_bytes(doc, &tlen);
-    char *brk = NULL;
     ucs4_t *r;
 
-    memset(&g, 0, sizeof g);
-    if (f == NULL || cap == 0 || flen == 0 || memchr(f, ' ', flen) != NULL) {
+    if (f == NULL || flen == 0 || memchr(f, ' ', flen) != NULL || len >= sizeof sg->word) {
         free(f);
-        return false;
+        return NULL;
     }
-    r = u8_to_u32((const uint8_t *)f, flen, g.pu, &m);
+    sg = calloc(1, sizeof *sg);
+    if (sg == NULL) {
+        free(f);
+        return NULL;
+    }
+    r = u8_to_u32((const uint8_t *)f, flen, sg->g.pu, &m);
     free(f);
-    if (r == NULL || r != g.pu) {
-        free(r);
-        return false;
+    sg->doc = doc;
+    sg->pattern = malloc(len + 1);
+    sg->brk = malloc(SUGGEST_PIECE + 256);
+    sg->g.wb = fold_new();
+    if (r != sg->g.pu || sg->pattern == NULL || sg->brk == NULL || sg->g.wb == NULL) {
+        if (r != sg->g.pu)
+            free(r);
+        search_suggest_free(sg);
+        return NULL;
     }
-    g.pattern = pattern;
-    g.plen = len;
-    g.m = m;
-    g.best = (m / 3 > 1 ? m / 3 : 1) + 1;
-    g.out = out;
-    g.cap = cap;
-    g.wb = fold_new();
-    brk = malloc(SUGGEST_PIECE + 256);
-    if (g.wb == NULL || brk == NULL)
-        goto done;
-    for (struct bpos p = {0, 0}; g.best > 0 && bpos_forward(doc, &p); p.i++) {
-        const struct doc_block *b = bpos_block(doc, p);
-        const struct doc_run *runs = doc_block_runs(doc, b);
-        for (uint32_t ri = 0; ri < b->nruns; ri++) {
-            size_t pos = runs[ri].start, end = runs[ri].end;
-            if (runs[ri].kind != DOC_RUN_TEXT)
-                continue;
-            while (pos < end) {
-                /* Pieces end at white space where they can, so words stay whole. */
-                size_t q = cut_at(data, pos, end, SUGGEST_PIECE);
-                for (size_t a = q; q < end && a > pos && q - a < 256; a--) {
-                    if (ascii_space((unsigned char)data[a - 1])) {
-                        q = a;
-                        break;
-                    }
-                }
-                /* A unit longer than a piece (thousands of marks) is no word. */
-                if (q - pos <= SUGGEST_PIECE + 256)
-                    weigh_words(&g, data + pos, q - pos, brk);
-                pos = q;
+    memcpy(sg->pattern, pattern, len);
+    sg->pattern[len] = '\0';
+    sg->g.pattern = sg->pattern;
+    sg->g.plen = len;
+    sg->g.m = m;
+    sg->g.best = (m / 3 > 1 ? m / 3 : 1) + 1;
+    sg->g.out = sg->word;
+    sg->g.cap = sizeof sg->word;
+    return sg;
+}
+
+/* Look through about BUDGET more bytes of the text; true once all of it is looked through. */
+bool search_suggest_step(struct search_suggestion *sg, size_t budget)
+{
+    const char *data = doc_bytes(sg->doc, &(size_t){0});
+    size_t spent = 0;
+
+    while (!sg->done && spent < budget) {
+        const struct doc_block *b;
+        const struct doc_run *run;
+        size_t q;
+
+        /* Nothing can be nearer than a word at distance 0. */
+        if (sg->g.best == 0 || !bpos_forward(sg->doc, &sg->p)) {
+            sg->done = true;
+            break;
+        }
+        b = bpos_block(sg->doc, sg->p);
+        if (b == NULL || sg->run >= b->nruns) {
+            sg->p.i++;
+            sg->run = 0;
+            continue;
+        }
+        run = &doc_block_runs(sg->doc, b)[sg->run];
+        if (sg->pos < run->start)
+            sg->pos = run->start;
+        if (run->kind != DOC_RUN_TEXT || sg->pos >= run->end) {
+            sg->run++;
+            continue;
+        }
+        /* Pieces end at white space where they can, so words stay whole. */
+        q = cut_at(data, sg->pos, run->end, SUGGEST_PIECE);
+        for (size_t a = q; q < run->end && a > sg->pos && q - a < 256; a--) {
+            if (ascii_space((unsigned char)data[a - 1])) {
+                q = a;
+                break;
             }
         }
+        /* A unit longer than a piece (thousands of marks) is no word. */
+        if (q - sg->pos <= SUGGEST_PIECE + 256)
+            weigh_words(&sg->g, data + sg->pos, q - sg->pos, sg->brk);
+        spent += q - sg->pos;
+        sg->pos = q;
     }
-done:
-    free(brk);
-    free(g.seen.v);
-    fold_free(g.wb);
-    return g.found;
+    return sg->done;
+}
+
+/* The nearest word, as written in the text; NULL when none is near enough (so far). */
+const char *search_suggest_word(const struct search_suggestion *sg)
+{
+    return sg->g.found ? sg->word : NULL;
+}
+
+/* Release the look. */
+void search_suggest_free(struct search_suggestion *sg)
+{
+    if (sg == NULL)
+        return;
+    free(sg->pattern);
+    free(sg->brk);
+    free(sg->g.seen.v);
+    fold_free(sg->g.wb);
+    free(sg);
+}
+
+/* The word nearest PATTERN, looked for at once. */
+bool search_suggest(const struct doc *doc, const char *pattern, size_t len, char *out, size_t cap)
+{
+    struct search_suggestion *sg = search_suggest_new(doc, pattern, len);
+    const char *w;
+    bool found = false;
+
+    if (sg == NULL || cap == 0) {
+        search_suggest_free(sg);
+        return false;
+    }
+    search_suggest_step(sg, SIZE_MAX);
+    w = search_suggest_word(sg);
+    if (w != NULL && strlen(w) < cap) {
+        memcpy(out, w, strlen(w) + 1);
+        found = true;
+    }
+    search_suggest_free(sg);
+    return found;
 }

@@ -104,6 +104,9 @@ bool search_count_known(const struct search *s);
  */
 void search_set_interrupt(struct search *s, bool (*interrupt)(void *arg), void *arg);
 bool search_interrupted(const struct search *s);
+/* After a search_next (search_prev) that gave up: the byte from which (before which) it is to go
+ * on.  The call made again from there finds what the one that gave up would have found. */
+size_t search_resume(const struct search *s);
 
 /* Whether memory ran out during a call: matches may then have been missed. */
 bool search_failed(const struct search *s);
@@ -117,5 +120,19 @@ bool search_failed(const struct search *s);
  * one word, or the word does not fit.  Reads the whole text: one to two seconds for 100 MB.
  */
 bool search_suggest(const struct doc *doc, const char *pattern, size_t len, char *out, size_t cap);
+
+/*
+ * The same look, a step at a time, so that a reader's key need not wait for it: NULL when no
+ * suggestion is to be looked for (the pattern is more than one word, or too long) or no memory.
+ * Each step looks through about BUDGET more bytes of the text and says whether all of it has
+ * been; search_suggest_word is then the nearest word (it lives as long as the look), or NULL.
+ * The look reads DOC, which must outlive it, and keeps its own copy of the pattern.
+ */
+struct search_suggestion;
+struct search_suggestion *search_suggest_new(const struct doc *doc, const char *pattern,
+                                             size_t len);
+bool search_suggest_step(struct search_suggestion *sg, size_t budget);
+const char *search_suggest_word(const struct search_suggestion *sg);
+void search_suggest_free(struct search_suggestion *sg);
 
 #endif

@@ -569,6 +569,40 @@ static void test_regex(void **state)
     NONE(text, MD, "x*", SEARCH_REGEX);
 }
 
+/* The look for a near word made a step at a time finds what the look at once does, whatever the
+ * steps, and takes more than one step when they are small. */
+static void test_suggest_in_steps(void **state)
+{
+    static const char *const patterns[] = {"aanklampende", "Mecheeln", "creeern", "groef",
+                                           "ezt",          "eezt",     "zorgne",  "xyzzyqwv"};
+    static const size_t budgets[] = {1, 100, 4096, SIZE_MAX};
+    struct doc *doc = open_interview();
+
+    (void)state;
+    assert_null(search_suggest_new(doc, "twee woorden", 12));
+    for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
+        char once[64];
+        bool found = search_suggest(doc, patterns[i], strlen(patterns[i]), once, sizeof once);
+        for (size_t j = 0; j < sizeof budgets / sizeof *budgets; j++) {
+            struct search_suggestion *sg =
+                search_suggest_new(doc, patterns[i], strlen(patterns[i]));
+            size_t steps = 1;
+            assert_non_null(sg);
+            while (!search_suggest_step(sg, budgets[j]))
+                steps++;
+            assert_true(search_suggest_step(sg, budgets[j])); /* done stays done */
+            if (found)
+                assert_string_equal(search_suggest_word(sg), once);
+            else
+                assert_null(search_suggest_word(sg));
+            if (budgets[j] <= 100)
+                assert_true(steps > 10);
+            search_suggest_free(sg);
+        }
+    }
+    doc_free(doc);
+}
+
 static void test_suggest(void **state)
 {
     struct doc *doc = open_interview();
@@ -953,6 +987,85 @@ static void test_interrupted(void **state)
     free(text);
 }
 
+/* search_next and search_prev gone on from where they gave up, until they find or end. */
+static bool next_resumed(struct search *s, size_t from, struct search_match *m, int *gave_up)
+{
+    while (!search_next(s, from, m)) {
+        if (!search_interrupted(s))
+            return false;
+        assert_true(search_resume(s) >= from);
+        from = search_resume(s);
+        (*gave_up)++;
+    }
+    return true;
+}
+
+static bool prev_resumed(struct search *s, size_t before, struct search_match *m, int *gave_up)
+{
+    while (!search_prev(s, before, m)) {
+        if (!search_interrupted(s))
+            return false;
+        assert_true(search_resume(s) <= before);
+        before = search_resume(s);
+        (*gave_up)++;
+    }
+    return true;
+}
+
+/* A search that gave up goes on from search_resume and finds what it would have found, forward
+ * and back, across short blocks and the windows of a long one: every match, in order, none
+ * twice, whatever block it gave up before. */
+#define MAXALL 65536
+static void test_interrupted_resumes(void **state)
+{
+    size_t cap = 1200000, len = 0, n_all = 0, n = 0;
+    char *text = malloc(cap);
+    struct search_match *all = malloc(MAXALL * sizeof *all), m;
+    struct search *ref, *s;
+    struct doc *doc;
+    int asked = 0, gave_up = 0;
+
+    (void)state;
+    assert_non_null(text);
+    assert_non_null(all);
+    for (int i = 0; len < 400000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "## Deel %d\n\n%s en woorden\n\n", i,
+                                i % 2 == 0 ? "kansen" : "woorden");
+    /* One paragraph of 300 KB: searched in windows, forward and back. */
+    for (int i = 0; len < 700000; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%s ", i % 997 == 0 ? "kansen" : "tekst");
+    len += (size_t)snprintf(text + len, cap - len, "\n\n## Slot\n\nkansen\n");
+    doc = doc_mem(text, len, MD);
+    ref = new_search(doc, "kansen", 0);
+    s = new_search(doc, "kansen", 0);
+    search_set_interrupt(s, always, &asked);
+    for (size_t from = 0; n_all < MAXALL && search_next(ref, from, &all[n_all]); n_all++)
+        from = all[n_all].start + 1;
+    assert_true(n_all > 200);
+    for (size_t from = 0; next_resumed(s, from, &m, &gave_up); n++) {
+        assert_true(n < n_all);
+        assert_int_equal(m.start, all[n].start);
+        assert_int_equal(m.end, all[n].end);
+        from = m.start + 1;
+    }
+    assert_int_equal(n, n_all);
+    assert_true(gave_up > 10);
+    gave_up = 0;
+    for (size_t before = len; prev_resumed(s, before, &m, &gave_up); before = m.start) {
+        assert_true(n > 0);
+        n--;
+        assert_int_equal(m.start, all[n].start);
+        assert_int_equal(m.end, all[n].end);
+    }
+    assert_int_equal(n, 0);
+    assert_true(gave_up > 10);
+    search_free(s);
+    search_free(ref);
+    doc_free(doc);
+    free(all);
+    free(text);
+}
+
 /* Counting a step at a time (while idle) gives what counting at once does, whatever the steps:
  * a match across the edge of two steps counts once. */
 static void test_count_in_steps(void **state)
@@ -998,9 +1111,11 @@ int main(void)
         cmocka_unit_test(test_empty_text),
         cmocka_unit_test(test_regex),
         cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_suggest_in_steps),
         cmocka_unit_test(test_fast_path_equals_slow_path),
         cmocka_unit_test(test_long_block),
         cmocka_unit_test(test_interrupted),
+        cmocka_unit_test(test_interrupted_resumes),
         cmocka_unit_test(test_count_in_steps),
     };
     return cmocka_run_group_tests_name("search", tests, NULL, NULL);
