@@ -54,12 +54,13 @@ static void ui_pop(struct ui *ui)
     v->ops->free(v);
 }
 
-/* Whether a key is waiting (see ui_internal.h). */
-bool ui_key_waiting(void *arg)
+/* Whether a key is waiting to be read, or Ctrl-C was pressed. */
+static bool key_waiting(int fd)
 {
-    struct pollfd pfd = {*(const int *)arg, POLLIN, 0};
+    struct pollfd pfd = {fd, POLLIN, 0};
 
-    return poll(&pfd, 1, 0) > 0;
+    /* Ctrl-C comes as a signal, not a key: it stops long work all the same. */
+    return quit_signal != 0 || poll(&pfd, 1, 0) > 0;
 }
 
 /* Set the notice shown on the next status line. */
@@ -220,10 +221,55 @@ static void draw(struct ui *ui)
     sched_yield();
 }
 
-/* Draw now (see ui_internal.h). */
-void ui_draw_now(struct ui *ui)
+static double ms_since(const struct timespec *t0)
 {
-    draw(ui);
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* Start long work that a key may stop (see ui_internal.h). */
+void ui_busy_start(struct ui_busy *b, struct ui *ui, const char *fmt, ...)
+{
+    va_list ap;
+
+    b->ui = ui;
+    b->told = false;
+    clock_gettime(CLOCK_MONOTONIC, &b->since);
+    va_start(ap, fmt);
+    vsnprintf(b->notice, sizeof b->notice, fmt, ap);
+    va_end(ap);
+}
+
+/* Between two pieces of long work: tell, once; whether to stop for a key. */
+bool ui_busy_yield(struct ui_busy *b)
+{
+    struct ui *ui = b->ui;
+
+    if (!b->told && ms_since(&b->since) >= UI_BUSY_GLANCE_MS) {
+        /* The work goes on after this draw: the notice is for now, not for the next key. */
+        if (b->notice[0] != '\0')
+            ui_notice(ui, "%s", b->notice);
+        draw(ui);
+        ui->notice[0] = '\0';
+        b->told = true;
+    }
+    if (quit_signal == SIGINT) {
+        /* Ctrl-C stops the work, and nothing more: it is not read as a key after it. */
+        quit_signal = 0;
+        ui_notice(ui, "Stopped");
+        return true;
+    }
+    return key_waiting(ui->input_fd);
+}
+
+/* Whether a search is to pause, for a key or to say what it does. */
+bool ui_busy_pause(void *arg)
+{
+    struct ui_busy *b = arg;
+
+    return key_waiting(b->ui->input_fd) || (!b->told && ms_since(&b->since) >= UI_BUSY_GLANCE_MS);
 }
 
 static void resize(struct ui *ui)
@@ -307,7 +353,7 @@ static void loop(struct ui *ui)
     int errors = 0;
     bool dirty = true;
 
-    while (!quit_signal) {
+    while (quit_signal == 0 || quit_signal == SIGINT) {
         int key;
         enum ui_result r;
         bool worked, known, total, counted, matches;
@@ -323,7 +369,13 @@ static void loop(struct ui *ui)
         total = page_total_known(ui->page);
         counted = terms_counted(ui);
         matches = ui_search_counting(ui);
-        key = next_key(ui, &worked);
+        if (quit_signal == SIGINT) {
+            /* Ctrl-C came while a key was at work: it is the next key. */
+            worked = false;
+            key = ERR;
+        } else {
+            key = next_key(ui, &worked);
+        }
         if (worked) {
             /* Redraw only when there is a number to add: a page number, the total, the counts. */
             dirty = known != page_number_known(ui->page) || total != page_total_known(ui->page) ||

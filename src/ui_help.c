@@ -31,6 +31,7 @@ static const char *const keys[][2] = {
     {"x", "key term highlighting on or off"},
     {"h F1", "this help"},
     {"^L", "redraw the screen"},
+    {"^C", "stop a long search or count (else quit)"},
     {"Esc", "close a list or prompt; clear a count"},
     {"", ""},
     {"At a prompt", ""},

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include <curses.h>
 
@@ -69,8 +70,20 @@ struct ui_history {
 };
 
 /* Searching from the page (ui_search.c). */
+/* A look for the next (or previous) match from a place, wrapping round the text once.  It gives
+ * way to a key; the same look asked for again (Enter, n, N) goes on where it stopped. */
+struct ui_find {
+    const struct search *se; /* the search it stopped in, NULL when none stopped */
+    bool forward;
+    bool wrapped; /* it went round the end (the start): it looks from the other */
+    size_t from;  /* where it began */
+    size_t at;    /* where it goes on */
+};
+
 struct ui_search {
     struct search *confirmed; /* the search n and N follow, NULL for none */
+    char shown[256];          /* its pattern, as it may be shown */
+    struct ui_find find;      /* the last look for a match */
     struct search *typing;    /* the one being typed at the prompt */
     bool backward;            /* started with ? */
     bool regex;               /* --regex, or Ctrl-R at the prompt */
@@ -159,12 +172,31 @@ void ui_notice(struct ui *ui, const char *fmt, ...)
 #endif
     ;
 
-/* Draw the screen now, in the middle of a long piece of work that a key may stop. */
-void ui_draw_now(struct ui *ui);
-
-/* Whether a key is waiting to be read (ARG: the int input descriptor, as search_set_interrupt
- * passes it). */
-bool ui_key_waiting(void *arg);
+/*
+ * Long work that a key may stop: a search through a long text, the look for a near word.  Once
+ * it has gone on for a glance (UI_BUSY_GLANCE_MS) the screen is drawn, once, with the notice
+ * (when not "": a prompt's status may say it instead); a key waiting, or Ctrl-C, stops it, and is
+ * read next.  Start it, then ask ui_busy_yield between two pieces of the work, or give
+ * ui_busy_pause to search_set_interrupt (and unset it before B goes).
+ */
+#define UI_BUSY_GLANCE_MS 20
+struct ui_busy {
+    struct ui *ui;
+    struct timespec since;
+    bool told;
+    char notice[256];
+};
+void ui_busy_start(struct ui_busy *b, struct ui *ui, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+/* Between two pieces of the work: says what it does once it has taken a glance; true when it is
+ * to stop, for a key. */
+bool ui_busy_yield(struct ui_busy *b);
+/* For search_set_interrupt (ARG: the struct ui_busy): the search is to pause, for a key or to
+ * say what it does; ui_busy_yield then tells which. */
+bool ui_busy_pause(void *arg);
 
 /* The page view (ui_pager.c): the reader itself, always at the bottom of the stack. */
 struct ui_view *ui_pager_new(void);

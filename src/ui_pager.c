@@ -215,18 +215,12 @@ static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, cons
  */
 static void goto_page(struct ui *ui, size_t n)
 {
-    bool told = false;
+    struct ui_busy busy;
 
-    while (!page_count_toward(ui->page, n, PAGE_COUNT_STEP)) {
-        if (!told) {
-            ui_notice(ui, "Counting the pages to page %zu... (a key stops)", n);
-            ui_draw_now(ui);
-            ui->notice[0] = '\0';
-            told = true;
-        }
-        if (ui_key_waiting(&ui->input_fd))
+    ui_busy_start(&busy, ui, "Counting the pages to page %zu... (a key stops)", n);
+    while (!page_count_toward(ui->page, n, PAGE_COUNT_STEP))
+        if (ui_busy_yield(&busy))
             return;
-    }
     ui_marks_jumping(ui);
     page_goto(ui->page, n);
 }

@@ -15,6 +15,8 @@
 
 #define MAX_HISTORY 100
 #define MAX_SPANS 512
+#define SUGGEST_STEP                                                                               \
+    (256u << 10) /* bytes looked through for a near word between two looks at the keyboard */
 
 static unsigned search_flags(const struct ui_search *s)
 {
@@ -39,18 +41,53 @@ void ui_search_begin(struct ui *ui, struct ui_prompt *p, bool backward)
     prompt_label(s, p);
 }
 
-/* The match to show for a search begun at the origin: the first after it, or before it. */
-static bool first_match(struct ui_search *s, struct search *se, struct search_match *m,
-                        bool *wrapped)
+enum find_result { FIND_FOUND, FIND_NONE, FIND_STOPPED };
+
+/* A look with SE from FROM, forward (the first match at or after it) or back (the last before
+ * it), round the text once. */
+static void find_begin(struct ui_find *f, bool forward, size_t from)
 {
-    bool found =
-        s->backward ? search_prev(se, s->origin_offset, m) : search_next(se, s->origin_offset, m);
-    *wrapped = false;
-    if (!found && !search_interrupted(se)) {
-        found = s->backward ? search_prev(se, (size_t)-1, m) : search_next(se, 0, m);
-        *wrapped = found;
+    *f = (struct ui_find){.forward = forward, .from = from, .at = from};
+}
+
+/* Whether F is the look that stopped in SE, going FORWARD from FROM: it can go on. */
+static bool find_stopped(const struct ui_find *f, const struct search *se, bool forward,
+                         size_t from)
+{
+    return f->se == se && f->forward == forward && f->from == from;
+}
+
+/*
+ * Go on with the look F in SE until it finds a match (into M), finds none, or stops for a key
+ * (BUSY tells when it takes long).  A look that stopped keeps its place in F.
+ */
+static enum find_result find_go(struct ui_find *f, struct search *se, struct ui_busy *busy,
+                                struct search_match *m)
+{
+    enum find_result r = FIND_NONE;
+
+    search_set_interrupt(se, ui_busy_pause, busy);
+    for (;;) {
+        if (f->forward ? search_next(se, f->at, m) : search_prev(se, f->at, m)) {
+            r = FIND_FOUND;
+            break;
+        }
+        if (search_interrupted(se)) {
+            f->at = search_resume(se);
+            if (ui_busy_yield(busy)) {
+                r = FIND_STOPPED;
+                break;
+            }
+            continue;
+        }
+        if (f->wrapped)
+            break;
+        f->wrapped = true;
+        f->at = f->forward ? 0 : (size_t)-1;
     }
-    return found;
+    search_set_interrupt(se, NULL, NULL);
+    f->se = r == FIND_STOPPED ? se : NULL;
+    return r;
 }
 
 static void show_match(struct ui *ui, const struct search_match *m)
@@ -70,7 +107,8 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
     struct ui_search *s = &ui->search;
     struct lees_error err = {0};
     struct search_match m;
-    bool wrapped;
+    struct ui_busy busy;
+    enum find_result r;
 
     search_free(s->typing);
     s->typing = NULL;
@@ -86,11 +124,15 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
         return;
     }
     /* A search as the pattern is typed gives way to the next key, so typing never waits for a
-     * search through a long text that the next key makes moot. */
-    search_set_interrupt(s->typing, ui_key_waiting, &ui->input_fd);
-    if (first_match(s, s->typing, &m, &wrapped))
+     * search through a long text that the next key makes moot; Enter goes on with it. */
+    find_begin(&s->find, !s->backward, s->origin_offset);
+    snprintf(s->status, sizeof s->status, "  (searching… a key stops)");
+    ui_busy_start(&busy, ui, "%s", ""); /* the prompt's status says it */
+    r = find_go(&s->find, s->typing, &busy, &m);
+    s->status[0] = '\0';
+    if (r == FIND_FOUND)
         show_match(ui, &m);
-    else if (search_interrupted(s->typing))
+    else if (r == FIND_STOPPED)
         snprintf(s->status, sizeof s->status, "  (searching…)"); /* the next key goes on */
     else
         snprintf(s->status, sizeof s->status, "  (no match)");
@@ -139,12 +181,39 @@ static void remember(struct ui_search *s, const char *pattern)
     h->items[h->n++] = copy;
 }
 
+/* No match for the pattern: say so, with the nearest word of the text when one is near enough.
+ * Looking for it reads the whole text (a second for 100 MB): a key stops it. */
+static void say_no_match(struct ui *ui, const struct ui_prompt *p)
+{
+    struct ui_search *s = &ui->search;
+    struct search_suggestion *sg = s->regex ? NULL : search_suggest_new(ui->doc, p->buf, p->len);
+    struct ui_busy busy;
+    const char *word;
+
+    if (sg != NULL) {
+        ui_busy_start(&busy, ui, "no match for %s; looking for a near word...", s->shown);
+        while (!search_suggest_step(sg, SUGGEST_STEP)) {
+            if (ui_busy_yield(&busy)) {
+                search_suggest_free(sg);
+                return; /* the notice is the key's to set */
+            }
+        }
+        word = search_suggest_word(sg);
+        if (word != NULL) {
+            ui_notice(ui, "no match for %s; did you mean %s?", s->shown, word);
+            search_suggest_free(sg);
+            return;
+        }
+        search_suggest_free(sg);
+    }
+    ui_notice(ui, "no match for %s", s->shown);
+}
+
 /* Enter at the prompt: the typed search becomes the one n and N follow. */
 void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
 {
     struct ui_search *s = &ui->search;
     struct lees_error err = {0};
-    char shown[256], suggestion[128];
 
     if (p->len == 0) {
         page_set_position(ui->page, s->origin);
@@ -155,8 +224,11 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
         state_history_add(ui->state, p->buf);
     ui->before_jump = s->origin_offset; /* '' goes back to where the search began */
     ui->have_jump = true;
-    if (s->typing == NULL)
+    if (s->typing == NULL) {
         s->typing = search_new(ui->doc, p->buf, p->len, search_flags(s), &err);
+        find_begin(&s->find, !s->backward, s->origin_offset);
+        s->find.se = s->typing; /* not begun: as if it had stopped at once */
+    }
     if (s->typing == NULL) {
         ui_notice(ui, "%s", err.msg);
         return;
@@ -164,25 +236,23 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
     search_free(s->confirmed);
     s->confirmed = s->typing;
     s->typing = NULL;
-    /* Confirmed, a search goes to its end: n and N never give way to a key. */
-    search_set_interrupt(s->confirmed, NULL, NULL);
-    if (!s->have_match && search_interrupted(s->confirmed)) {
+    glyph_sanitize(s->shown, sizeof s->shown, p->buf, p->len);
+    if (!s->have_match && find_stopped(&s->find, s->confirmed, !s->backward, s->origin_offset)) {
+        /* The search as typed gave way to a key (this one, or one before it): it goes on. */
         struct search_match m;
-        bool wrapped;
+        struct ui_busy busy;
+        enum find_result r;
+
         s->status[0] = '\0';
-        if (first_match(s, s->confirmed, &m, &wrapped))
+        ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
+        r = find_go(&s->find, s->confirmed, &busy, &m);
+        if (r == FIND_FOUND)
             show_match(ui, &m);
+        if (r == FIND_STOPPED)
+            return; /* n goes on from here */
     }
-    if (s->have_match)
-        return;
-    glyph_sanitize(shown, sizeof shown, p->buf, p->len);
-    if (!s->regex && search_suggest(ui->doc, p->buf, p->len, suggestion, sizeof suggestion)) {
-        char sug[256];
-        glyph_sanitize(sug, sizeof sug, suggestion, strlen(suggestion));
-        ui_notice(ui, "no match for %s; did you mean %s?", shown, sug);
-    } else {
-        ui_notice(ui, "no match for %s", shown);
-    }
+    if (!s->have_match)
+        say_no_match(ui, p);
 }
 
 /* n (SAME_DIRECTION) or N: the next or previous match, wrapping round the text. */
@@ -192,25 +262,25 @@ void ui_search_step(struct ui *ui, bool same_direction)
     bool forward = s->backward ? !same_direction : same_direction;
     size_t from = s->have_match ? s->match_start : page_offset(ui->page);
     struct search_match m;
-    bool found;
+    struct ui_busy busy;
+    enum find_result r;
 
     if (s->confirmed == NULL) {
         ui_notice(ui, "No search yet: / or ? starts one");
         return;
     }
-    if (forward)
-        found = search_next(s->confirmed, s->have_match ? from + 1 : from, &m);
-    else
-        found = search_prev(s->confirmed, from, &m);
-    if (!found) {
-        found =
-            forward ? search_next(s->confirmed, 0, &m) : search_prev(s->confirmed, (size_t)-1, &m);
-        if (found)
-            ui_notice(ui, forward ? "Search wrapped to the top" : "Search wrapped to the bottom");
-    }
-    if (found)
+    if (forward && s->have_match)
+        from++;
+    /* n after a look that a key stopped goes on with it. */
+    if (!find_stopped(&s->find, s->confirmed, forward, from))
+        find_begin(&s->find, forward, from);
+    ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
+    r = find_go(&s->find, s->confirmed, &busy, &m);
+    if (r == FIND_FOUND && s->find.wrapped)
+        ui_notice(ui, forward ? "Search wrapped to the top" : "Search wrapped to the bottom");
+    if (r == FIND_FOUND)
         show_match(ui, &m);
-    else
+    else if (r == FIND_NONE)
         ui_notice(ui, "No match");
 }
 

@@ -203,14 +203,14 @@ static bool count_the_rest(struct ui *ui, struct ui_list *l)
 {
     const char *hint = l->hint;
     bool done = terms_index_counted(ui->terms_index);
+    struct ui_busy busy;
 
-    if (done)
-        return true;
+    /* A list has no notice line: its hint line says it, when the count takes long. */
     l->hint = " Counting the key terms through the text... (a key stops)";
-    ui_draw_now(ui);
-    l->hint = hint;
-    while (!done && !ui_key_waiting(&ui->input_fd))
+    ui_busy_start(&busy, ui, "%s", "");
+    while (!done && !ui_busy_yield(&busy))
         done = terms_index_count_step(ui->terms_index, COUNT_STEP);
+    l->hint = hint;
     return done;
 }
 

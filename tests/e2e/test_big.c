@@ -95,6 +95,16 @@ static void test_big_text_end_and_search(void **state)
     e2e_send(e, "q");
 }
 
+/* Row 0 no longer holds ARG. */
+static bool row_zero_lacks(struct e2e *e, void *arg)
+{
+    char *row = e2e_row(e, 0);
+    bool lacks = strstr(row, arg) == NULL;
+
+    free(row);
+    return lacks;
+}
+
 /* The text above the status line. */
 static char *text_rows(struct e2e *e)
 {
@@ -238,12 +248,77 @@ static void test_big_text_bookmarks_at_once(void **state)
     e2e_send(e, "q");
 }
 
+/* n to a match 20 MB away gives way to a key typed after it: j is read at once (the page moves a
+ * line, the search has not jumped), and n again goes on and finds the match. */
+static void test_big_text_n_gives_way(void **state)
+{
+    const char *args[] = {big_book(), NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    WAIT_TEXT(e, "Een groot boek");
+    e2e_send(e, "/slotwoord\r");
+    CHECK(e, e2e_wait_text(e, "Het laatste woord", T_BIG), "the search finds the last word");
+    e2e_send(e, "g");
+    CHECK(e, e2e_wait_row_contains(e, 0, "Een groot boek", T_WAIT), "g goes back to the top");
+    e2e_send(e, "nj"); /* one write: j is waiting when n begins */
+    CHECK(e, e2e_wait(e, row_zero_lacks, "Een groot boek", T_BIG), "j moved the page a line");
+    CHECK(e, !e2e_find(e, "Het laatste woord", NULL, NULL), "n went on to the match");
+    WAIT_STATUS(e, "page 1/");
+    e2e_send(e, "n");
+    CHECK(e, e2e_wait_text(e, "Het laatste woord", T_BIG), "n again finds the last word");
+    WAIT_STATUS(e, "1/1");
+    e2e_send(e, "q");
+}
+
+/* Enter on a word that is not in 20 MB: the look for a near word says so while it reads the
+ * text, and a key stops it (the notice goes, the key is read); without a key it ends in "did
+ * you mean". */
+static void test_big_text_suggestion_gives_way(void **state)
+{
+    const char *args[] = {big_book(), NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    WAIT_TEXT(e, "Een groot boek");
+    e2e_send(e, "/slotwoordx\r");
+    WAIT_STATUS(e, "looking for a near word");
+    e2e_send(e, "j");
+    CHECK(e, e2e_wait(e, row_zero_lacks, "Een groot boek", T_WAIT), "j moved the page a line");
+    CHECK(e, !e2e_find(e, "did you mean", NULL, NULL), "the look went on after j");
+    CHECK(e, !e2e_find(e, "looking for", NULL, NULL), "the notice stayed");
+    e2e_send(e, "/slotwoordx\r");
+    CHECK(e, e2e_wait_row_contains(e, -1, "did you mean slotwoord?", T_BIG),
+          "without a key the look ends in a suggestion");
+    e2e_send(e, "q");
+}
+
+/* Ctrl-C while the look for a near word reads the text stops it, and only that: the reader goes
+ * on (Ctrl-C on the page, with no work to stop, quits). */
+static void test_big_text_ctrl_c_stops_work(void **state)
+{
+    const char *args[] = {big_book(), NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+    int status;
+
+    WAIT_TEXT(e, "Een groot boek");
+    e2e_send(e, "/slotwoordx\r");
+    WAIT_STATUS(e, "looking for a near word");
+    e2e_send(e, "\003");
+    WAIT_STATUS(e, "Stopped");
+    CHECK(e, !e2e_exited(e, NULL), "Ctrl-C during the look quit the reader");
+    e2e_send(e, " ");
+    WAIT_STATUS(e, "page 2/");
+    e2e_send(e, "\003");
+    CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "Ctrl-C on the page did not quit");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_big_text_end_and_search),      E2E_TEST(test_big_text_end_at_once),
         E2E_TEST(test_big_text_occurrences_at_once), E2E_TEST(test_big_text_counting_gives_way),
         E2E_TEST(test_big_text_page_number),         E2E_TEST(test_big_text_bookmarks_at_once),
+        E2E_TEST(test_big_text_n_gives_way),         E2E_TEST(test_big_text_suggestion_gives_way),
+        E2E_TEST(test_big_text_ctrl_c_stops_work),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }
