@@ -255,12 +255,27 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
         say_no_match(ui, p);
 }
 
+/* Whether the current match starts on the screen. */
+static bool match_on_screen(struct ui *ui)
+{
+    const struct ui_search *s = &ui->search;
+
+    for (int r = 0; s->have_match && r < page_height(ui->page); r++) {
+        const struct layout_line *line = page_row(ui->page, r);
+        if (line == NULL)
+            break;
+        if (s->match_start >= line->start && s->match_start < line->end)
+            return true;
+    }
+    return false;
+}
+
 /* n (SAME_DIRECTION) or N: the next or previous match, wrapping round the text. */
 void ui_search_step(struct ui *ui, bool same_direction)
 {
     struct ui_search *s = &ui->search;
     bool forward = s->backward ? !same_direction : same_direction;
-    size_t from = s->have_match ? s->match_start : page_offset(ui->page);
+    size_t from = page_offset(ui->page);
     struct search_match m;
     struct ui_busy busy;
     enum find_result r;
@@ -269,8 +284,9 @@ void ui_search_step(struct ui *ui, bool same_direction)
         ui_notice(ui, "No search yet: / or ? starts one");
         return;
     }
-    if (forward && s->have_match)
-        from++;
+    /* From the current match while it is in sight; from the page once the reader has left it. */
+    if (match_on_screen(ui))
+        from = forward ? s->match_start + 1 : s->match_start;
     /* n after a look that a key stopped goes on with it. */
     if (!find_stopped(&s->find, s->confirmed, forward, from))
         find_begin(&s->find, forward, from);

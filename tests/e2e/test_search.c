@@ -187,6 +187,34 @@ static void test_search_next_previous(void **state)
     WAIT_OTHER(e, "sociale", 0);
 }
 
+/* n and N go on from the current match while it is on the screen; after the reader has moved
+ * away from it, they search from the page shown, as less does, not back from the old match. */
+static void test_search_next_from_the_page(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+    search_type(e, "/", "sociale economie");
+    e2e_key_enter(e);
+    WAIT_STATUS(e, "match 1/10");
+    e2e_send(e, "7g");
+    WAIT_PAGE(e, 7);
+    e2e_send(e, "n");
+    WAIT_STATUS(e, "match 10/10");
+    WAIT_PAGE(e, 8);
+    e2e_send(e, "7g");
+    WAIT_PAGE(e, 7);
+    e2e_send(e, "N");
+    WAIT_STATUS(e, "match 9/10");
+    WAIT_PAGE(e, 6);
+    /* On screen, the current match is where n goes on from: the next is on the same page. */
+    e2e_send(e, "g");
+    WAIT_PAGE(e, 1);
+    e2e_send(e, "n");
+    WAIT_STATUS(e, "match 1/10");
+    e2e_send(e, "n");
+    WAIT_STATUS(e, "match 2/10");
+    WAIT_PAGE(e, 3);
+}
+
 /* / searches from where it began; ? searches backward from there, and n then goes on backward
  * and N forward. */
 static void test_search_backward(void **state)
@@ -524,6 +552,7 @@ int group_search(void)
         E2E_TEST(test_search_escape_returns),
         E2E_TEST(test_search_next_previous),
         E2E_TEST(test_search_backward),
+        E2E_TEST(test_search_next_from_the_page),
         E2E_TEST(test_search_escape_unpaints),
         E2E_TEST(test_search_no_color),
         E2E_TEST(test_search_case),
