@@ -15,8 +15,8 @@
 
 #define MAX_HISTORY 100
 #define MAX_SPANS 512
-#define SUGGEST_STEP                                                                               \
-    (256u << 10) /* bytes looked through for a near word between two looks at the keyboard */
+/* Bytes looked through for a near word between two looks at the keyboard: about 3 ms. */
+#define SUGGEST_STEP (256u << 10)
 
 static unsigned search_flags(const struct ui_search *s)
 {
@@ -145,6 +145,7 @@ void ui_search_cancel(struct ui *ui)
 
     search_free(s->typing);
     s->typing = NULL;
+    s->find.se = NULL; /* a look that stopped in it cannot go on */
     s->have_match = false;
     page_set_position(ui->page, s->origin);
 }
