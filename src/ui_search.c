@@ -109,6 +109,7 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
     struct search_match m;
     struct ui_busy busy;
     enum find_result r;
+    char shown[256];
 
     search_free(s->typing);
     s->typing = NULL;
@@ -127,7 +128,9 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
      * search through a long text that the next key makes moot; Enter goes on with it. */
     find_begin(&s->find, !s->backward, s->origin_offset);
     snprintf(s->status, sizeof s->status, "  (searching… a key stops)");
-    ui_busy_start(&busy, ui, "%s", ""); /* the prompt's status says it */
+    /* The prompt's status says it; the notice is for a search begun with +/pattern. */
+    glyph_sanitize(shown, sizeof shown, p->buf, p->len);
+    ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", shown);
     r = find_go(&s->find, s->typing, &busy, &m);
     s->status[0] = '\0';
     if (r == FIND_FOUND)
