@@ -1769,6 +1769,7 @@ bool search_suggest_step(struct search_suggestion *sg, size_t budget)
         if (b == NULL || sg->run >= b->nruns) {
             sg->p.i++;
             sg->run = 0;
+            sg->pos = 0; /* each block's runs from their start */
             continue;
         }
         run = &doc_block_runs(sg->doc, b)[sg->run];
