@@ -931,6 +931,12 @@ bool doc_section_exists(const struct doc *doc, size_t i)
     return i < doc->nsections;
 }
 
+/* The sections found so far. */
+size_t doc_sections_found(const struct doc *doc)
+{
+    return doc->nsections;
+}
+
 /* Look for sections in BUDGET more bytes; true when every section is known. */
 bool doc_index_step(const struct doc *doc, size_t budget)
 {

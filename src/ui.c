@@ -377,9 +377,13 @@ static void loop(struct ui *ui)
             key = next_key(ui, &worked);
         }
         if (worked) {
-            /* Redraw only when there is a number to add: a page number, the total, the counts. */
+            struct ui_view *top = ui->views[ui->nviews - 1];
+            /* Redraw only when there is a number to add: a page number, the total, the counts,
+             * or rows for the view on top (the contents, as sections are found). */
             dirty = known != page_number_known(ui->page) || total != page_total_known(ui->page) ||
                     counted != terms_counted(ui) || matches != ui_search_counting(ui);
+            if (top->ops->idle != NULL && top->ops->idle(ui, top))
+                dirty = true;
             continue;
         }
         if (quit_signal == SIGINT) {

@@ -42,6 +42,9 @@ struct ui_view_ops {
     void (*draw)(struct ui *ui, struct ui_view *view);
     enum ui_result (*key)(struct ui *ui, struct ui_view *view, int key);
     void (*free)(struct ui_view *view);
+    /* After a step of idle work (sections found, pages counted): whether the view is to be
+     * drawn again.  NULL when idle work never changes it. */
+    bool (*idle)(struct ui *ui, struct ui_view *view);
 };
 
 /* Concrete views embed this first. */
@@ -264,7 +267,7 @@ struct ui_list {
     const char *heading;
     const char *hint; /* for the status line */
     struct ui_list_row *rows;
-    size_t n, sel, top;
+    size_t n, cap, sel, top; /* cap: room in rows */
     bool selectable;
     /* Enter on the selection; returns whether the list closes. */
     bool (*activate)(struct ui *ui, struct ui_list *list);
@@ -273,7 +276,11 @@ struct ui_list {
     /* (line2 may be long: it is wrapped over the rows left under line1) */
     /* Fill in row I before it is drawn, for rows made only when shown; NULL when all are made. */
     void (*fill)(struct ui *ui, struct ui_list *list, size_t i);
-    void *data; /* the owner's */
+    /* After a step of idle work, add the rows it made known (ui_list_add); whether the screen
+     * changed.  NULL for a list whose rows are all known when it opens. */
+    bool (*grow)(struct ui *ui, struct ui_list *list);
+    bool growing; /* rows are still to come: the count says "…" */
+    void *data;   /* the owner's */
     void (*free_data)(void *data);
 };
 
@@ -281,5 +288,11 @@ extern const struct ui_view_ops ui_list_ops;
 
 /* Allocate a list of N rows with the list operations; NULL when out of memory. */
 struct ui_list *ui_list_new(size_t n, const char *heading, const char *hint);
+
+/* Add a row with KEY at the end (for grow); false when out of memory. */
+bool ui_list_add(struct ui_list *l, size_t key);
+
+/* Whether row I is among those on screen. */
+bool ui_list_row_shown(const struct ui_list *l, size_t i);
 
 #endif

@@ -99,10 +99,12 @@ static void list_draw(struct ui *ui, struct ui_view *view)
         attrset(A_NORMAL);
     }
     if (l->selectable)
-        snprintf(status, sizeof status, "%zu/%zu ", l->n ? l->sel + 1 : 0, l->n);
+        snprintf(status, sizeof status, "%zu/%zu%s ", l->n ? l->sel + 1 : 0, l->n,
+                 l->growing ? "…" : "");
     else
-        snprintf(status, sizeof status, "%zu-%zu/%zu ", l->n ? l->top + 1 : 0,
-                 l->top + (size_t)rows < l->n ? l->top + (size_t)rows : l->n, l->n);
+        snprintf(status, sizeof status, "%zu-%zu/%zu%s ", l->n ? l->top + 1 : 0,
+                 l->top + (size_t)rows < l->n ? l->top + (size_t)rows : l->n, l->n,
+                 l->growing ? "…" : "");
     if (l->detail != NULL && l->n > 0) {
         char d1[2048], d2[2048];
         d1[0] = d2[0] = '\0';
@@ -199,7 +201,14 @@ static void list_free(struct ui_view *view)
     free(l);
 }
 
-const struct ui_view_ops ui_list_ops = {list_draw, list_key, list_free};
+/* Idle work may have made more rows known. */
+static bool list_idle(struct ui *ui, struct ui_view *view)
+{
+    struct ui_list *l = (struct ui_list *)view;
+    return l->grow != NULL && l->grow(ui, l);
+}
+
+const struct ui_view_ops ui_list_ops = {list_draw, list_key, list_free, list_idle};
 
 /* Allocate a list of N rows with the list operations. */
 struct ui_list *ui_list_new(size_t n, const char *heading, const char *hint)
@@ -215,7 +224,29 @@ struct ui_list *ui_list_new(size_t n, const char *heading, const char *hint)
     }
     l->view.ops = &ui_list_ops;
     l->n = n;
+    l->cap = n ? n : 1;
     l->heading = heading;
     l->hint = hint;
     return l;
+}
+
+/* Add a row at the end (see ui_internal.h). */
+bool ui_list_add(struct ui_list *l, size_t key)
+{
+    if (l->n == l->cap) {
+        struct ui_list_row *rows = realloc(l->rows, 2 * l->cap * sizeof *rows);
+        if (rows == NULL)
+            return false;
+        memset(rows + l->cap, 0, l->cap * sizeof *rows);
+        l->rows = rows;
+        l->cap *= 2;
+    }
+    l->rows[l->n++].key = key;
+    return true;
+}
+
+/* Whether row I is on screen. */
+bool ui_list_row_shown(const struct ui_list *l, size_t i)
+{
+    return i >= l->top && i < l->top + (size_t)list_rows(l);
 }

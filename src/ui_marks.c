@@ -298,7 +298,7 @@ static void marks_free(struct ui_view *view)
     free(mv);
 }
 
-static const struct ui_view_ops marks_ops = {marks_draw, marks_key, marks_free};
+static const struct ui_view_ops marks_ops = {marks_draw, marks_key, marks_free, NULL};
 
 /* B: the bookmarks of this text. */
 struct ui_view *ui_marks_new(struct ui *ui)

@@ -35,28 +35,49 @@ static void toc_fill(struct ui *ui, struct ui_list *l, size_t i)
     }
 }
 
+/* Rows for the sections found since the list was made or last grown (see ui_list.grow): the
+ * contents open at once on a long text, with the sections found so far, and the rest come in
+ * while idle, as they are found.  The sections looked at so far are counted in data. */
+static bool toc_grow(struct ui *ui, struct ui_list *l)
+{
+    size_t *seen = l->data, found = doc_sections_found(ui->doc);
+    bool was_growing = l->growing, shown = false;
+
+    for (; *seen < found; ++*seen) {
+        if (doc_section_continued(ui->doc, *seen))
+            continue;
+        if (!ui_list_add(l, *seen))
+            break; /* no memory: the list stops growing where it is */
+        shown = shown || ui_list_row_shown(l, l->n - 1);
+    }
+    l->growing = *seen < found || !doc_index_done(ui->doc);
+    return shown || was_growing != l->growing;
+}
+
 /* The table of contents, with the current section selected. */
 struct ui_view *ui_toc_new(struct ui *ui)
 {
-    size_t n = doc_section_count(ui->doc), rows = 0, here;
+    size_t here = doc_section_head(ui->doc, page_section(ui->page));
+    size_t *seen = calloc(1, sizeof *seen);
     struct ui_list *l;
 
-    /* One row for each section with a heading: the parts of a long one are not listed. */
-    for (size_t s = 0; s < n; s++)
-        rows += !doc_section_continued(ui->doc, s);
-    l = ui_list_new(rows, " Contents", " Contents - Enter: go  Esc: close");
-    if (l == NULL)
+    if (seen == NULL)
         return NULL;
+    /* One row for each section with a heading: the parts of a long one are not listed. */
+    l = ui_list_new(0, " Contents", " Contents - Enter: go  Esc: close");
+    if (l == NULL) {
+        free(seen);
+        return NULL;
+    }
+    l->data = seen;
+    l->free_data = free;
     l->selectable = true;
     l->activate = toc_activate;
     l->fill = toc_fill;
-    here = doc_section_head(ui->doc, page_section(ui->page));
-    for (size_t s = 0, i = 0; s < n; s++) {
-        if (doc_section_continued(ui->doc, s))
-            continue;
-        if (s == here)
+    l->grow = toc_grow;
+    toc_grow(ui, l);
+    for (size_t i = 0; i < l->n; i++)
+        if (l->rows[i].key == here)
             l->sel = i;
-        l->rows[i++].key = s;
-    }
     return &l->view;
 }

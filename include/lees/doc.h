@@ -134,6 +134,10 @@ size_t doc_section_count(const struct doc *doc);
 /* Whether section I exists, looking for sections only as far as that needs. */
 bool doc_section_exists(const struct doc *doc, size_t i);
 
+/* How many sections have been found so far (all of them once doc_index_done): never looks for
+ * more, so it costs nothing however long the text. */
+size_t doc_sections_found(const struct doc *doc);
+
 /* Look for sections in about BUDGET more bytes (when idle); true when every one is known. */
 bool doc_index_step(const struct doc *doc, size_t budget);
 bool doc_index_done(const struct doc *doc);

@@ -311,6 +311,35 @@ static void test_big_text_ctrl_c_stops_work(void **state)
     CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "Ctrl-C on the page did not quit");
 }
 
+/* The contents of a 20 MB text open at once, before its sections have all been found: the count
+ * says "…" while they come in (found while idle), then the whole count, one row per heading. */
+static void test_big_text_contents_at_once(void **state)
+{
+    const char *argv[] = {"lees", big_book(), NULL};
+    size_t len;
+    char *text = slurp(big_book(), &len), want[32];
+    long headings = 0;
+    struct e2e *e;
+
+    for (size_t i = 0; i < len; i++)
+        headings += text[i] == '#' && (i == 0 || text[i - 1] == '\n');
+    free(text);
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "t"); /* typed before the first screen: before the sections are looked for */
+    CHECK(e, e2e_wait_text(e, "Contents", T_BIG), "t opens the contents");
+    snprintf(want, sizeof want, "1/%ld ", headings);
+    CHECK(e, e2e_wait_row_contains(e, -1, want, T_BIG), "the contents end up with %ld rows",
+          headings);
+    CHECK(e, e2e_output_has(e, "\xe2\x80\xa6", 3), "the count said \"…\" while it grew");
+    e2e_send(e, "G");
+    snprintf(want, sizeof want, "%ld/", headings);
+    WAIT_STATUS(e, want);
+    CHECK(e, e2e_find(e, "Slot", NULL, NULL), "the last row is the last section");
+    e2e_send(e, "\r");
+    CHECK(e, e2e_wait_text(e, "Het laatste woord", T_BIG), "Enter goes to it");
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,7 +347,7 @@ int group_big(void)
         E2E_TEST(test_big_text_occurrences_at_once), E2E_TEST(test_big_text_counting_gives_way),
         E2E_TEST(test_big_text_page_number),         E2E_TEST(test_big_text_bookmarks_at_once),
         E2E_TEST(test_big_text_n_gives_way),         E2E_TEST(test_big_text_suggestion_gives_way),
-        E2E_TEST(test_big_text_ctrl_c_stops_work),
+        E2E_TEST(test_big_text_ctrl_c_stops_work),   E2E_TEST(test_big_text_contents_at_once),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }

@@ -692,10 +692,19 @@ static void test_section_cache(void **state)
     /* Only what the first screen needs has been looked at. */
     assert_true(doc_index_progress(doc) < len);
     assert_false(doc_index_done(doc));
+    /* What has been found so far is known without looking for more. */
+    n0 = doc_sections_found(doc);
+    assert_true(n0 >= 1 && n0 < SECTIONS);
+    assert_int_equal(doc_sections_found(doc), n0);
+    while (!doc_index_step(doc, 4096)) {
+        assert_true(doc_sections_found(doc) >= n0); /* only ever more */
+        n0 = doc_sections_found(doc);
+    }
+    assert_int_equal(doc_sections_found(doc), doc_section_count(doc));
+    assert_int_equal(doc_sections_found(doc), SECTIONS + 1);
     assert_true(doc_section_exists(doc, 5));
     assert_string_equal(doc_title(doc), "Boek");
     assert_int_equal(doc_section_at(doc, len - 1), SECTIONS);
-    assert_true(doc_index_done(doc));
     runs0 = doc_section_blocks(doc, 1, &n0)[1].nruns;
     for (size_t s = 1; s <= SECTIONS; s++) {
         const struct doc_block *b = doc_section_blocks(doc, s, &n);
