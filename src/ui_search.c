@@ -90,6 +90,16 @@ static enum find_result find_go(struct ui_find *f, struct search *se, struct ui_
     return r;
 }
 
+/* Free *SE and forget it, and the look that stopped in it: a freed search's address is not
+ * even to be compared. */
+static void drop_search(struct ui_search *s, struct search **se)
+{
+    if (*se != NULL && s->find.se == *se)
+        s->find.se = NULL;
+    search_free(*se);
+    *se = NULL;
+}
+
 static void show_match(struct ui *ui, const struct search_match *m)
 {
     struct ui_search *s = &ui->search;
@@ -111,8 +121,7 @@ void ui_search_edit(struct ui *ui, const struct ui_prompt *p)
     enum find_result r;
     char shown[256];
 
-    search_free(s->typing);
-    s->typing = NULL;
+    drop_search(s, &s->typing);
     s->status[0] = '\0';
     s->have_match = false; /* until this pattern finds one */
     page_set_position(ui->page, s->origin);
@@ -146,9 +155,7 @@ void ui_search_cancel(struct ui *ui)
 {
     struct ui_search *s = &ui->search;
 
-    search_free(s->typing);
-    s->typing = NULL;
-    s->find.se = NULL; /* a look that stopped in it cannot go on */
+    drop_search(s, &s->typing);
     s->have_match = false;
     page_set_position(ui->page, s->origin);
 }
@@ -237,7 +244,7 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
         ui_notice(ui, "%s", err.msg);
         return;
     }
-    search_free(s->confirmed);
+    drop_search(s, &s->confirmed);
     s->confirmed = s->typing;
     s->typing = NULL;
     glyph_sanitize(s->shown, sizeof s->shown, p->buf, p->len);
@@ -369,8 +376,8 @@ void ui_search_free(struct ui *ui)
 {
     struct ui_search *s = &ui->search;
 
-    search_free(s->confirmed);
-    search_free(s->typing);
+    drop_search(s, &s->confirmed);
+    drop_search(s, &s->typing);
     for (size_t i = 0; i < s->history.n; i++)
         free(s->history.items[i]);
     free(s->history.items);
