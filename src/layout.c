@@ -211,22 +211,32 @@ static int cell_next_any(struct cell_src *s, int col, struct layout_cell *c, cha
     return 0;
 }
 
+/* The text run RUN of RUNS (NRUNS of them) when the byte at POS of DATA is printable ASCII inside
+ * it, else NULL: the cell there is then that one byte, as glyph_decode would say.  The test both
+ * walks over cells (cell_next, iter_text) take before anything slower. */
+static inline const struct doc_run *plain_at(const struct doc_run *runs, uint32_t nruns,
+                                             uint32_t run, size_t pos, const char *data)
+{
+    const struct doc_run *r = run < nruns ? &runs[run] : NULL;
+
+    if (r != NULL && r->kind == DOC_RUN_TEXT && pos >= r->start && pos < r->end &&
+        glyph_plain_byte((unsigned char)data[pos]))
+        return r;
+    return NULL;
+}
+
 /* The next cell from S; COL is the text column, for tab stops.  BUF holds made-up bytes.
  * Printable ASCII inside a text run, most cells of most texts, is taken here without a call:
  * what glyph_decode would say of it (the calls were a third of laying out a section). */
 static inline int cell_next(struct cell_src *s, int col, struct layout_cell *c, char *buf,
                             enum cell_kind *kind)
 {
-    if (s->run < s->nruns) {
-        const struct doc_run *r = &s->runs[s->run];
-        unsigned char b;
+    const struct doc_run *r = plain_at(s->runs, s->nruns, s->run, s->pos, s->data);
 
-        if (r->kind == DOC_RUN_TEXT && s->pos >= r->start && s->pos < r->end &&
-            glyph_plain_byte(b = (unsigned char)s->data[s->pos])) {
-            ascii_cell(c, s->data, s->pos++, (uint16_t)(s->style | r->style));
-            *kind = b == ' ' && !s->code ? CELL_SPACE : CELL_TEXT;
-            return 1;
-        }
+    if (r != NULL) {
+        *kind = s->data[s->pos] == ' ' && !s->code ? CELL_SPACE : CELL_TEXT;
+        ascii_cell(c, s->data, s->pos++, (uint16_t)(s->style | r->style));
+        return 1;
     }
     return cell_next_any(s, col, c, buf, kind);
 }
@@ -816,11 +826,9 @@ static bool iter_text(struct layout_iter *it, struct layout_cell *c)
     struct cell_src src;
     enum cell_kind kind;
     int limit = it->text_width - ((it->line->flags & LAYOUT_CUT) ? 1 : 0);
-    const struct doc_run *r = it->run < it->block->nruns ? &it->runs[it->run] : NULL;
+    const struct doc_run *r = plain_at(it->runs, it->block->nruns, it->run, it->pos, it->data);
 
-    if (r != NULL && r->kind == DOC_RUN_TEXT && it->pos >= r->start && it->pos < r->end &&
-        it->pos < it->line->end && glyph_plain_byte((unsigned char)it->data[it->pos]) &&
-        it->text_col < limit) {
+    if (r != NULL && it->pos < it->line->end && it->text_col < limit) {
         /* Printable ASCII within the line, as cell_next below would give it, without setting
          * up a walk for each cell. */
         ascii_cell(c, it->data, it->pos++, (uint16_t)(it->style | r->style));
