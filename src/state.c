@@ -62,7 +62,6 @@
 
 #include "state_internal.h"
 
-#define STATE_HASH_WHOLE (1u << 20) /* texts up to this size are hashed whole */
 /* The ends were 64 KiB until 2026-11-28: copying and hashing them cost 0.03 ms before the first
  * screen, and an edit that keeps the length is as likely near an end as anywhere. */
 #define STATE_HASH_END 4096    /* bytes hashed at each end of a longer one */

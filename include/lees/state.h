@@ -99,6 +99,9 @@ bool state_dirty(const struct state *st);
  */
 uint64_t state_hash(const void *bytes, size_t len);
 
+/* Texts up to this many bytes are hashed whole; longer ones by samples. */
+#define STATE_HASH_WHOLE (1u << 20)
+
 /* Copies N bytes at OFF of a text into BUF: 0, or -1 when they cannot be read. */
 typedef int (*state_read_fn)(const void *ctx, size_t off, void *buf, size_t n);
 
