@@ -340,6 +340,31 @@ static void test_big_text_contents_at_once(void **state)
     e2e_send(e, "q");
 }
 
+/* The terminal closing while the look for a near word reads 20 MB (a dropped link): lees stops
+ * the look, saves its place and exits at once, not after reading on to the end. */
+static void test_big_text_hangup_during_work(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    const char *args[] = {big_book(), NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, args, env);
+    int status = -1;
+    long long t0;
+
+    WAIT_TEXT(e, "Een groot boek");
+    e2e_send(e, "5g");
+    WAIT_STATUS(e, "page 5/");
+    e2e_send(e, "/slotwoordx\r");
+    WAIT_STATUS(e, "looking for a near word");
+    t0 = e2e_now_ms();
+    e2e_hangup(e);
+    CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "lees did not exit after the hangup");
+    CHECK(e, e2e_now_ms() - t0 <= 2000, "lees took %lld ms to exit", e2e_now_ms() - t0);
+    e = lees_open_env(state, 24, 80, args, env);
+    CHECK(e, e2e_wait_row_contains(e, -1, "page 5/", T_BIG), "reopened, it is not on page 5");
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
@@ -348,6 +373,7 @@ int group_big(void)
         E2E_TEST(test_big_text_page_number),         E2E_TEST(test_big_text_bookmarks_at_once),
         E2E_TEST(test_big_text_n_gives_way),         E2E_TEST(test_big_text_suggestion_gives_way),
         E2E_TEST(test_big_text_ctrl_c_stops_work),   E2E_TEST(test_big_text_contents_at_once),
+        E2E_TEST(test_big_text_hangup_during_work),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }
