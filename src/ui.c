@@ -236,6 +236,7 @@ void ui_busy_start(struct ui_busy *b, struct ui *ui, const char *fmt, ...)
 
     b->ui = ui;
     b->told = false;
+    b->keys_wait = false;
     clock_gettime(CLOCK_MONOTONIC, &b->since);
     va_start(ap, fmt);
     vsnprintf(b->notice, sizeof b->notice, fmt, ap);
@@ -261,7 +262,7 @@ bool ui_busy_yield(struct ui_busy *b)
         ui_notice(ui, "Stopped");
         return true;
     }
-    return key_waiting(ui->input_fd);
+    return !b->keys_wait && key_waiting(ui->input_fd);
 }
 
 /* Whether a search is to pause, for a key or to say what it does. */

@@ -187,6 +187,7 @@ struct ui_busy {
     struct ui *ui;
     struct timespec since;
     bool told;
+    bool keys_wait; /* set after ui_busy_start: keys wait for the work; only Ctrl-C stops it */
     char notice[256];
 };
 void ui_busy_start(struct ui_busy *b, struct ui *ui, const char *fmt, ...)

@@ -365,6 +365,42 @@ static void test_big_text_hangup_during_work(void **state)
     e2e_send(e, "q");
 }
 
+/* A 20 MB log: no headings, so no scan from near its end can find its last page; G typed at
+ * once finds the sections to the end first, and k typed with it waits for that (the line above
+ * the last page, not the first). */
+static void test_big_log_end_at_once(void **state)
+{
+    static const char *path;
+    const char *argv[] = {"lees", NULL, NULL};
+    struct e2e *e;
+    char *row;
+
+    if (path == NULL) {
+        size_t cap = BIG_BYTES + 128, len = 0;
+        char *text = malloc(cap);
+        if (text == NULL)
+            abort();
+        for (long i = 1; len + 128 < BIG_BYTES; i++)
+            len += (size_t)snprintf(text + len, cap - len,
+                                    "2026-11-29 12:00:00 INFO worker-%02ld request %09ld ok\n",
+                                    i % 16, i);
+        len += (size_t)snprintf(text + len, cap - len, "2026-11-29 13:00:00 INFO laatste regel\n");
+        path = e2e_fixture_bytes("groot.log", text, len);
+        free(text);
+    }
+    argv[1] = path;
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "Gk");
+    CHECK(e, e2e_wait_text(e, "laatste regel", T_BIG), "G shows the last line of a 20 MB log");
+    WAIT_STATUS(e, "page ");
+    row = e2e_row(e, 0);
+    CHECK(e, strstr(row, "request 000000001 ") == NULL, "k went up from the first page");
+    free(row);
+    e2e_send(e, "g");
+    CHECK(e, e2e_wait_row_contains(e, 0, "request 000000001 ", T_WAIT), "g goes back to the top");
+    e2e_send(e, "q");
+}
+
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,7 +409,7 @@ int group_big(void)
         E2E_TEST(test_big_text_page_number),         E2E_TEST(test_big_text_bookmarks_at_once),
         E2E_TEST(test_big_text_n_gives_way),         E2E_TEST(test_big_text_suggestion_gives_way),
         E2E_TEST(test_big_text_ctrl_c_stops_work),   E2E_TEST(test_big_text_contents_at_once),
-        E2E_TEST(test_big_text_hangup_during_work),
+        E2E_TEST(test_big_text_hangup_during_work),  E2E_TEST(test_big_log_end_at_once),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }
