@@ -783,6 +783,7 @@ static struct doc *tail_at(const struct doc *doc, size_t w)
         return NULL;
     t->data = doc->data + w;
     t->len = doc->len - w;
+    t->origin = doc->origin + w;
     t->own = DOC_BORROWED;
     t->format = doc->format;
     t->scan.first_content = SIZE_MAX;
@@ -816,6 +817,46 @@ static bool tail_trusted(const struct doc *t)
     return false;
 }
 
+/*
+ * Where a plain text's last part begins, when that can be told from its end: W is the first line
+ * at or after the last multiple of DOC_PART that has one, and the 2 * DOC_PART bytes before W
+ * hold no heading (no line starting with '#', after blanks) and no line of a quarter of a part
+ * or more.  Then, whatever comes before, the scan from the top cuts a part at each multiple in
+ * that stretch (each cut lies within a short line of its multiple, so the next is due at the
+ * next multiple), W among them.  SIZE_MAX when it cannot be told.
+ */
+static size_t plain_last_part(const struct doc *doc)
+{
+    const char *d = doc->data;
+    size_t len = doc->len, w, line_end, start;
+
+    if (doc->origin != 0 || len <= DOC_PART)
+        return SIZE_MAX;
+    for (size_t k = (len - 1) / DOC_PART;; k--) {
+        w = k * DOC_PART;
+        while (w < len && d[w - 1] != '\n')
+            w++;
+        if (w < len || k == 1)
+            break;
+    }
+    if (w >= len || w < DOC_PART)
+        return SIZE_MAX;
+    start = w > 2 * DOC_PART ? w - 2 * DOC_PART : 0;
+    for (line_end = w; line_end > start;) {
+        size_t a = line_end - 1, i;
+        while (a > 0 && d[a - 1] != '\n')
+            a--;
+        if (line_end - a >= DOC_PART / 4)
+            return SIZE_MAX;
+        for (i = a; i < line_end && (d[i] == ' ' || d[i] == '\t'); i++)
+            ;
+        if (i < line_end && d[i] == '#')
+            return SIZE_MAX;
+        line_end = a;
+    }
+    return w;
+}
+
 /* The text's last sections, read from near its end (see doc.h). */
 struct doc *doc_tail_new(const struct doc *doc, size_t *from)
 {
@@ -823,6 +864,15 @@ struct doc *doc_tail_new(const struct doc *doc, size_t *from)
 
     if (doc_index_done(doc))
         return NULL;
+    if (doc->format != DOC_FORMAT_MARKDOWN) {
+        /* A log has no heading to start from: its last part can be found all the same. */
+        size_t w = plain_last_part(doc);
+        struct doc *t;
+        if (w != SIZE_MAX && w > doc->scan.pos && (t = tail_at(doc, w)) != NULL) {
+            *from = w;
+            return t;
+        }
+    }
     for (size_t back = DOC_TAIL_FIRST;; back *= 2) {
         size_t target = doc->len > back + limit ? doc->len - back : limit;
         size_t w = doc_scan_sync_before(doc, target, limit);

@@ -247,20 +247,29 @@ static bool plain_start(unsigned char c)
            c == '(' || c == '[' || c == '.' || c == ',' || c == '!' || c == '?';
 }
 
+/* Where a plain text's section starting at FROM may be cut (see doc_internal.h). */
+size_t doc_plain_part_due(size_t from)
+{
+    size_t due = (from / DOC_PART + 1) * DOC_PART;
+
+    return due - from < DOC_PART / 4 ? due + DOC_PART : due;
+}
+
 /*
- * Whether a long stretch without headings is cut before the line at START (N bytes at S): past
- * DOC_PART bytes, in Markdown at a prose line after a blank line outside any block (so no block
- * is split), in plain text at any line.
+ * Whether a long stretch without headings is cut before the line at START (N bytes at S): in
+ * Markdown past DOC_PART bytes, at a prose line after a blank line outside any block (so no
+ * block is split); in plain text at the first line past a multiple of DOC_PART (lines are kept
+ * as they are: a cut between two changes nothing).
  */
 static bool part_starts(const struct doc *doc, const char *s, size_t n, size_t start)
 {
     const struct doc_scan *sc = &doc->scan;
     size_t from = doc_slot(doc, doc->nsections - 1)->sec.start;
 
+    if (doc->format != DOC_FORMAT_MARKDOWN)
+        return doc->origin + start >= doc_plain_part_due(doc->origin + from);
     if (start - from < DOC_PART)
         return false;
-    if (doc->format != DOC_FORMAT_MARKDOWN)
-        return true; /* lines are kept as they are: a cut between two changes nothing */
     return sc->prev_blank && sc->fence == 0 && !sc->html && sc->container_col == 0 && n > 0 &&
            plain_start((unsigned char)s[0]);
 }

@@ -241,10 +241,11 @@ static void prompt_done(struct ui *ui, struct pager *p)
 }
 
 /*
- * G: the last page.  On a long text whose end no scan from near it could find (a log has no
- * heading to start from), the sections are first found to the end, 80 ms for a log of 500 MB:
- * the status line says so, and keys typed meanwhile wait, as "Gk" means the line above the
- * last page; Ctrl-C stops it.
+ * G: the last page.  On a long text whose last sections no scan from near its end can find
+ * (ui_tail_show: no heading there, or in plain text lines too long to tell where its last part
+ * begins), the sections are first found to the end, 150 ms for 500 MB: the status line says
+ * so, and keys typed meanwhile wait, as "Gk" means the line above the last page; Ctrl-C stops
+ * it.
  */
 static void goto_last(struct ui *ui)
 {

@@ -365,9 +365,9 @@ static void test_big_text_hangup_during_work(void **state)
     e2e_send(e, "q");
 }
 
-/* A 20 MB log: no headings, so no scan from near its end can find its last page; G typed at
- * once finds the sections to the end first, and k typed with it waits for that (the line above
- * the last page, not the first). */
+/* A 20 MB log: no headings, so its last page is found from its last part, cut where the scan
+ * from the top cuts it; G typed at once shows it, and k typed with it waits for the text's own
+ * last page (the line above the last page, not the first). */
 static void test_big_log_end_at_once(void **state)
 {
     static const char *path;
@@ -398,6 +398,16 @@ static void test_big_log_end_at_once(void **state)
     free(row);
     e2e_send(e, "g");
     CHECK(e, e2e_wait_row_contains(e, 0, "request 000000001 ", T_WAIT), "g goes back to the top");
+    e2e_send(e, "q");
+    /* After a search the last page is not read from the end (its matches are placed in the
+     * whole text): the sections are found to the end first, and k still waits for that. */
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    e2e_send(e, "/request 000000002 \rGk");
+    CHECK(e, e2e_wait_text(e, "laatste regel", T_BIG), "G after a search shows the last line");
+    WAIT_STATUS(e, "match 1/");
+    row = e2e_row(e, 0);
+    CHECK(e, strstr(row, "request 000000002 ") == NULL, "k went up from the match");
+    free(row);
     e2e_send(e, "q");
 }
 

@@ -646,6 +646,86 @@ static void test_tail_random_endings(void **state)
     assert_true(tails >= 15);
 }
 
+/* The tail of a plain text, read from its end, against the scan from the top: the same last
+ * sections, cut at the same places, the last parsed the same.  A tail read from a heading is
+ * right from that heading on; one read from a log's last part (no heading in it), throughout.
+ * False when there is no tail. */
+static bool plain_tail_is_end(const char *text)
+{
+    struct doc *doc = scanned_doc_of(text, DOC_FORMAT_TEXT), *tail;
+    size_t from = 0, n, m, nb, tb, h = 0;
+    const struct doc_block *b, *c;
+
+    assert_false(doc_index_done(doc));
+    tail = doc_tail_new(doc, &from);
+    if (tail == NULL) {
+        doc_free(doc);
+        return false;
+    }
+    n = doc_section_count(doc);
+    m = doc_section_count(tail);
+    assert_true(m >= 1 && m <= n);
+    for (size_t i = 1; i < m && h == 0; i++)
+        if (!doc_section(tail, i)->continued)
+            h = i;
+    for (size_t i = h; i < m; i++) {
+        const struct doc_section *a = doc_section(doc, n - m + i), *t = doc_section(tail, i);
+        assert_int_equal(a->start, t->start + from);
+        assert_int_equal(a->end, t->end + from);
+    }
+    b = doc_section_blocks(doc, n - 1, &nb);
+    c = doc_section_blocks(tail, m - 1, &tb);
+    assert_int_equal(nb, tb);
+    for (size_t i = 0; i < nb; i++) {
+        assert_int_equal(b[i].kind, c[i].kind);
+        assert_int_equal(b[i].start, c[i].start + from);
+        assert_int_equal(b[i].nruns, c[i].nruns);
+    }
+    doc_free(tail);
+    doc_free(doc);
+    return true;
+}
+
+/* A log: plain text without headings near its end.  Its last part is found from the end, where
+ * the scan from the top cuts it, whatever stands above: random lines, now and then a heading or
+ * a line longer than a quarter of a part (then there may be no tail, never a wrong one). */
+static void test_tail_plain_logs(void **state)
+{
+    size_t cap = 4u << 20;
+    char *text = malloc(cap + 65536);
+    unsigned seed = 5;
+    int tails = 0;
+
+    (void)state;
+    assert_non_null(text);
+    for (int round = 0; round < 24; round++) {
+        size_t n = 0, size = (1u << 20) + (size_t)round * 97003;
+        while (n < size) {
+            unsigned r;
+            seed = seed * 1103515245u + 12345u;
+            r = (seed >> 16) % 1000;
+            if (round % 3 == 0 && r < 2) {
+                n += (size_t)sprintf(text + n, "%s Kop %zu\n", r ? "  #" : "#", n);
+            } else if (round % 3 == 1 && r < 1) {
+                memset(text + n, 'x', 20000);
+                n += 20000;
+                text[n++] = '\n';
+            } else {
+                size_t len = 10 + (seed >> 8) % 90;
+                memset(text + n, 'a' + (char)(r % 26), len);
+                n += len;
+                text[n++] = '\n';
+            }
+        }
+        text[n] = '\0';
+        tails += plain_tail_is_end(text);
+        if (round % 3 == 2)
+            assert_true(plain_tail_is_end(text)); /* a plain log always has one */
+    }
+    assert_true(tails >= 8);
+    free(text);
+}
+
 /* No heading in the last MiB, or a text already read: nothing to read from near the end. */
 static void test_tail_none(void **state)
 {
@@ -977,6 +1057,7 @@ int main(void)
         cmocka_unit_test(test_tail_read_from_near_the_end),
         cmocka_unit_test(test_tail_none),
         cmocka_unit_test(test_tail_random_endings),
+        cmocka_unit_test(test_tail_plain_logs),
         cmocka_unit_test(test_long_stretch_in_parts),
         cmocka_unit_test(test_setext_heading_at_a_cut),
         cmocka_unit_test(test_titles_take_what_they_need),
