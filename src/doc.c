@@ -828,26 +828,29 @@ static bool tail_trusted(const struct doc *t)
 static size_t plain_last_part(const struct doc *doc)
 {
     const char *d = doc->data;
-    size_t len = doc->len, w, line_end, start;
+    size_t len = doc->len, w = len, stop = len, line_end, start;
 
     if (doc->origin != 0 || len <= DOC_PART)
         return SIZE_MAX;
-    for (size_t k = (len - 1) / DOC_PART;; k--) {
+    /* Each byte is looked at once at most, and no further back than DOC_TAIL_LOOK: a text of
+     * one long line is given up on at once. */
+    for (size_t k = (len - 1) / DOC_PART; k >= 1 && len - k * DOC_PART <= DOC_TAIL_LOOK; k--) {
         w = k * DOC_PART;
-        while (w < len && d[w - 1] != '\n')
+        while (w < stop && d[w - 1] != '\n')
             w++;
-        if (w < len || k == 1)
+        if (w < stop)
             break;
+        stop = k * DOC_PART; /* no line begins past it */
+        w = len;
     }
-    if (w >= len || w < DOC_PART)
+    if (w >= len)
         return SIZE_MAX;
     start = w > 2 * DOC_PART ? w - 2 * DOC_PART : 0;
     for (line_end = w; line_end > start;) {
         size_t a = line_end - 1, i;
         while (a > 0 && d[a - 1] != '\n')
-            a--;
-        if (line_end - a >= DOC_PART / 4)
-            return SIZE_MAX;
+            if (line_end - --a >= DOC_PART / 4)
+                return SIZE_MAX;
         for (i = a; i < line_end && (d[i] == ' ' || d[i] == '\t'); i++)
             ;
         if (i < line_end && d[i] == '#')

@@ -723,6 +723,18 @@ static void test_tail_plain_logs(void **state)
             assert_true(plain_tail_is_end(text)); /* a plain log always has one */
     }
     assert_true(tails >= 8);
+    /* One line of 3 MB, and short lines under a last line of 1.5 MB: no tail (and the look for
+     * one goes no further back than it must). */
+    memset(text, 'x', 3u << 20);
+    text[3u << 20] = '\0';
+    for (int round = 0; round < 2; round++) {
+        struct doc *doc = scanned_doc_of(text, DOC_FORMAT_TEXT);
+        size_t from;
+        assert_null(doc_tail_new(doc, &from));
+        doc_free(doc);
+        for (size_t n = 0; n < (3u << 19); n += 50)
+            text[n + 49] = '\n';
+    }
     free(text);
 }
 
