@@ -121,8 +121,12 @@ build/bench: bench/bench.c tests/e2e/harness.c tests/e2e/harness.h | $(B)/obj
 build/bench-$(BENCH_MB).md: bench/gen texts/handen-in-elkaar.md
 	bench/gen $(BENCH_MB) > $@.tmp && mv $@.tmp $@
 
-bench: lees build/bench build/bench-$(BENCH_MB).md
-	LEES=./lees build/bench build/bench-$(BENCH_MB).md texts/handen-in-elkaar.md
+build/bench-$(BENCH_MB).log: bench/gen
+	bench/gen $(BENCH_MB) log > $@.tmp && mv $@.tmp $@
+
+bench: lees build/bench build/bench-$(BENCH_MB).md build/bench-$(BENCH_MB).log
+	LEES=./lees build/bench build/bench-$(BENCH_MB).md texts/handen-in-elkaar.md \
+		build/bench-$(BENCH_MB).log
 
 tests: $(B)/lees $(UNIT_BINS) $(if $(E2E_SRC),$(B)/test-e2e)
 

@@ -23,6 +23,7 @@ struct prog {
     const char *name;
     const char *path;
     const char *first; /* text on the first screen of the big file */
+    const char *last;  /* and on its last page */
 };
 
 static struct e2e *start(const struct prog *p, const char *file)
@@ -139,7 +140,7 @@ static void start_once(const struct prog *p, const char *big, struct result *r, 
     r->keys[i] = e2e_wait_change(e, TIMEOUT) ? now_ms() - t0 : -1;
     t0 = now_ms();
     e2e_send(e, "G");
-    r->lasts[i] = until(e, t0, "slotwoord");
+    r->lasts[i] = until(e, t0, p->last);
     e2e_free(e);
 }
 
@@ -244,14 +245,17 @@ static void row(const char *what, const char *unit, double lees, double less, co
 
 int main(int argc, char **argv)
 {
-    struct prog lees = {"lees", e2e_lees_path(), "Deel 1"};
-    struct prog less = {"less", "less", "## Deel 1"};
-    struct result a, b;
+    struct prog lees = {"lees", e2e_lees_path(), "Deel 1", "slotwoord"};
+    struct prog less = {"less", "less", "## Deel 1", "slotwoord"};
+    /* A log shows as it is in both. */
+    struct prog lees_log = {"lees", e2e_lees_path(), "request 000000001 ", "slotregel"};
+    struct prog less_log = {"less", "less", "request 000000001 ", "slotregel"};
+    static struct result a, b, la, lb;
     struct stat big;
     char share[32];
 
-    if (argc != 3) {
-        fprintf(stderr, "usage: bench BIG.md INTERVIEW.md\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: bench BIG.md INTERVIEW.md [BIG.log]\n");
         return 2;
     }
     if (stat(argv[1], &big) != 0 || big.st_size == 0) {
@@ -261,6 +265,8 @@ int main(int argc, char **argv)
     measure_starts(&lees, &less, argv[1], &a, &b);
     measure(&lees, argv[1], argv[2], &a);
     measure(&less, argv[1], argv[2], &b);
+    if (argc == 4)
+        measure_starts(&lees_log, &less_log, argv[3], &la, &lb);
     printf("| %-44s | %16s | %16s | %6s | %-28s |\n", "measure", "less", "lees", "ratio",
            "lees must");
     printf("|%.46s|%.18s|%.18s|%.8s|%.30s|\n", "----------------------------------------------",
@@ -282,5 +288,9 @@ int main(int argc, char **argv)
     row("n to a match 100 MB on: the screen answers", "ms", a.far_key_ms, b.far_key_ms,
         "within 50 ms");
     row("n to a match 100 MB on: the match shown", "ms", a.far_match_ms, b.far_match_ms, "-");
+    if (argc == 4) {
+        row("log: first screen after start", "ms", la.first, lb.first, "-");
+        row("log: G, the last page, at once", "ms", la.last, lb.last, "-");
+    }
     return 0;
 }
