@@ -498,13 +498,27 @@ static char *sections_then(size_t len, const char *end)
     return text;
 }
 
+/* The last section of DOC and of TAIL (its bytes from FROM on) parse into the same blocks. */
+static void assert_last_parsed_alike(const struct doc *doc, const struct doc *tail, size_t from)
+{
+    size_t nb, tb;
+    const struct doc_block *b = doc_section_blocks(doc, doc_section_count(doc) - 1, &nb);
+    const struct doc_block *c = doc_section_blocks(tail, doc_section_count(tail) - 1, &tb);
+
+    assert_int_equal(nb, tb);
+    for (size_t i = 0; i < nb; i++) {
+        assert_int_equal(b[i].kind, c[i].kind);
+        assert_int_equal(b[i].start, c[i].start + from);
+        assert_int_equal(b[i].nruns, c[i].nruns);
+    }
+}
+
 /* The tail's sections from its first heading on are the text's last ones, and the last is
  * parsed the same; false when there is no tail (no heading near the end). */
 static bool tail_is_end(const char *text, enum doc_format format)
 {
     struct doc *doc, *tail;
-    size_t from = 0, n, m, k, nb, tb;
-    const struct doc_block *b, *c;
+    size_t from = 0, n, m, k;
 
     doc = scanned_doc_of(text, format);
     assert_false(doc_index_done(doc));
@@ -526,14 +540,7 @@ static bool tail_is_end(const char *text, enum doc_format format)
         assert_int_equal(a->continued, t->continued);
         assert_string_equal(a->title, t->title);
     }
-    b = doc_section_blocks(doc, n - 1, &nb);
-    c = doc_section_blocks(tail, m - 1, &tb);
-    assert_int_equal(nb, tb);
-    for (size_t i = 0; i < nb; i++) {
-        assert_int_equal(b[i].kind, c[i].kind);
-        assert_int_equal(b[i].start, c[i].start + from);
-        assert_int_equal(b[i].nruns, c[i].nruns);
-    }
+    assert_last_parsed_alike(doc, tail, from);
     doc_free(tail);
     doc_free(doc);
     return true;
@@ -653,8 +660,7 @@ static void test_tail_random_endings(void **state)
 static bool plain_tail_is_end(const char *text)
 {
     struct doc *doc = scanned_doc_of(text, DOC_FORMAT_TEXT), *tail;
-    size_t from = 0, n, m, nb, tb, h = 0;
-    const struct doc_block *b, *c;
+    size_t from = 0, n, m, h = 0;
 
     assert_false(doc_index_done(doc));
     tail = doc_tail_new(doc, &from);
@@ -673,14 +679,7 @@ static bool plain_tail_is_end(const char *text)
         assert_int_equal(a->start, t->start + from);
         assert_int_equal(a->end, t->end + from);
     }
-    b = doc_section_blocks(doc, n - 1, &nb);
-    c = doc_section_blocks(tail, m - 1, &tb);
-    assert_int_equal(nb, tb);
-    for (size_t i = 0; i < nb; i++) {
-        assert_int_equal(b[i].kind, c[i].kind);
-        assert_int_equal(b[i].start, c[i].start + from);
-        assert_int_equal(b[i].nruns, c[i].nruns);
-    }
+    assert_last_parsed_alike(doc, tail, from);
     doc_free(tail);
     doc_free(doc);
     return true;
