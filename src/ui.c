@@ -229,6 +229,12 @@ static double ms_since(const struct timespec *t0)
     return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+/* Whether B's work has gone on for a glance without saying so. */
+static bool glance_over(const struct ui_busy *b)
+{
+    return !b->told && ms_since(&b->since) >= UI_BUSY_GLANCE_MS;
+}
+
 /* Start long work that a key may stop (see ui_internal.h). */
 void ui_busy_start(struct ui_busy *b, struct ui *ui, const char *fmt, ...)
 {
@@ -248,7 +254,7 @@ bool ui_busy_yield(struct ui_busy *b)
 {
     struct ui *ui = b->ui;
 
-    if (!b->told && ms_since(&b->since) >= UI_BUSY_GLANCE_MS) {
+    if (glance_over(b)) {
         /* The work goes on after this draw: the notice is for now, not for the next key. */
         if (b->notice[0] != '\0')
             ui_notice(ui, "%s", b->notice);
@@ -270,7 +276,8 @@ bool ui_busy_pause(void *arg)
 {
     struct ui_busy *b = arg;
 
-    return key_waiting(b->ui->input_fd) || (!b->told && ms_since(&b->since) >= UI_BUSY_GLANCE_MS);
+    /* The same keys stop it as ui_busy_yield would: with keys_wait, only Ctrl-C. */
+    return (b->keys_wait ? quit_signal == SIGINT : key_waiting(b->ui->input_fd)) || glance_over(b);
 }
 
 static void resize(struct ui *ui)
