@@ -247,8 +247,14 @@ static bool plain_start(unsigned char c)
            c == '(' || c == '[' || c == '.' || c == ',' || c == '!' || c == '?';
 }
 
-/* Where a plain text's section starting at FROM may be cut (see doc_internal.h). */
-size_t doc_plain_part_due(size_t from)
+/*
+ * In plain text a part begins at the first line at or after a multiple of DOC_PART in the whole
+ * text (at least a quarter of a part after its section's start), not DOC_PART after the part
+ * before: where parts begin then depends on the text near them, not on everything above, and a
+ * log's last part can be found from its end (doc_tail_new).  The offset, in the whole text, from
+ * which a section beginning at FROM (also in the whole text) may be cut.
+ */
+static size_t plain_part_due(size_t from)
 {
     size_t due = (from / DOC_PART + 1) * DOC_PART;
 
@@ -267,7 +273,7 @@ static bool part_starts(const struct doc *doc, const char *s, size_t n, size_t s
     size_t from = doc_slot(doc, doc->nsections - 1)->sec.start;
 
     if (doc->format != DOC_FORMAT_MARKDOWN)
-        return doc->origin + start >= doc_plain_part_due(doc->origin + from);
+        return doc->origin + start >= plain_part_due(doc->origin + from);
     if (start - from < DOC_PART)
         return false;
     return sc->prev_blank && sc->fence == 0 && !sc->html && sc->container_col == 0 && n > 0 &&

@@ -90,15 +90,6 @@ int doc_slot_add(struct doc *doc, size_t start, uint8_t level, size_t head_end);
  * out the part on screen takes a few milliseconds. */
 #define DOC_PART (64u << 10)
 
-/*
- * In plain text a part begins at the first line at or after a multiple of DOC_PART in the whole
- * text (at least a quarter of a part after its section's start), not DOC_PART after the part
- * before: where parts begin then depends on the text near them, not on everything above, and a
- * log's last part can be found from its end (doc_tail_new).  The offset, in the whole text, from
- * which a section beginning at FROM (also in the whole text) may be cut.
- */
-size_t doc_plain_part_due(size_t from);
-
 /* Look at the lines of at least BUDGET more bytes for headings; -1 when out of memory. */
 int doc_scan_step(struct doc *doc, size_t budget);
 

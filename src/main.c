@@ -399,9 +399,9 @@ static struct state *open_state(const struct options *opt, const struct doc *doc
      * by their content alone. */
     if (opt->file != NULL && strcmp(opt->file, "-") != 0)
         real = realpath(opt->file, NULL);
-    /* A text hashed whole has been read whole already, to be parsed: hashed where it lies, it
-     * costs no copy (256 reads for 1 MiB).  A longer one is known by samples, read from its
-     * file rather than faulted in from the mapping one page at a time. */
+    /* A text hashed whole is read whole either way: where it lies (most often read already, to
+     * be parsed) it costs no copy and no 256 reads of 4 KiB for 1 MiB.  A longer one is known
+     * by samples, read from its file rather than faulted in from the mapping page by page. */
     if (len <= STATE_HASH_WHOLE || state_hash_read(len, read_text, doc, &hash) != 0)
         hash = state_hash(bytes, len); /* or the file shrank: hash what the mapping shows */
     *text = state_text(st, hash, real);

@@ -43,8 +43,8 @@ void ui_search_begin(struct ui *ui, struct ui_prompt *p, bool backward)
 
 enum find_result { FIND_FOUND, FIND_NONE, FIND_STOPPED };
 
-/* A look with SE from FROM, forward (the first match at or after it) or back (the last before
- * it), round the text once. */
+/* Begin F: a look from FROM, forward (the first match at or after it) or back (the last
+ * before it), round the text once. */
 static void find_begin(struct ui_find *f, bool forward, size_t from)
 {
     *f = (struct ui_find){.forward = forward, .from = from, .at = from};
