@@ -22,6 +22,7 @@
 #include "lees/page.h"
 #include "lees/search.h"
 #include "lees/state.h"
+#include "lees/stream.h"
 #include "lees/terms.h"
 #include "lees/ui.h"
 
@@ -282,14 +283,49 @@ static int stdin_has_text(void)
     return S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode);
 }
 
-static int open_text(const struct options *opt, struct doc **doc, struct lees_error *err)
+/* Whether TERM is missing or dumb: the text is printed, not shown on a screen. */
+static int plain_terminal(void)
 {
+    const char *term = getenv("TERM");
+    return term == NULL || term[0] == '\0' || strcmp(term, "dumb") == 0;
+}
+
+/*
+ * The first part of standard input for the screen: what is there now, up to STREAM_FIRST
+ * bytes (ui_run waits for it when none has come yet, while the terminal is set up).  A doc
+ * over its whole lines; *STREAM stays set (it owns the bytes) either way.
+ */
+static int open_stream(const struct options *opt, struct stream **stream, struct doc **doc,
+                       struct lees_error *err)
+{
+    *stream = stream_new(STDIN_FILENO, "-", err);
+    if (*stream == NULL || stream_read(*stream, 0, STREAM_FIRST, err) < 0)
+        return -1;
+    return stream_doc_new(*stream, opt->format, doc, err);
+}
+
+/* Whether lees is to show the text on this terminal (not print it, list it or grep it). */
+static int for_the_screen(const struct options *opt)
+{
+    return opt->grep == NULL && !opt->print_bookmarks && !opt->print_terms && !opt->toc &&
+           isatty(STDOUT_FILENO) && !plain_terminal();
+}
+
+static int open_text(const struct options *opt, struct stream **stream, struct doc **doc,
+                     struct lees_error *err)
+{
+    struct stat st;
+
+    *stream = NULL;
     if (opt->file == NULL && !stdin_has_text())
         return doc_open_memory(builtin_text, builtin_text_len, builtin_text_name, opt->format, doc,
                                err);
-    if (opt->file == NULL || strcmp(opt->file, "-") == 0)
-        return doc_open_fd(STDIN_FILENO, "-", opt->format, doc, err);
-    return doc_open_file(opt->file, opt->format, doc, err);
+    if (opt->file != NULL && strcmp(opt->file, "-") != 0)
+        return doc_open_file(opt->file, opt->format, doc, err);
+    /* A pipe is shown as it comes; a file given as standard input is all there already. */
+    if (for_the_screen(opt) && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode))
+        return open_stream(opt, stream, doc, err);
+    return doc_open_fd(STDIN_FILENO, "-", opt->format, doc, err);
 }
 
 /* NAME.terms beside the text NAME.md (any extension, or none, is replaced). */
@@ -369,15 +405,40 @@ static int read_text(const void *doc, size_t off, void *buf, size_t n)
  * The state file and this text's entry in it, unless --no-state.  A state that cannot be had
  * (no home, out of memory) is a warning, not a reason to stop reading.
  */
+/* DOC's entry in ST: known by its content and REAL, its real path (NULL for standard input and
+ * the built-in text, known by their content alone). */
+static struct state_text *text_in_state(struct state *st, const char *real, const struct doc *doc)
+{
+    size_t len;
+    const char *bytes = doc_bytes(doc, &len);
+    struct state_text *text;
+    uint64_t hash;
+
+    /* A text hashed whole is read whole either way: where it lies (most often read already, to
+     * be parsed) it costs no copy and no 256 reads of 4 KiB for 1 MiB.  A longer one is known
+     * by samples, read from its file rather than faulted in from the mapping page by page. */
+    if (len <= STATE_HASH_WHOLE || state_hash_read(len, read_text, doc, &hash) != 0)
+        hash = state_hash(bytes, len); /* or the file shrank: hash what the mapping shows */
+    text = state_text(st, hash, real);
+    if (text != NULL)
+        state_reanchor(text, bytes, len);
+    return text;
+}
+
+/* Standard input's entry, once it has all come in (ui_options.find_text). */
+static struct state_text *stdin_in_state(struct state *st, const struct doc *doc)
+{
+    return text_in_state(st, NULL, doc);
+}
+
+/* The state file, and DOC's entry in it (none yet when DOC is NULL: standard input still
+ * coming in); NULL with a WARNING when there is none to keep. */
 static struct state *open_state(const struct options *opt, const struct doc *doc,
                                 struct state_text **text, char *warning, size_t cap)
 {
     char path[4096], *real = NULL;
     struct state *st = NULL;
     struct lees_error err = {0};
-    size_t len;
-    const char *bytes = doc_bytes(doc, &len);
-    uint64_t hash;
 
     *text = NULL;
     warning[0] = '\0';
@@ -395,19 +456,12 @@ static struct state *open_state(const struct options *opt, const struct doc *doc
     }
     if (state_warning(st) != NULL)
         snprintf(warning, cap, "%s", state_warning(st));
-    /* A file is known by its content and its real path; standard input and the built-in text
-     * by their content alone. */
+    if (doc == NULL)
+        return st;
     if (opt->file != NULL && strcmp(opt->file, "-") != 0)
         real = realpath(opt->file, NULL);
-    /* A text hashed whole is read whole either way: where it lies (most often read already, to
-     * be parsed) it costs no copy and no 256 reads of 4 KiB for 1 MiB.  A longer one is known
-     * by samples, read from its file rather than faulted in from the mapping page by page. */
-    if (len <= STATE_HASH_WHOLE || state_hash_read(len, read_text, doc, &hash) != 0)
-        hash = state_hash(bytes, len); /* or the file shrank: hash what the mapping shows */
-    *text = state_text(st, hash, real);
+    *text = text_in_state(st, real, doc);
     free(real);
-    if (*text != NULL)
-        state_reanchor(*text, bytes, len);
     return st;
 }
 
@@ -454,17 +508,12 @@ static void terminal_size(int *cols, int *rows)
     close(fd);
 }
 
-static int plain_terminal(void)
-{
-    const char *term = getenv("TERM");
-    return term == NULL || term[0] == '\0' || strcmp(term, "dumb") == 0;
-}
-
 int main(int argc, char **argv)
 {
     struct options opt = {0};
     struct lees_error err = {0};
     struct doc *doc = NULL;
+    struct stream *stream = NULL; /* standard input from a pipe: it owns the bytes */
     struct terms *terms = NULL;
     struct state *state = NULL;
     struct state_text *text = NULL;
@@ -476,13 +525,15 @@ int main(int argc, char **argv)
     /* Only the character set is taken from the locale: dates and numbers are written the same
      * everywhere, messages are in English, and loading every category cost 0.2 ms at start. */
     setlocale(LC_CTYPE, "");
-    if (open_text(&opt, &doc, &err) != 0) {
+    if (open_text(&opt, &stream, &doc, &err) != 0) {
         print_error(err.msg);
+        stream_free(stream);
         return err.code == LEES_ERR_USAGE ? 2 : 1;
     }
     if (load_terms(&opt, doc, &terms, bad_terms, sizeof bad_terms, &err) != 0) {
         print_error(err.msg);
         doc_free(doc);
+        stream_free(stream);
         return 1;
     }
     if (opt.grep != NULL) {
@@ -495,6 +546,7 @@ int main(int argc, char **argv)
             print_error(err.msg);
         terms_free(terms);
         doc_free(doc);
+        stream_free(stream);
         return n < 0 ? 2 : n > 0 ? 0 : 1; /* as grep */
     }
     if (opt.print_bookmarks) {
@@ -505,6 +557,7 @@ int main(int argc, char **argv)
         state_free(state);
         terms_free(terms);
         doc_free(doc);
+        stream_free(stream);
         return rc == 0 ? 0 : 1;
     }
     if (opt.print_terms) {
@@ -518,10 +571,16 @@ int main(int argc, char **argv)
     } else {
         struct ui_options uo = {0};
 
-        state = open_state(&opt, doc, &text, state_warn, sizeof state_warn);
+        bool coming = stream != NULL && !stream_ended(stream);
+        /* Standard input still coming in is known in the state by all of it: once it is in. */
+        state = open_state(&opt, coming ? NULL : doc, &text, state_warn, sizeof state_warn);
+        uo.stream = coming ? stream : NULL;
+        uo.stream_format = opt.format;
+        uo.find_text = stdin_in_state;
         uo.width = opt.width;
         uo.page = opt.page;
         uo.ask_binary = !opt.force && doc_looks_binary(doc);
+        uo.force = opt.force;
         uo.terms = terms;
         uo.notice = state_warn[0] != '\0' ? state_warn : bad_terms;
         uo.no_color = opt.no_color;
@@ -539,11 +598,13 @@ int main(int argc, char **argv)
         state_free(state);
         terms_free(terms);
         doc_free(doc);
+        stream_free(stream);
         return rc == 0 ? 0 : 1;
     }
     terms_free(terms);
     if (rc != 0)
         fprintf(stderr, "lees: standard output: %s\n", strerror(errno));
     doc_free(doc);
+    stream_free(stream);
     return rc == 0 ? 0 : 1;
 }

@@ -336,13 +336,21 @@ static bool terms_counted(const struct ui *ui)
 static int next_key(struct ui *ui, bool *worked)
 {
     int key;
+    bool counting = ui_search_counting(ui) || !page_total_known(ui->page) || !terms_counted(ui);
 
     *worked = false;
-    if (!ui_search_counting(ui) && page_total_known(ui->page) && terms_counted(ui))
+    if (!counting && !ui_stream_live(ui))
         return read_key();
     nodelay(stdscr, TRUE);
     key = read_key();
     nodelay(stdscr, FALSE);
+    if (key == ERR && !quit_signal && ui_stream_live(ui)) {
+        /* Standard input first (what has come is shown soon), then the counting; with
+         * nothing to count, wait for either a key or more text, not polling. */
+        *worked = true;
+        if (ui_stream_step(ui, counting ? 0 : -1) || !counting)
+            return ERR;
+    }
     if (key == ERR && !quit_signal) {
         /* What the status line shows first (the matches, the pages), then the key terms. */
         if (ui_search_counting(ui))
@@ -389,7 +397,9 @@ static void loop(struct ui *ui)
             /* Redraw only when there is a number to add: a page number, the total, the counts,
              * or rows for the view on top (the contents, as sections are found). */
             dirty = known != page_number_known(ui->page) || total != page_total_known(ui->page) ||
-                    counted != terms_counted(ui) || matches != ui_search_counting(ui);
+                    counted != terms_counted(ui) || matches != ui_search_counting(ui) ||
+                    ui->stream.changed;
+            ui->stream.changed = false;
             if (top->ops->idle != NULL && top->ops->idle(ui, top))
                 dirty = true;
             continue;
@@ -528,6 +538,10 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
      * packets over SSH. */
     endwin();
     install_signals();
+    ui.state = opt->state;
+    ui.text = opt->text;
+    ui_stream_start(&ui, opt); /* may replace ui.doc: standard input's first lines came since */
+    doc = ui.doc;
     ui.terms = opt->terms;
     ui.show_terms = true;
     if (opt->terms != NULL && terms_count(opt->terms) > 0)
@@ -539,12 +553,12 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         endwin();
         delscreen(screen);
         page_free(ui.page);
+        terms_index_free(ui.terms_index);
+        ui_stream_free(&ui);
         return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
     }
     ui.search.ignore_case = (opt->search_flags & SEARCH_IGNORE_CASE) != 0;
     ui.search.regex = (opt->search_flags & SEARCH_REGEX) != 0;
-    ui.state = opt->state;
-    ui.text = opt->text;
     ui_search_history_load(&ui);
     if (ui.text != NULL && !opt->place_asked)
         page_goto_offset(ui.page, state_position(ui.text)); /* where it was left */
@@ -558,7 +572,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         ui_notice(&ui, "%s", term_notice);
     else if (opt->notice != NULL && opt->notice[0] != '\0')
         ui_notice(&ui, "%s", opt->notice);
-    if (!opt->ask_binary || confirm_binary(doc)) {
+    if (!(opt->ask_binary || (ui.stream.doc != NULL && !opt->force && doc_looks_binary(doc))) ||
+        confirm_binary(doc)) {
         loop(&ui);
         /* Quit, hangup or termination alike: the place is kept. */
         ui_marks_save(&ui);
@@ -571,8 +586,10 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         fclose(in);
     tail_free(&ui); /* a signal came between G and its draw */
     page_free(ui.page);
-    ui_spans_free(&ui.spans);
-    ui_search_free(&ui);
+    ui_search_free(&ui); /* before the snapshot its search reads */
     terms_index_free(ui.terms_index);
+    ui.terms_index = NULL;
+    ui_stream_free(&ui);
+    ui_spans_free(&ui.spans);
     return 0;
 }

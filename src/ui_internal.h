@@ -17,6 +17,7 @@
 #include "lees/doc.h"
 #include "lees/page.h"
 #include "lees/state.h"
+#include "lees/stream.h"
 #include "lees/terms.h"
 #include "lees/ui.h"
 
@@ -97,6 +98,9 @@ struct ui_search {
     struct page_pos origin;        /* where the view was when the prompt opened */
     size_t origin_offset;
     char status[512]; /* what the prompt line says after the pattern */
+    char *pattern;    /* the confirmed search's pattern as typed (owned), to search a new
+                         snapshot of a text still coming in with (ui_search_rebind) */
+    size_t pattern_len;
     struct ui_history history;
 };
 
@@ -133,8 +137,44 @@ struct ui {
         struct terms_index *terms_index;
     } tail;
     bool drawing_tail; /* the status line has no page numbers for it */
-    bool resumed;      /* the screen left at start has been resumed by a draw */
+    /* Standard input still coming in (ui_stream.c): ui->doc is a snapshot of what has. */
+    struct {
+        struct stream *s;       /* NULL when the text is whole */
+        struct doc *doc;        /* the snapshot shown, when ui_stream.c made it (owned) */
+        enum doc_format format; /* the first snapshot's, for all the others */
+        size_t shown;           /* its length */
+        struct timespec at;     /* when it was made */
+        bool final;             /* it holds every byte: the text is whole */
+        bool changed;           /* a snapshot came in: draw */
+        bool place_asked;       /* do not go to the saved position once whole */
+        struct state_text *(*find_text)(struct state *st, const struct doc *doc);
+    } stream;
+    bool resumed; /* the screen left at start has been resumed by a draw */
 };
+
+/* Take standard input still coming in from OPT.  When none of it had come, wait a little for
+ * its first lines now (the terminal is set up meanwhile) and make ui->doc a snapshot of them. */
+void ui_stream_start(struct ui *ui, const struct ui_options *opt);
+
+/* Whether standard input is still coming in: what is shown is not the whole text. */
+bool ui_stream_live(const struct ui *ui);
+
+/* Read what has come on standard input, waiting for it or a key at most WAIT_MS (-1: until
+ * one comes, 0: not at all), and show a newer snapshot when one is due; whether it did any. */
+bool ui_stream_step(struct ui *ui, int wait_ms);
+
+/* Read standard input to its end and show all of it (G, a bookmark); false when a key or
+ * Ctrl-C stopped it, or a snapshot could not be made now. */
+bool ui_stream_finish(struct ui *ui);
+
+/* Release the snapshot and the stream's hold on the ui. */
+void ui_stream_free(struct ui *ui);
+
+/* Whether the view on top is the page with no prompt open: a snapshot may replace the doc. */
+bool ui_pager_idle(const struct ui *ui);
+
+/* Search the new ui->doc with the confirmed pattern (a snapshot replaced the old doc). */
+void ui_search_rebind(struct ui *ui);
 
 /* G: show the last page at once from near the end of a text not yet scanned to it; false when
  * that cannot be done (page_last then). */

@@ -57,6 +57,12 @@ void ui_marks_back(struct ui *ui)
 
 static bool no_state(struct ui *ui)
 {
+    /* Standard input is known in the state by all of it: read it to its end first. */
+    if (ui_stream_live(ui) && !ui_stream_finish(ui)) {
+        if (ui->notice[0] == '\0')
+            ui_notice(ui, "Bookmarks wait for the end of standard input");
+        return true;
+    }
     if (ui->state != NULL && ui->text != NULL)
         return false;
     ui_notice(ui, "Bookmarks are off (--no-state)");
@@ -67,10 +73,11 @@ static bool no_state(struct ui *ui)
 void ui_marks_quick(struct ui *ui, int letter)
 {
     size_t len;
-    const char *bytes = doc_bytes(ui->doc, &len);
+    const char *bytes;
 
     if (no_state(ui))
         return;
+    bytes = doc_bytes(ui->doc, &len); /* after no_state: it may have read the rest of stdin */
     if (!((letter >= 'a' && letter <= 'z') || (letter >= 'A' && letter <= 'Z'))) {
         ui_notice(ui, "A mark is a letter, a to z or A to Z");
         return;
@@ -142,11 +149,12 @@ static void default_name(struct ui *ui, char *out, size_t cap)
 void ui_marks_add_named(struct ui *ui, const char *name)
 {
     size_t len;
-    const char *bytes = doc_bytes(ui->doc, &len);
+    const char *bytes;
     char def[128];
 
     if (no_state(ui))
         return;
+    bytes = doc_bytes(ui->doc, &len);
     if (name[0] == '\0') {
         default_name(ui, def, sizeof def);
         name = def;

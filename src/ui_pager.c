@@ -121,7 +121,7 @@ static void draw_status(struct ui *ui, struct pager *p)
 {
     const char *title = doc_title(ui->doc);
     const struct doc_section *sec = doc_section(ui->doc, page_section(ui->page));
-    char left[1024], right[160], counter[64], number[32] = "?", total[32] = "?";
+    char left[1024], right[160], counter[64], number[32] = "?", total[32] = "?", percent[16];
     int rw;
 
     if (p->prompt.active) {
@@ -132,14 +132,18 @@ static void draw_status(struct ui *ui, struct pager *p)
     /* On a long text the pages are counted while idle: "?" until they are. */
     if (page_number_known(ui->page) && !ui->drawing_tail)
         snprintf(number, sizeof number, "%zu", page_number(ui->page));
-    if (page_total_known(ui->page) && !ui->drawing_tail)
+    /* Standard input still coming in has no total yet, and no share of it read. */
+    if (page_total_known(ui->page) && !ui->drawing_tail && !ui_stream_live(ui))
         snprintf(total, sizeof total, "%zu", page_total(ui->page));
-    if (p->count > 0)
-        snprintf(right, sizeof right, "%zu  %spage %s/%s  %3d%% ", p->count, counter, number, total,
-                 page_percent(ui->page));
+    if (ui_stream_live(ui))
+        snprintf(percent, sizeof percent, "more coming");
     else
-        snprintf(right, sizeof right, "%spage %s/%s  %3d%% ", counter, number, total,
-                 page_percent(ui->page));
+        snprintf(percent, sizeof percent, "%3d%%", page_percent(ui->page));
+    if (p->count > 0)
+        snprintf(right, sizeof right, "%zu  %spage %s/%s  %s ", p->count, counter, number, total,
+                 percent);
+    else
+        snprintf(right, sizeof right, "%spage %s/%s  %s ", counter, number, total, percent);
     rw = (int)strlen(right);
     if (ui->notice[0] != '\0')
         snprintf(left, sizeof left, " %s", ui->notice);
@@ -196,13 +200,17 @@ static void pager_draw(struct ui *ui, struct ui_view *view)
     draw_status(ui, p);
 }
 
+#define END_EDGE "End of the text"
+
 static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, const char *edge)
 {
     size_t n = count ? count : 1;
 
     for (size_t i = 0; i < n; i++) {
         if (step(ui->page) != 0) {
-            if (i == 0)
+            if (i == 0 && ui_stream_live(ui) && strcmp(edge, END_EDGE) == 0)
+                ui_notice(ui, "No more yet: standard input is still coming in");
+            else if (i == 0)
                 ui_notice(ui, "%s", edge);
             break;
         }
@@ -252,6 +260,8 @@ static void goto_last(struct ui *ui)
     struct ui_busy busy;
 
     ui_marks_jumping(ui);
+    if (!ui_stream_finish(ui))
+        return; /* a key stopped the wait for the end of standard input */
     if (ui_tail_show(ui))
         return;
     ui_busy_start(&busy, ui, "Finding the end of the text... (Ctrl-C stops)");
@@ -271,7 +281,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case UI_CTRL('F'):
     case UI_CTRL('V'):
     case UI_FN(KEY_NPAGE):
-        repeat(ui, page_next, count, "End of the text");
+        repeat(ui, page_next, count, END_EDGE);
         break;
     case 'b':
     case UI_CTRL('B'):
@@ -285,7 +295,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case UI_CTRL('E'):
     case UI_FN(KEY_DOWN):
     case UI_FN(KEY_ENTER):
-        repeat(ui, page_line_down, count, "End of the text");
+        repeat(ui, page_line_down, count, END_EDGE);
         break;
     case 'k':
     case UI_CTRL('P'):
@@ -295,7 +305,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
         break;
     case 'd':
     case UI_CTRL('D'):
-        repeat(ui, page_half_down, count, "End of the text");
+        repeat(ui, page_half_down, count, END_EDGE);
         break;
     case 'u':
     case UI_CTRL('U'):
@@ -455,4 +465,13 @@ struct ui_view *ui_pager_new(void)
         return NULL;
     p->view.ops = &pager_ops;
     return &p->view;
+}
+
+/* Whether the page alone is up, no prompt open: a snapshot of a text still coming in may then
+ * take the doc's place (a prompt keeps a place in the old one's layout). */
+bool ui_pager_idle(const struct ui *ui)
+{
+    const struct pager *p = (const struct pager *)ui->views[0];
+
+    return ui->nviews == 1 && ui->views[0]->ops == &pager_ops && !p->prompt.active;
 }

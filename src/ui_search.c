@@ -100,6 +100,33 @@ static void drop_search(struct ui_search *s, struct search **se)
     *se = NULL;
 }
 
+/* Keep the confirmed pattern as typed; on no memory, a new snapshot is searched without it. */
+static void keep_pattern(struct ui_search *s, const char *buf, size_t len)
+{
+    free(s->pattern);
+    s->pattern = malloc(len + 1);
+    s->pattern_len = s->pattern != NULL ? len : 0;
+    if (s->pattern != NULL) {
+        memcpy(s->pattern, buf, len);
+        s->pattern[len] = '\0';
+    }
+}
+
+/* Search the new ui->doc with the confirmed pattern: the old search reads the old doc. */
+void ui_search_rebind(struct ui *ui)
+{
+    struct ui_search *s = &ui->search;
+    struct lees_error err = {0};
+
+    if (s->confirmed == NULL)
+        return;
+    drop_search(s, &s->confirmed);
+    if (s->pattern != NULL)
+        s->confirmed = search_new(ui->doc, s->pattern, s->pattern_len, search_flags(s), &err);
+    if (s->confirmed == NULL)
+        s->highlight = false;
+}
+
 static void show_match(struct ui *ui, const struct search_match *m)
 {
     struct ui_search *s = &ui->search;
@@ -247,6 +274,7 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
     drop_search(s, &s->confirmed);
     s->confirmed = s->typing;
     s->typing = NULL;
+    keep_pattern(s, p->buf, p->len);
     glyph_sanitize(s->shown, sizeof s->shown, p->buf, p->len);
     if (!s->have_match && find_stopped(&s->find, s->confirmed, !s->backward, s->origin_offset)) {
         /* The search as typed gave way to a key (this one, or one before it): it goes on. */
@@ -378,6 +406,7 @@ void ui_search_free(struct ui *ui)
 
     drop_search(s, &s->confirmed);
     drop_search(s, &s->typing);
+    free(s->pattern);
     for (size_t i = 0; i < s->history.n; i++)
         free(s->history.items[i]);
     free(s->history.items);

@@ -8,12 +8,14 @@
 #include "lees/doc.h"
 #include "lees/error.h"
 #include "lees/state.h"
+#include "lees/stream.h"
 #include "lees/terms.h"
 
 struct ui_options {
     int width;      /* the reading column's width in cells (at most; narrower terminals win) */
     size_t page;    /* open at this page when non-zero */
     int ask_binary; /* the text looks binary: ask before showing it */
+    int force;      /* --force: never ask (a stream's first lines are looked at in ui_run) */
     const struct terms *terms; /* key terms to highlight (may have none) */
     const char *notice;        /* a first message for the status line, or "" */
     int no_color;              /* --no-color */
@@ -23,6 +25,14 @@ struct ui_options {
     struct state_text *text;   /* this text's entry in it */
     int place_asked;           /* +N, +/PATTERN or --section: do not go to the saved position */
     size_t section;            /* --section: open at this section (1-based), 0 for none */
+    /* Standard input still coming in: the doc shown is a snapshot of it, NULL otherwise.  The
+     * stream outlives ui_run; the docs ui_run makes from it are its own. */
+    struct stream *stream;
+    enum doc_format stream_format; /* as asked (--format): the doc is empty when nothing has
+                                      come yet, and ui_run waits for the first bytes itself,
+                                      once the terminal is set up, so that both go on at once */
+    /* Once the stream has ended: the text's entry in the state (the key is its whole content). */
+    struct state_text *(*find_text)(struct state *st, const struct doc *doc);
 };
 
 /* Show DOC until the user quits; 0, or -1 with ERR when the terminal cannot be used. */

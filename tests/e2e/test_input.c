@@ -1,9 +1,11 @@
 /* Where the text comes from (a pipe, '-'), and wide characters. */
 #include "support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static void check_quits(struct e2e *e)
 {
@@ -32,6 +34,73 @@ static void test_stdin_pipe(void **state)
     CHECK(e, wait_top(e, "Piped section", T_WAIT),
           "Space (read from the terminal) did not go to the next page");
     check_quits(e);
+}
+
+/* `cmd | lees` with a slow cmd: a writer that sends its first lines, then holds the pipe open
+ * until *GO exists, then sends the rest.  Started, and its first lines waited for. */
+static struct e2e *start_slow_writer(void **state, const char **go)
+{
+    static char path[4096];
+    const char *script = "{ printf '# Slow pipe\\n\\nThe first lines came at once.\\n'; "
+                         "while [ ! -e \"$1\" ]; do sleep 0.05; done; "
+                         "printf '\\n## Later\\n\\nThen the rest of it.\\n'; } | \"$0\"";
+    const char *argv[] = {"sh", "-c", script, e2e_lees_path(), path, NULL};
+    struct e2e *e;
+
+    snprintf(path, sizeof path, "%s/go-%d", e2e_fixture_dir(), (int)getpid());
+    remove(path);
+    *go = path;
+    e = lees_spawn(state, 12, 80, argv, NULL);
+    CHECK(e, e2e_wait_text(e, "The first lines came at once.", T_START),
+          "the first lines of a pipe still open were not shown");
+    return e;
+}
+
+static void let_go(const char *go)
+{
+    FILE *f = fopen(go, "w");
+    if (f != NULL)
+        fclose(f);
+}
+
+/* The first lines of a pipe show while its writer goes on; the rest shows once it comes, and
+ * then the text is whole: a total of pages, and bookmarks that stick. */
+static void test_stdin_shown_as_it_comes(void **state)
+{
+    const char *go;
+    struct e2e *e = start_slow_writer(state, &go);
+
+    WAIT_STATUS(e, "page 1/?");
+    WAIT_STATUS(e, "more coming");
+    e2e_send(e, " ");
+    WAIT_STATUS(e, "No more yet");
+    let_go(go);
+    WAIT_STATUS(e, "page 1/2");
+    CHECK(e, text_row_of(e, "more coming") < 0, "the status line still says more is coming");
+    e2e_send(e, " ");
+    WAIT_TEXT(e, "Then the rest of it.");
+    e2e_send(e, "ma");
+    WAIT_STATUS(e, "Mark 'a set");
+    remove(go);
+}
+
+/* G on a pipe still open waits for its end, saying so, and then shows the last page. */
+static void test_stdin_end_waits(void **state)
+{
+    const char *go;
+    struct e2e *e = start_slow_writer(state, &go);
+
+    e2e_send(e, "G");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    e2e_send(e, "k"); /* a key stops the wait; the page stays */
+    WAIT_NO_TEXT(e, "Reading standard input");
+    WAIT_TEXT(e, "The first lines came at once.");
+    e2e_send(e, "G");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    let_go(go);
+    WAIT_TEXT(e, "Then the rest of it.");
+    WAIT_STATUS(e, "page 2/2");
+    remove(go);
 }
 
 static void test_stdin_dash(void **state)
@@ -105,10 +174,9 @@ static void test_wide_wrap(void **state)
 int group_input(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_stdin_pipe),
-        E2E_TEST(test_stdin_dash),
-        E2E_TEST(test_wide_characters),
-        E2E_TEST(test_wide_wrap),
+        E2E_TEST(test_stdin_pipe),      E2E_TEST(test_stdin_shown_as_it_comes),
+        E2E_TEST(test_stdin_end_waits), E2E_TEST(test_stdin_dash),
+        E2E_TEST(test_wide_characters), E2E_TEST(test_wide_wrap),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }

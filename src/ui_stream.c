@@ -1,0 +1,214 @@
+/*
+ * ui_stream.c: reading a text that is still coming in on standard input (`make | lees`).
+ *
+ * The page shows a snapshot: a doc over the whole lines read so far (stream_doc_new).  The
+ * loop reads more whenever the pipe has some and no key is waiting, and a newer snapshot
+ * takes the doc's place at most every STREAM_SHOW_MS (each costs a section parse and a page
+ * layout), at once when the writer closes its end.  Snapshots agree on every byte offset
+ * they share, so the page, the search's match and the marks' places carry over as offsets.
+ * While it comes in, the total of pages is "?", and G and bookmarks first read it to its end
+ * (a key stops that, for a writer that never ends).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "ui_internal.h"
+
+#define STREAM_SHOW_MS 100               /* at most this often a new snapshot */
+#define STREAM_SLICE ((size_t)1 << 20)   /* bytes read between two looks at the keyboard */
+#define STREAM_FIRST_MS 50               /* how long the first screen waits for them */
+#define STREAM_SHORT ((size_t)64 << 10)  /* a snapshot of less is no cost to replace */
+#define STREAM_AHEAD ((size_t)256 << 20) /* read ahead of the page at most this much */
+#define STREAM_FINISH_WAIT_MS 20         /* G: how long one wait for more lasts */
+
+static double ms_between(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
+}
+
+/* Whether standard input is still coming in. */
+bool ui_stream_live(const struct ui *ui)
+{
+    return ui->stream.s != NULL && !ui->stream.final;
+}
+
+/* Whether a snapshot could show more than the one shown. */
+static bool news(const struct ui *ui)
+{
+    struct stream *s = ui->stream.s;
+
+    return stream_whole_len(s) > ui->stream.shown || stream_ended(s);
+}
+
+/* Milliseconds until a newer snapshot is due: 0 now, -1 when none is (nothing new, or the page
+ * is not up to take it). */
+static int due_in(const struct ui *ui)
+{
+    struct timespec now;
+    double left;
+
+    if (!news(ui) || !ui_pager_idle(ui) || ui->tail.doc != NULL)
+        return -1;
+    /* A short snapshot costs little, and may not fill the page: the next one at once. */
+    if (stream_ended(ui->stream.s) || ui->stream.shown < STREAM_SHORT)
+        return 0;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    left = STREAM_SHOW_MS - ms_between(&ui->stream.at, &now);
+    return left <= 0 ? 0 : (int)left + 1;
+}
+
+/* Once the text is whole: it has its place in the state file, and the place kept there. */
+static void find_text(struct ui *ui)
+{
+    if (ui->state == NULL || ui->stream.find_text == NULL)
+        return;
+    ui->text = ui->stream.find_text(ui->state, ui->doc);
+    if (ui->text != NULL && !ui->stream.place_asked && page_offset(ui->page) == 0)
+        page_goto_offset(ui->page, state_position(ui->text));
+}
+
+/* Put a snapshot of everything read in the doc's place; false when it cannot be made. */
+static bool swap(struct ui *ui)
+{
+    struct lees_error err = {0};
+    struct doc *doc;
+    struct page *page;
+    struct terms_index *ix = NULL;
+    bool whole = stream_ended(ui->stream.s);
+
+    if (stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err) != 0) {
+        ui_notice(ui, "%s", err.msg);
+        return false;
+    }
+    page = page_new(doc, ui->colw, page_height(ui->page), ui->ascii ? LAYOUT_ASCII : 0);
+    if (page != NULL && ui->terms != NULL && terms_count(ui->terms) > 0)
+        ix = terms_index_new(ui->terms, doc);
+    if (page == NULL || (ui->terms != NULL && terms_count(ui->terms) > 0 && ix == NULL)) {
+        page_free(page);
+        doc_free(doc);
+        ui_notice(ui, "Out of memory: the text shown is what had come before");
+        return false;
+    }
+    page_goto_offset(page, page_offset(ui->page));
+    page_free(ui->page);
+    terms_index_free(ui->terms_index);
+    ui->page = page;
+    ui->terms_index = ix;
+    ui->doc = doc;
+    ui_search_rebind(ui);
+    doc_free(ui->stream.doc); /* after the search that read it is gone */
+    ui->stream.doc = doc;
+    if (ui->stream.format == DOC_FORMAT_AUTO && stream_whole_len(ui->stream.s) > 0)
+        ui->stream.format = doc_format_of(doc); /* the first lines decide, as for a file */
+    ui->stream.shown = stream_whole_len(ui->stream.s);
+    clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);
+    ui->stream.changed = true;
+    if (whole) {
+        ui->stream.final = true;
+        find_text(ui);
+    }
+    return true;
+}
+
+/* Take standard input still coming in; wait a little for its first lines when none came. */
+void ui_stream_start(struct ui *ui, const struct ui_options *opt)
+{
+    struct lees_error err = {0};
+    struct stream *s = opt->stream;
+    struct doc *doc;
+
+    ui->stream.s = s;
+    ui->stream.find_text = opt->find_text;
+    ui->stream.place_asked = opt->place_asked;
+    ui->stream.format = doc_format_of(ui->doc);
+    clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);
+    if (s == NULL)
+        return;
+    ui->stream.shown = stream_whole_len(s);
+    if (ui->stream.shown > 0)
+        return;
+    ui->stream.format = opt->stream_format; /* nothing to tell it by yet */
+    if (stream_read(s, STREAM_FIRST_MS, STREAM_FIRST, &err) < 0) {
+        ui_notice(ui, "%s", err.msg);
+        ui->stream.final = true;
+        return;
+    }
+    if ((stream_whole_len(s) == 0 && !stream_ended(s)) ||
+        stream_doc_new(s, ui->stream.format, &doc, &err) != 0)
+        return; /* the empty page, until the loop finds more */
+    ui->doc = ui->stream.doc = doc;
+    ui->stream.shown = stream_whole_len(s);
+    if (ui->stream.shown > 0)
+        ui->stream.format = doc_format_of(doc);
+    if (stream_ended(s)) {
+        ui->stream.final = true;
+        if (ui->state != NULL && ui->stream.find_text != NULL)
+            ui->text = ui->stream.find_text(ui->state, doc);
+    }
+}
+
+/* Read a slice of what has come; false on a read error, said on the status line (what was
+ * read is kept, and the text counts as whole). */
+static bool read_slice(struct ui *ui, int wait_ms)
+{
+    struct lees_error err = {0};
+
+    if (stream_read(ui->stream.s, wait_ms, STREAM_SLICE, &err) >= 0)
+        return true;
+    ui_notice(ui, "%s", err.msg);
+    ui->stream.final = true; /* nothing more will come: stop waiting for it */
+    return false;
+}
+
+/* Read what has come, waiting for it or a key up to WAIT_MS; a snapshot when one is due. */
+bool ui_stream_step(struct ui *ui, int wait_ms)
+{
+    struct pollfd p[2] = {{.fd = ui->input_fd, .events = POLLIN},
+                          {.fd = stream_fd(ui->stream.s), .events = POLLIN}};
+    int due = due_in(ui);
+    /* Far enough ahead of the page (`yes | lees`): read on as the reader goes on, not into all
+     * of memory. */
+    bool ended = stream_ended(ui->stream.s) ||
+                 stream_len(ui->stream.s) - page_offset(ui->page) >= STREAM_AHEAD;
+    int timeout = wait_ms;
+    bool read = false;
+
+    if (due >= 0 && (timeout < 0 || due < timeout))
+        timeout = due;
+    /* An ended stream's descriptor is always "ready": only the keys are waited for then, as
+     * when the page is far enough behind. */
+    if (poll(p, ended ? 1 : 2, timeout) > 0 && !ended && p[1].revents != 0) {
+        size_t before = stream_len(ui->stream.s);
+        if (!read_slice(ui, 0))
+            return true;
+        read = stream_len(ui->stream.s) != before || stream_ended(ui->stream.s);
+    }
+    if (due_in(ui) == 0)
+        return swap(ui) || read;
+    return read;
+}
+
+/* Read standard input to its end and show all of it. */
+bool ui_stream_finish(struct ui *ui)
+{
+    struct ui_busy busy;
+
+    if (!ui_stream_live(ui))
+        return true;
+    ui_busy_start(&busy, ui, "Reading standard input to its end... (a key stops)");
+    while (!stream_ended(ui->stream.s)) {
+        if (!read_slice(ui, STREAM_FINISH_WAIT_MS))
+            return false;
+        if (!stream_ended(ui->stream.s) && ui_busy_yield(&busy))
+            return false;
+    }
+    return swap(ui);
+}
+
+/* Release the snapshot. */
+void ui_stream_free(struct ui *ui)
+{
+    doc_free(ui->stream.doc);
+    ui->stream.doc = NULL;
+}
