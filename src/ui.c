@@ -562,6 +562,10 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui_search_history_load(&ui);
     if (ui.text != NULL && !opt->place_asked)
         page_goto_offset(ui.page, state_position(ui.text)); /* where it was left */
+    /* A place asked for in standard input still coming in may lie in what is still to come. */
+    if (ui_stream_live(&ui) && (opt->section > 0 || opt->page > 0 || opt->find != NULL))
+        ui_stream_finish(&ui);
+    doc = ui.doc; /* the snapshot it made, if any */
     if (opt->section > 0)
         page_goto_section(ui.page, listed_section(doc, opt->section - 1));
     if (opt->page > 0)

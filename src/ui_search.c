@@ -244,7 +244,10 @@ static void say_no_match(struct ui *ui, const struct ui_prompt *p)
         }
         search_suggest_free(sg);
     }
-    ui_notice(ui, "no match for %s", s->shown);
+    if (ui_stream_live(ui))
+        ui_notice(ui, "no match for %s in what has come so far (more coming)", s->shown);
+    else
+        ui_notice(ui, "no match for %s", s->shown);
 }
 
 /* Enter at the prompt: the typed search becomes the one n and N follow. */

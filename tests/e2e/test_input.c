@@ -74,11 +74,14 @@ static void test_stdin_shown_as_it_comes(void **state)
     WAIT_STATUS(e, "more coming");
     e2e_send(e, " ");
     WAIT_STATUS(e, "No more yet");
+    e2e_send(e, "/rest\r");
+    WAIT_STATUS(e, "no match for rest in what has come so far");
     let_go(go);
     WAIT_STATUS(e, "page 1/2");
     CHECK(e, text_row_of(e, "more coming") < 0, "the status line still says more is coming");
-    e2e_send(e, " ");
+    e2e_send(e, "n"); /* the search follows the text as it grew */
     WAIT_TEXT(e, "Then the rest of it.");
+    WAIT_STATUS(e, "match 1/1");
     e2e_send(e, "ma");
     WAIT_STATUS(e, "Mark 'a set");
     remove(go);
