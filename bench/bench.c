@@ -24,14 +24,16 @@ struct prog {
     const char *path;
     const char *first; /* text on the first screen of the big file */
     const char *last;  /* and on its last page */
+    bool piped;        /* the text comes on standard input: cat FILE | PROG */
 };
 
 static struct e2e *start(const struct prog *p, const char *file)
 {
     const char *argv[] = {p->path, file, NULL};
+    const char *piped[] = {"sh", "-c", "cat \"$1\" | exec \"$0\"", p->path, file, NULL};
     /* No state file, no colours: both programs do the same work. */
     const char *env[] = {"LESS", "LESSOPEN", "NO_COLOR=1", NULL};
-    struct e2e *e = e2e_start(ROWS, COLS, argv, env);
+    struct e2e *e = e2e_start(ROWS, COLS, p->piped ? piped : argv, env);
 
     if (e == NULL)
         exit(1);
@@ -245,12 +247,15 @@ static void row(const char *what, const char *unit, double lees, double less, co
 
 int main(int argc, char **argv)
 {
-    struct prog lees = {"lees", e2e_lees_path(), "Deel 1", "slotwoord"};
-    struct prog less = {"less", "less", "## Deel 1", "slotwoord"};
+    struct prog lees = {"lees", e2e_lees_path(), "Deel 1", "slotwoord", false};
+    struct prog less = {"less", "less", "## Deel 1", "slotwoord", false};
     /* A log shows as it is in both. */
-    struct prog lees_log = {"lees", e2e_lees_path(), "request 000000001 ", "slotregel"};
-    struct prog less_log = {"less", "less", "request 000000001 ", "slotregel"};
-    static struct result a, b, la, lb;
+    struct prog lees_log = {"lees", e2e_lees_path(), "request 000000001 ", "slotregel", false};
+    struct prog less_log = {"less", "less", "request 000000001 ", "slotregel", false};
+    /* The big text through a pipe: cat FILE | PROG. */
+    struct prog lees_pipe = {"lees", e2e_lees_path(), "Deel 1", "slotwoord", true};
+    struct prog less_pipe = {"less", "less", "## Deel 1", "slotwoord", true};
+    static struct result a, b, la, lb, pa, pb;
     struct stat big;
     char share[32];
 
@@ -263,6 +268,7 @@ int main(int argc, char **argv)
         return 1;
     }
     measure_starts(&lees, &less, argv[1], &a, &b);
+    measure_starts(&lees_pipe, &less_pipe, argv[1], &pa, &pb);
     measure(&lees, argv[1], argv[2], &a);
     measure(&less, argv[1], argv[2], &b);
     if (argc == 4)
@@ -288,6 +294,8 @@ int main(int argc, char **argv)
     row("n to a match 100 MB on: the screen answers", "ms", a.far_key_ms, b.far_key_ms,
         "within 50 ms");
     row("n to a match 100 MB on: the match shown", "ms", a.far_match_ms, b.far_match_ms, "-");
+    row("pipe (cat | ...): first screen", "ms", pa.first, pb.first, "-");
+    row("pipe (cat | ...): G, read to the end", "ms", pa.last, pb.last, "-");
     if (argc == 4) {
         row("log: first screen after start", "ms", la.first, lb.first, "-");
         row("log: G, the last page, at once", "ms", la.last, lb.last, "-");
