@@ -38,19 +38,25 @@ static void test_stdin_pipe(void **state)
 
 /* `cmd | lees` with a slow cmd: a writer that sends its first lines, then holds the pipe open
  * until *GO exists, then sends the rest.  Started, and its first lines waited for. */
-static struct e2e *start_slow_writer(void **state, const char **go)
+static struct e2e *start_writer(void **state, const char **go, const char *option)
 {
     static char path[4096];
     const char *script = "{ printf '# Slow pipe\\n\\nThe first lines came at once.\\n'; "
                          "while [ ! -e \"$1\" ]; do sleep 0.05; done; "
-                         "printf '\\n## Later\\n\\nThen the rest of it.\\n'; } | \"$0\"";
-    const char *argv[] = {"sh", "-c", script, e2e_lees_path(), path, NULL};
-    struct e2e *e;
+                         "printf '\\n## Later\\n\\nThen the rest of it.\\n'; } | \"$0\" $2";
+    const char *argv[] = {"sh", "-c", script, e2e_lees_path(), path, option, NULL};
 
     snprintf(path, sizeof path, "%s/go-%d", e2e_fixture_dir(), (int)getpid());
     remove(path);
     *go = path;
-    e = lees_spawn(state, 12, 80, argv, NULL);
+    return lees_spawn(state, 12, 80, argv, NULL);
+}
+
+/* The same, and its first lines waited for. */
+static struct e2e *start_slow_writer(void **state, const char **go)
+{
+    struct e2e *e = start_writer(state, go, "");
+
     CHECK(e, e2e_wait_text(e, "The first lines came at once.", T_START),
           "the first lines of a pipe still open were not shown");
     return e;
@@ -103,6 +109,19 @@ static void test_stdin_end_waits(void **state)
     let_go(go);
     WAIT_TEXT(e, "Then the rest of it.");
     WAIT_STATUS(e, "page 2/2");
+    remove(go);
+}
+
+/* +/PATTERN on a pipe still open: the match may lie in what is to come, so it is waited for. */
+static void test_stdin_find_waits(void **state)
+{
+    const char *go;
+    struct e2e *e = start_writer(state, &go, "+/rest");
+
+    WAIT_STATUS(e, "Reading standard input to its end");
+    let_go(go);
+    WAIT_TEXT(e, "Then the rest of it.");
+    WAIT_STATUS(e, "match 1/1");
     remove(go);
 }
 
@@ -178,8 +197,9 @@ int group_input(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_stdin_pipe),      E2E_TEST(test_stdin_shown_as_it_comes),
-        E2E_TEST(test_stdin_end_waits), E2E_TEST(test_stdin_dash),
-        E2E_TEST(test_wide_characters), E2E_TEST(test_wide_wrap),
+        E2E_TEST(test_stdin_end_waits), E2E_TEST(test_stdin_find_waits),
+        E2E_TEST(test_stdin_dash),      E2E_TEST(test_wide_characters),
+        E2E_TEST(test_wide_wrap),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }
