@@ -250,6 +250,22 @@ static void say_no_match(struct ui *ui, const struct ui_prompt *p)
         ui_notice(ui, "no match for %s", s->shown);
 }
 
+/* Go on with the look for the confirmed search's match, saying so after a glance; false when a
+ * key stopped it (n goes on from there). */
+static bool find_on(struct ui *ui)
+{
+    struct ui_search *s = &ui->search;
+    struct search_match m;
+    struct ui_busy busy;
+    enum find_result r;
+
+    ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
+    r = find_go(&s->find, s->confirmed, &busy, &m);
+    if (r == FIND_FOUND)
+        show_match(ui, &m);
+    return r != FIND_STOPPED;
+}
+
 /* Enter at the prompt: the typed search becomes the one n and N follow. */
 void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
 {
@@ -281,17 +297,16 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
     glyph_sanitize(s->shown, sizeof s->shown, p->buf, p->len);
     if (!s->have_match && find_stopped(&s->find, s->confirmed, !s->backward, s->origin_offset)) {
         /* The search as typed gave way to a key (this one, or one before it): it goes on. */
-        struct search_match m;
-        struct ui_busy busy;
-        enum find_result r;
-
         s->status[0] = '\0';
-        ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
-        r = find_go(&s->find, s->confirmed, &busy, &m);
-        if (r == FIND_FOUND)
-            show_match(ui, &m);
-        if (r == FIND_STOPPED)
+        if (!find_on(ui))
             return; /* n goes on from here */
+    }
+    if (!s->have_match && ui_stream_live(ui) && ui_stream_finish(ui)) {
+        /* Not in what had come of standard input: perhaps in the rest, now all in (and
+         * s->confirmed made again for it). */
+        find_begin(&s->find, !s->backward, s->origin_offset);
+        if (!find_on(ui))
+            return;
     }
     if (!s->have_match)
         say_no_match(ui, p);

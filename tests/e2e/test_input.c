@@ -80,14 +80,11 @@ static void test_stdin_shown_as_it_comes(void **state)
     WAIT_STATUS(e, "more coming");
     e2e_send(e, " ");
     WAIT_STATUS(e, "No more yet");
-    e2e_send(e, "/rest\r");
-    WAIT_STATUS(e, "no match for rest in what has come so far");
     let_go(go);
     WAIT_STATUS(e, "page 1/2");
     CHECK(e, text_row_of(e, "more coming") < 0, "the status line still says more is coming");
-    e2e_send(e, "n"); /* the search follows the text as it grew */
+    e2e_send(e, " ");
     WAIT_TEXT(e, "Then the rest of it.");
-    WAIT_STATUS(e, "match 1/1");
     e2e_send(e, "ma");
     WAIT_STATUS(e, "Mark 'a set");
     remove(go);
@@ -109,6 +106,30 @@ static void test_stdin_end_waits(void **state)
     let_go(go);
     WAIT_TEXT(e, "Then the rest of it.");
     WAIT_STATUS(e, "page 2/2");
+    remove(go);
+}
+
+/* A search on a pipe still open that finds nothing in what has come reads on (a key stops
+ * that), and the search follows the text as it grew. */
+static void test_stdin_search_reads_on(void **state)
+{
+    const char *go;
+    struct e2e *e = start_slow_writer(state, &go);
+
+    e2e_send(e, "/rest\r");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    e2e_send(e, "\x1b"); /* stopped: what had come holds no match */
+    WAIT_NO_TEXT(e, "Reading standard input");
+    e2e_send(e, "/first\r");
+    WAIT_STATUS(e, "match 1/1");
+    e2e_send(e, "/rest\r");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    let_go(go);
+    WAIT_TEXT(e, "Then the rest of it.");
+    WAIT_STATUS(e, "match 1/1");
+    e2e_send(e, "n"); /* the one match, again: found in the whole text */
+    WAIT_STATUS(e, "match 1/1");
+    CHECK(e, text_row_of(e, "Then the rest of it.") >= 0, "n left the only match");
     remove(go);
 }
 
@@ -196,10 +217,10 @@ static void test_wide_wrap(void **state)
 int group_input(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_stdin_pipe),      E2E_TEST(test_stdin_shown_as_it_comes),
-        E2E_TEST(test_stdin_end_waits), E2E_TEST(test_stdin_find_waits),
-        E2E_TEST(test_stdin_dash),      E2E_TEST(test_wide_characters),
-        E2E_TEST(test_wide_wrap),
+        E2E_TEST(test_stdin_pipe),       E2E_TEST(test_stdin_shown_as_it_comes),
+        E2E_TEST(test_stdin_end_waits),  E2E_TEST(test_stdin_search_reads_on),
+        E2E_TEST(test_stdin_find_waits), E2E_TEST(test_stdin_dash),
+        E2E_TEST(test_wide_characters),  E2E_TEST(test_wide_wrap),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }
