@@ -6,12 +6,10 @@
  * takes the doc's place at most every STREAM_SHOW_MS (each costs a section parse and a page
  * layout), at once when the writer closes its end.  Snapshots agree on every byte offset
  * they share, so the page, the search's match and the marks' places carry over as offsets.
- * While it comes in, the total of pages is "?", and G and bookmarks first read it to its end
- * (a key stops that, for a writer that never ends).
+ * While it comes in, the total of pages is "?"; G, bookmarks and a search that finds nothing
+ * in what has come first read it to its end (a key stops that, for a writer that never ends).
  */
-#include <errno.h>
 #include <poll.h>
-#include <string.h>
 
 #include "ui_internal.h"
 
@@ -79,6 +77,7 @@ static bool swap(struct ui *ui)
 
     if (stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err) != 0) {
         ui_notice(ui, "%s", err.msg);
+        ui->stream.final = true; /* no memory: what is shown is all there will be */
         return false;
     }
     page = page_new(doc, ui->colw, page_height(ui->page), ui->ascii ? LAYOUT_ASCII : 0);
@@ -87,7 +86,8 @@ static bool swap(struct ui *ui)
     if (page == NULL || (ui->terms != NULL && terms_count(ui->terms) > 0 && ix == NULL)) {
         page_free(page);
         doc_free(doc);
-        ui_notice(ui, "Out of memory: the text shown is what had come before");
+        ui_notice(ui, "Out of memory: the text shown is all there will be");
+        ui->stream.final = true;
         return false;
     }
     page_goto_offset(page, page_offset(ui->page));
