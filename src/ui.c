@@ -221,7 +221,8 @@ static void draw(struct ui *ui)
     sched_yield();
 }
 
-static double ms_since(const struct timespec *t0)
+/* Milliseconds since T0 (CLOCK_MONOTONIC). */
+double ui_ms_since(const struct timespec *t0)
 {
     struct timespec t;
 
@@ -232,7 +233,7 @@ static double ms_since(const struct timespec *t0)
 /* Whether B's work has gone on for a glance without saying so. */
 static bool glance_over(const struct ui_busy *b)
 {
-    return !b->told && ms_since(&b->since) >= UI_BUSY_GLANCE_MS;
+    return !b->told && ui_ms_since(&b->since) >= UI_BUSY_GLANCE_MS;
 }
 
 /* Start long work that a key may stop (see ui_internal.h). */

@@ -152,6 +152,9 @@ struct ui {
     bool resumed; /* the screen left at start has been resumed by a draw */
 };
 
+/* Milliseconds since T0, taken from CLOCK_MONOTONIC. */
+double ui_ms_since(const struct timespec *t0);
+
 /* Take standard input still coming in from OPT.  When none of it had come, wait a little for
  * its first lines now (the terminal is set up meanwhile) and make ui->doc a snapshot of them. */
 void ui_stream_start(struct ui *ui, const struct ui_options *opt);

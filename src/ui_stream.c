@@ -20,11 +20,6 @@
 #define STREAM_AHEAD ((size_t)256 << 20) /* read ahead of the page at most this much */
 #define STREAM_FINISH_WAIT_MS 20         /* G: how long one wait for more lasts */
 
-static double ms_between(const struct timespec *a, const struct timespec *b)
-{
-    return (double)(b->tv_sec - a->tv_sec) * 1e3 + (double)(b->tv_nsec - a->tv_nsec) / 1e6;
-}
-
 /* Whether standard input is still coming in. */
 bool ui_stream_live(const struct ui *ui)
 {
@@ -43,7 +38,6 @@ static bool news(const struct ui *ui)
  * is not up to take it). */
 static int due_in(const struct ui *ui)
 {
-    struct timespec now;
     double left;
 
     if (!news(ui) || !ui_pager_idle(ui) || ui->tail.doc != NULL)
@@ -51,19 +45,32 @@ static int due_in(const struct ui *ui)
     /* A short snapshot costs little, and may not fill the page: the next one at once. */
     if (stream_ended(ui->stream.s) || ui->stream.shown < STREAM_SHORT)
         return 0;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    left = STREAM_SHOW_MS - ms_between(&ui->stream.at, &now);
+    left = STREAM_SHOW_MS - ui_ms_since(&ui->stream.at);
     return left <= 0 ? 0 : (int)left + 1;
 }
 
-/* Once the text is whole: it has its place in the state file, and the place kept there. */
-static void find_text(struct ui *ui)
+/*
+ * DOC, a snapshot of all that has been read, becomes the text shown (the page is the caller's).
+ * The search is made again for it before the old snapshot goes; once the stream has ended, the
+ * text is whole, and known in the state file by its content.
+ */
+static void adopt(struct ui *ui, struct doc *doc)
 {
-    if (ui->state == NULL || ui->stream.find_text == NULL)
-        return;
-    ui->text = ui->stream.find_text(ui->state, ui->doc);
-    if (ui->text != NULL && !ui->stream.place_asked && page_offset(ui->page) == 0)
-        page_goto_offset(ui->page, state_position(ui->text));
+    struct stream *s = ui->stream.s;
+
+    ui->doc = doc;
+    ui_search_rebind(ui);
+    doc_free(ui->stream.doc); /* after the search that read it is gone */
+    ui->stream.doc = doc;
+    ui->stream.shown = stream_whole_len(s);
+    if (ui->stream.format == DOC_FORMAT_AUTO && ui->stream.shown > 0)
+        ui->stream.format = doc_format_of(doc); /* the first lines decide, as for a file */
+    clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);
+    if (stream_ended(s)) {
+        ui->stream.final = true;
+        if (ui->state != NULL && ui->stream.find_text != NULL)
+            ui->text = ui->stream.find_text(ui->state, doc);
+    }
 }
 
 /* Put a snapshot of everything read in the doc's place; false when it cannot be made. */
@@ -73,7 +80,6 @@ static bool swap(struct ui *ui)
     struct doc *doc;
     struct page *page;
     struct terms_index *ix = NULL;
-    bool whole = stream_ended(ui->stream.s);
 
     if (stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err) != 0) {
         ui_notice(ui, "%s", err.msg);
@@ -95,19 +101,12 @@ static bool swap(struct ui *ui)
     terms_index_free(ui->terms_index);
     ui->page = page;
     ui->terms_index = ix;
-    ui->doc = doc;
-    ui_search_rebind(ui);
-    doc_free(ui->stream.doc); /* after the search that read it is gone */
-    ui->stream.doc = doc;
-    if (ui->stream.format == DOC_FORMAT_AUTO && stream_whole_len(ui->stream.s) > 0)
-        ui->stream.format = doc_format_of(doc); /* the first lines decide, as for a file */
-    ui->stream.shown = stream_whole_len(ui->stream.s);
-    clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);
+    adopt(ui, doc);
     ui->stream.changed = true;
-    if (whole) {
-        ui->stream.final = true;
-        find_text(ui);
-    }
+    /* Whole now: the place kept in the state file, unless the reader has moved or asked. */
+    if (ui->stream.final && ui->text != NULL && !ui->stream.place_asked &&
+        page_offset(ui->page) == 0)
+        page_goto_offset(ui->page, state_position(ui->text));
     return true;
 }
 
@@ -136,16 +135,8 @@ void ui_stream_start(struct ui *ui, const struct ui_options *opt)
     }
     if ((stream_whole_len(s) == 0 && !stream_ended(s)) ||
         stream_doc_new(s, ui->stream.format, &doc, &err) != 0)
-        return; /* the empty page, until the loop finds more */
-    ui->doc = ui->stream.doc = doc;
-    ui->stream.shown = stream_whole_len(s);
-    if (ui->stream.shown > 0)
-        ui->stream.format = doc_format_of(doc);
-    if (stream_ended(s)) {
-        ui->stream.final = true;
-        if (ui->state != NULL && ui->stream.find_text != NULL)
-            ui->text = ui->stream.find_text(ui->state, doc);
-    }
+        return;     /* the empty page, until the loop finds more */
+    adopt(ui, doc); /* ui_run goes to the place kept, as for any text */
 }
 
 /* Read a slice of what has come; false on a read error, said on the status line (what was
