@@ -80,6 +80,7 @@ static bool swap(struct ui *ui)
     struct doc *doc;
     struct page *page;
     struct terms_index *ix = NULL;
+    bool at_top;
 
     if (stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err) != 0) {
         ui_notice(ui, "%s", err.msg);
@@ -96,6 +97,9 @@ static bool swap(struct ui *ui)
         ui->stream.final = true;
         return false;
     }
+    /* A new page opens at the top: the reader is still there when the old one is too (its
+     * first line need not start at offset 0: "# Title" shows from byte 2). */
+    at_top = page_offset(ui->page) <= page_offset(page);
     page_goto_offset(page, page_offset(ui->page));
     page_free(ui->page);
     terms_index_free(ui->terms_index);
@@ -104,8 +108,7 @@ static bool swap(struct ui *ui)
     adopt(ui, doc);
     ui->stream.changed = true;
     /* Whole now: the place kept in the state file, unless the reader has moved or asked. */
-    if (ui->stream.final && ui->text != NULL && !ui->stream.place_asked &&
-        page_offset(ui->page) == 0)
+    if (ui->stream.final && ui->text != NULL && !ui->stream.place_asked && at_top)
         page_goto_offset(ui->page, state_position(ui->text));
     return true;
 }

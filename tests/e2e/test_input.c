@@ -133,6 +133,36 @@ static void test_stdin_search_reads_on(void **state)
     remove(go);
 }
 
+/* The place left in a text from a pipe is kept by its content, and taken up again once the
+ * same text has come in whole, while the reader has not moved from its top. */
+static void test_stdin_place_kept(void **state)
+{
+    char option[4200];
+    const char *go;
+    struct e2e *e;
+
+    snprintf(option, sizeof option, "--state %s/kept.state", e2e_fixture_dir());
+    remove(option + strlen("--state "));
+    e = start_writer(state, &go, option);
+    CHECK(e, e2e_wait_text(e, "The first lines came at once.", T_START),
+          "the first lines of a pipe still open were not shown");
+    let_go(go);
+    WAIT_STATUS(e, "page 1/2");
+    e2e_send(e, "G");
+    WAIT_TEXT(e, "Then the rest of it.");
+    check_quits(e);
+    remove(go);
+
+    e = start_writer(state, &go, option);
+    CHECK(e, e2e_wait_text(e, "The first lines came at once.", T_START),
+          "the first lines of a pipe still open were not shown the second time");
+    let_go(go);
+    CHECK(e, wait_top(e, "Later", T_WAIT),
+          "the place left (the section Later) was not taken up once the text had come whole");
+    remove(go);
+    remove(option + strlen("--state "));
+}
+
 /* +/PATTERN on a pipe still open: the match may lie in what is to come, so it is waited for. */
 static void test_stdin_find_waits(void **state)
 {
@@ -219,8 +249,9 @@ int group_input(void)
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_stdin_pipe),       E2E_TEST(test_stdin_shown_as_it_comes),
         E2E_TEST(test_stdin_end_waits),  E2E_TEST(test_stdin_search_reads_on),
-        E2E_TEST(test_stdin_find_waits), E2E_TEST(test_stdin_dash),
-        E2E_TEST(test_wide_characters),  E2E_TEST(test_wide_wrap),
+        E2E_TEST(test_stdin_find_waits), E2E_TEST(test_stdin_place_kept),
+        E2E_TEST(test_stdin_dash),       E2E_TEST(test_wide_characters),
+        E2E_TEST(test_wide_wrap),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }
