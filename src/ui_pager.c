@@ -200,7 +200,12 @@ static void pager_draw(struct ui *ui, struct ui_view *view)
     draw_status(ui, p);
 }
 
-#define END_EDGE "End of the text"
+/* What a step past the last line says: on standard input still coming in, that more will. */
+static const char *end_edge(const struct ui *ui)
+{
+    return ui_stream_live(ui) ? "No more yet: standard input is still coming in"
+                              : "End of the text";
+}
 
 static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, const char *edge)
 {
@@ -208,9 +213,7 @@ static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, cons
 
     for (size_t i = 0; i < n; i++) {
         if (step(ui->page) != 0) {
-            if (i == 0 && ui_stream_live(ui) && strcmp(edge, END_EDGE) == 0)
-                ui_notice(ui, "No more yet: standard input is still coming in");
-            else if (i == 0)
+            if (i == 0)
                 ui_notice(ui, "%s", edge);
             break;
         }
@@ -281,7 +284,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case UI_CTRL('F'):
     case UI_CTRL('V'):
     case UI_FN(KEY_NPAGE):
-        repeat(ui, page_next, count, END_EDGE);
+        repeat(ui, page_next, count, end_edge(ui));
         break;
     case 'b':
     case UI_CTRL('B'):
@@ -295,7 +298,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case UI_CTRL('E'):
     case UI_FN(KEY_DOWN):
     case UI_FN(KEY_ENTER):
-        repeat(ui, page_line_down, count, END_EDGE);
+        repeat(ui, page_line_down, count, end_edge(ui));
         break;
     case 'k':
     case UI_CTRL('P'):
@@ -305,7 +308,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
         break;
     case 'd':
     case UI_CTRL('D'):
-        repeat(ui, page_half_down, count, END_EDGE);
+        repeat(ui, page_half_down, count, end_edge(ui));
         break;
     case 'u':
     case UI_CTRL('U'):
