@@ -566,7 +566,7 @@ int main(int argc, char **argv)
         int cols, rows;
         terminal_size(&cols, &rows);
         rc = print_toc(doc, cols < opt.width ? cols : opt.width, rows - 1, stdout);
-    } else if (!isatty(STDOUT_FILENO) || plain_terminal()) {
+    } else if (!for_the_screen(&opt)) {
         rc = print_doc(doc, opt.width, stdout);
     } else {
         struct ui_options uo = {0};

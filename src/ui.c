@@ -593,7 +593,6 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     page_free(ui.page);
     ui_search_free(&ui); /* before the snapshot its search reads */
     terms_index_free(ui.terms_index);
-    ui.terms_index = NULL;
     ui_stream_free(&ui);
     ui_spans_free(&ui.spans);
     return 0;
