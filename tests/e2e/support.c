@@ -179,9 +179,10 @@ bool cells_have(struct e2e *e, int row, int col, int ncells, enum cell_attr a)
         if (a != ATTR_REVERSE &&
             (cell.chars[0] == 0 || cell.chars[0] == ' ' || cell.chars[0] == (uint32_t)-1))
             continue;
-        bool has = a == ATTR_BOLD     ? cell.attrs.bold
-                   : a == ATTR_ITALIC ? cell.attrs.italic
-                                      : cell.attrs.reverse;
+        bool has = a == ATTR_BOLD        ? cell.attrs.bold
+                   : a == ATTR_ITALIC    ? cell.attrs.italic
+                   : a == ATTR_UNDERLINE ? cell.attrs.underline != 0
+                                         : cell.attrs.reverse;
         if (!has)
             return false;
     }

@@ -86,8 +86,9 @@ bool wait_top(struct e2e *e, const char *needle, int timeout_ms);
 /* The first row above the status line that holds needle, or -1. */
 int text_row_of(struct e2e *e, const char *needle);
 
-/* Whether every non-blank cell in [col, col + ncells) of row is bold / italic / reverse. */
-enum cell_attr { ATTR_BOLD, ATTR_ITALIC, ATTR_REVERSE };
+/* Whether every non-blank cell in [col, col + ncells) of row is bold / italic / underlined /
+ * reverse. */
+enum cell_attr { ATTR_BOLD, ATTR_ITALIC, ATTR_UNDERLINE, ATTR_REVERSE };
 bool cells_have(struct e2e *e, int row, int col, int ncells, enum cell_attr a);
 /* The same for the cells of needle where it first appears on the screen (false if absent). */
 bool text_has(struct e2e *e, const char *needle, enum cell_attr a);

@@ -181,6 +181,22 @@ static void test_emphasis(void **state)
           "the text before the emphasis is italic");
 }
 
+/* A terminal that cannot show italics (vt100 has no sitm) underlines emphasis instead, so it
+ * still stands out. */
+static void test_emphasis_without_italics(void **state)
+{
+    const char *env[] = {"TERM=vt100", NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+    e2e_send(e, " ");
+    WAIT_TEXT(e, "Mechelen zet maximaal");
+    CHECK(e, text_has(e, "Mechelen zet maximaal", ATTR_UNDERLINE),
+          "*emphasis* is not underlined on a terminal without italics");
+    CHECK(e, !text_has(e, "Mechelen zet maximaal", ATTR_ITALIC),
+          "*emphasis* is sent as italic to a terminal that has none");
+    CHECK(e, !text_has(e, "de volgende beleidsdoelstelling", ATTR_UNDERLINE),
+          "the text before the emphasis is underlined");
+}
+
 /* A Markdown file: its H1 is the title, its H2s the sections. */
 static void test_markdown_file(void **state)
 {
@@ -222,7 +238,8 @@ int group_screen(void)
         E2E_TEST(test_first_page),         E2E_TEST(test_status_line_wide),
         E2E_TEST(test_status_line_narrow), E2E_TEST(test_centred_column),
         E2E_TEST(test_width_option),       E2E_TEST(test_page_two_heading),
-        E2E_TEST(test_emphasis),           E2E_TEST(test_markdown_file),
+        E2E_TEST(test_emphasis),           E2E_TEST(test_emphasis_without_italics),
+        E2E_TEST(test_markdown_file),
     };
     return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
 }
