@@ -80,6 +80,7 @@ struct ui_find {
     const struct search *se; /* the search it stopped in, NULL when none stopped */
     bool forward;
     bool wrapped; /* it went round the end (the start): it looks from the other */
+    bool no_wrap; /* it stops at the end instead: more of the text is still coming */
     size_t from;  /* where it began */
     size_t at;    /* where it goes on */
 };

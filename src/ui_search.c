@@ -80,7 +80,7 @@ static enum find_result find_go(struct ui_find *f, struct search *se, struct ui_
             }
             continue;
         }
-        if (f->wrapped)
+        if (f->wrapped || f->no_wrap)
             break;
         f->wrapped = true;
         f->at = f->forward ? 0 : (size_t)-1;
@@ -345,10 +345,21 @@ void ui_search_step(struct ui *ui, bool same_direction)
     if (match_on_screen(ui))
         from = forward ? s->match_start + 1 : s->match_start;
     /* n after a look that a key stopped goes on with it. */
-    if (!find_stopped(&s->find, s->confirmed, forward, from))
+    if (!find_stopped(&s->find, s->confirmed, forward, from)) {
         find_begin(&s->find, forward, from);
+        /* Round the end of what has come of standard input is not the other end of the text:
+         * the rest is read first, as less waits for more. */
+        s->find.no_wrap = ui_stream_live(ui);
+    }
     ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
     r = find_go(&s->find, s->confirmed, &busy, &m);
+    if (r == FIND_NONE && s->find.no_wrap) {
+        if (!ui_stream_finish(ui))
+            return; /* a key stopped the read: the notice is that key's to set */
+        find_begin(&s->find, forward, from); /* in the whole text now, with s->confirmed anew */
+        ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
+        r = find_go(&s->find, s->confirmed, &busy, &m);
+    }
     if (r == FIND_FOUND && s->find.wrapped)
         ui_notice(ui, forward ? "Search wrapped to the top" : "Search wrapped to the bottom");
     if (r == FIND_FOUND)

@@ -133,6 +133,34 @@ static void test_stdin_search_reads_on(void **state)
     remove(go);
 }
 
+/* n past the last match in what has come of a pipe reads on for the next one, as less waits
+ * for more, instead of going round to the first; N before the first reads on for the last. */
+static void test_stdin_next_reads_on(void **state)
+{
+    const char *go;
+    struct e2e *e = start_slow_writer(state, &go);
+
+    e2e_send(e, "/the\r");
+    WAIT_STATUS(e, "match 1/1");
+    e2e_send(e, "n");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    e2e_send(e, "j"); /* stopped: nothing past it has come */
+    WAIT_NO_TEXT(e, "Reading standard input");
+    WAIT_STATUS(e, "match 1/1");
+    CHECK(e, !e2e_find(e, "wrapped", NULL, NULL), "n went round what had come");
+    e2e_send(e, "N");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    let_go(go);
+    WAIT_TEXT(e, "Then the rest of it.");
+    WAIT_STATUS(e, "match 3/3"); /* round the start, to the last match of the whole text */
+    WAIT_TEXT(e, "Search wrapped to the bottom");
+    e2e_send(e, "n");
+    WAIT_STATUS(e, "match 1/3");
+    e2e_send(e, "n");
+    WAIT_STATUS(e, "match 2/3");
+    remove(go);
+}
+
 /* The place left in a text from a pipe is kept by its content, and taken up again once the
  * same text has come in whole, while the reader has not moved from its top. */
 static void test_stdin_place_kept(void **state)
@@ -247,11 +275,11 @@ static void test_wide_wrap(void **state)
 int group_input(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_stdin_pipe),       E2E_TEST(test_stdin_shown_as_it_comes),
-        E2E_TEST(test_stdin_end_waits),  E2E_TEST(test_stdin_search_reads_on),
-        E2E_TEST(test_stdin_find_waits), E2E_TEST(test_stdin_place_kept),
-        E2E_TEST(test_stdin_dash),       E2E_TEST(test_wide_characters),
-        E2E_TEST(test_wide_wrap),
+        E2E_TEST(test_stdin_pipe),          E2E_TEST(test_stdin_shown_as_it_comes),
+        E2E_TEST(test_stdin_end_waits),     E2E_TEST(test_stdin_search_reads_on),
+        E2E_TEST(test_stdin_next_reads_on), E2E_TEST(test_stdin_find_waits),
+        E2E_TEST(test_stdin_place_kept),    E2E_TEST(test_stdin_dash),
+        E2E_TEST(test_wide_characters),     E2E_TEST(test_wide_wrap),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }
