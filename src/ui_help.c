@@ -19,6 +19,7 @@ static const char *const keys[][2] = {
     {"G End >", "last page"},
     {"N g  N G", "page N (a count typed first)"},
     {":N Enter", "page N"},
+    {"N%  Np", "N percent into the text"},
     {"N (before a move)", "repeat the move N times"},
     {"]", "next section"},
     {"[", "previous section (or this one's start)"},

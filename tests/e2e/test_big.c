@@ -224,6 +224,27 @@ static void test_big_text_page_number(void **state)
     e2e_send(e, "q");
 }
 
+/* 50% on a long text just opened shows its middle at once: the sections above it are found at
+ * memchr speed, and nothing is laid out but the page shown. */
+static void test_big_text_percent(void **state)
+{
+    const char *argv[] = {"lees", big_book(), NULL};
+    struct e2e *e = lees_spawn(state, 24, 80, argv, NULL);
+    char *row;
+    const char *deel;
+
+    WAIT_STATUS(e, "0%");
+    e2e_send(e, "50%");
+    WAIT_STATUS(e, "50%");
+    row = e2e_row(e, -1);
+    deel = strstr(row, "Deel ");
+    /* About 5900 parts of the interview: the middle one, not one near the top. */
+    CHECK(e, deel != NULL && atoi(deel + 5) > 2000, "50%% of the big book is not its middle: %s",
+          row);
+    free(row);
+    e2e_send(e, "q");
+}
+
 /* The bookmarks list of a long text just opened shows "p. ?" for a mark whose page is not
  * counted yet: it laid out everything above the mark first (the whole 20 MB for one at the
  * end) before the list could open. */
@@ -414,12 +435,13 @@ static void test_big_log_end_at_once(void **state)
 int group_big(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_big_text_end_and_search),      E2E_TEST(test_big_text_end_at_once),
-        E2E_TEST(test_big_text_occurrences_at_once), E2E_TEST(test_big_text_counting_gives_way),
-        E2E_TEST(test_big_text_page_number),         E2E_TEST(test_big_text_bookmarks_at_once),
-        E2E_TEST(test_big_text_n_gives_way),         E2E_TEST(test_big_text_suggestion_gives_way),
-        E2E_TEST(test_big_text_ctrl_c_stops_work),   E2E_TEST(test_big_text_contents_at_once),
-        E2E_TEST(test_big_text_hangup_during_work),  E2E_TEST(test_big_log_end_at_once),
+        E2E_TEST(test_big_text_end_and_search),       E2E_TEST(test_big_text_end_at_once),
+        E2E_TEST(test_big_text_occurrences_at_once),  E2E_TEST(test_big_text_counting_gives_way),
+        E2E_TEST(test_big_text_page_number),          E2E_TEST(test_big_text_percent),
+        E2E_TEST(test_big_text_bookmarks_at_once),    E2E_TEST(test_big_text_n_gives_way),
+        E2E_TEST(test_big_text_suggestion_gives_way), E2E_TEST(test_big_text_ctrl_c_stops_work),
+        E2E_TEST(test_big_text_contents_at_once),     E2E_TEST(test_big_text_hangup_during_work),
+        E2E_TEST(test_big_log_end_at_once),
     };
     return cmocka_run_group_tests_name("a long text", tests, NULL, NULL);
 }

@@ -123,6 +123,63 @@ static void test_percentages(void **state)
     CHECK(e, last == 100, "the last page shows %d%%", last);
 }
 
+static bool past_page_1(struct e2e *e, void *arg)
+{
+    struct status st;
+    (void)arg;
+    return status_read(e, &st) && st.page > 1;
+}
+
+/* The word of at least four ASCII letters at or after the middle byte of the interview's
+ * source, into WORD. */
+static bool middle_word(char *word, size_t cap)
+{
+    size_t len, i, n = 0;
+    char *text = slurp(INTERVIEW_FILE, &len);
+
+    if (text == NULL)
+        return false;
+    for (i = len / 2; i < len && n < 4; i++) {
+        size_t a = i;
+        while (i < len && ((text[i] | 0x20) >= 'a' && (text[i] | 0x20) <= 'z'))
+            i++;
+        n = i - a;
+        if (n >= 4 && n < cap)
+            memcpy(word, text + a, n);
+    }
+    free(text);
+    if (n < 4 || n >= cap)
+        return false;
+    word[n] = '\0';
+    return true;
+}
+
+/* N% and Np go to the page that holds the byte N percent into the text, as in less; p alone
+ * goes to the start, 100% to the last page, and '' back. */
+static void test_percent_keys(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+    int pages = pages_of(e);
+    struct status st;
+    char word[64];
+
+    CHECK(e, middle_word(word, sizeof word), "no word in the middle of %s", INTERVIEW_FILE);
+    e2e_send(e, "50%");
+    CHECK(e, e2e_wait(e, past_page_1, NULL, T_WAIT), "50%% did not leave page 1");
+    CHECK(e, status_read(e, &st) && st.page < pages && st.percent >= 50,
+          "50%% went to page %d of %d, %d%%", st.page, pages, st.percent);
+    CHECK(e, e2e_find(e, word, NULL, NULL), "50%% does not show \"%s\", from the middle", word);
+    e2e_send(e, "p");
+    CHECK(e, wait_page(e, 1, T_WAIT), "p did not go to the first page");
+    e2e_send(e, "100%");
+    CHECK(e, wait_page(e, pages, T_WAIT), "100%% did not go to the last page");
+    e2e_send(e, "''");
+    CHECK(e, wait_page(e, 1, T_WAIT), "'' did not go back to where 100%% came from");
+    e2e_send(e, "50p");
+    CHECK(e, e2e_wait(e, past_page_1, NULL, T_WAIT), "50p did not leave page 1");
+    CHECK(e, e2e_find(e, word, NULL, NULL), "50p does not show \"%s\"", word);
+}
+
 static bool cond_prompt(struct e2e *e, void *arg)
 {
     char *row = e2e_row(e, -1);
@@ -309,6 +366,7 @@ int group_keys(void)
         E2E_TEST(test_first_and_last_page),
         E2E_TEST(test_count_g),
         E2E_TEST(test_percentages),
+        E2E_TEST(test_percent_keys),
         E2E_TEST(test_colon_prompt),
         E2E_TEST(test_colon_prompt_escape),
         E2E_TEST(test_line_keys),
