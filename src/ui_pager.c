@@ -252,6 +252,23 @@ static void prompt_done(struct ui *ui, struct pager *p)
 }
 
 /*
+ * Find the sections of the text past byte UPTO (SIZE_MAX: all of them), saying "Finding WHAT..."
+ * when it takes long; keys typed meanwhile wait, as they are meant for the place it leads to,
+ * and Ctrl-C stops it.  False when stopped.
+ */
+static bool find_sections_to(struct ui *ui, size_t upto, const char *what)
+{
+    struct ui_busy busy;
+
+    ui_busy_start(&busy, ui, "Finding %s... (Ctrl-C stops)", what);
+    busy.keys_wait = true;
+    while (doc_index_progress(ui->doc) <= upto && !doc_index_step(ui->doc, LAST_STEP))
+        if (ui_busy_yield(&busy))
+            return false;
+    return true;
+}
+
+/*
  * G: the last page.  On a long text whose last sections no scan from near its end can find
  * (ui_tail_show: no heading there, or in plain text lines too long to tell where its last part
  * begins), the sections are first found to the end, 150 ms for 500 MB: the status line says
@@ -260,19 +277,13 @@ static void prompt_done(struct ui *ui, struct pager *p)
  */
 static void goto_last(struct ui *ui)
 {
-    struct ui_busy busy;
-
     ui_marks_jumping(ui);
     if (!ui_stream_finish(ui))
         return; /* a key stopped the wait for the end of standard input */
     if (ui_tail_show(ui))
         return;
-    ui_busy_start(&busy, ui, "Finding the end of the text... (Ctrl-C stops)");
-    busy.keys_wait = true;
-    while (!doc_index_step(ui->doc, LAST_STEP))
-        if (ui_busy_yield(&busy))
-            return;
-    page_last(ui->page);
+    if (find_sections_to(ui, SIZE_MAX, "the end of the text"))
+        page_last(ui->page);
 }
 
 /*
@@ -282,7 +293,7 @@ static void goto_last(struct ui *ui)
  */
 static void goto_percent(struct ui *ui, size_t n)
 {
-    struct ui_busy busy;
+    char what[64];
     size_t len, at;
 
     if (n >= 100) {
@@ -294,12 +305,9 @@ static void goto_percent(struct ui *ui, size_t n)
         return; /* a key stopped the wait for the end of standard input */
     doc_bytes(ui->doc, &len);
     at = len / 100 * n + len % 100 * n / 100; /* len * n / 100, which cannot overflow */
-    ui_busy_start(&busy, ui, "Finding the sections to %zu%%... (Ctrl-C stops)", n);
-    busy.keys_wait = true;
-    while (doc_index_progress(ui->doc) <= at && !doc_index_step(ui->doc, LAST_STEP))
-        if (ui_busy_yield(&busy))
-            return;
-    page_goto_offset(ui->page, at);
+    snprintf(what, sizeof what, "the sections to %zu%%", n);
+    if (find_sections_to(ui, at, what))
+        page_goto_offset(ui->page, at);
 }
 
 /* Apply KEY when it moves through the text; false when it is not a move. */
