@@ -345,12 +345,11 @@ void ui_search_step(struct ui *ui, bool same_direction)
     if (match_on_screen(ui))
         from = forward ? s->match_start + 1 : s->match_start;
     /* n after a look that a key stopped goes on with it. */
-    if (!find_stopped(&s->find, s->confirmed, forward, from)) {
+    if (!find_stopped(&s->find, s->confirmed, forward, from))
         find_begin(&s->find, forward, from);
-        /* Round the end of what has come of standard input is not the other end of the text:
-         * the rest is read first, as less waits for more. */
-        s->find.no_wrap = ui_stream_live(ui);
-    }
+    /* Round the end of what has come of standard input is not the other end of the text: the
+     * rest is read first, as less waits for more; also when n goes on with a look Enter began. */
+    s->find.no_wrap = ui_stream_live(ui);
     ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
     r = find_go(&s->find, s->confirmed, &busy, &m);
     if (r == FIND_NONE && s->find.no_wrap) {
