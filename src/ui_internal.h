@@ -258,7 +258,7 @@ void ui_search_begin(struct ui *ui, struct ui_prompt *p, bool backward);
 void ui_search_edit(struct ui *ui, const struct ui_prompt *p);
 void ui_search_cancel(struct ui *ui);
 void ui_search_confirm(struct ui *ui, const struct ui_prompt *p);
-void ui_search_step(struct ui *ui, bool same_direction);
+bool ui_search_step(struct ui *ui, bool same_direction);
 void ui_search_toggle_regex(struct ui *ui, struct ui_prompt *p);
 void ui_search_spans(struct ui *ui, size_t first, size_t last);
 void ui_search_free(struct ui *ui);
@@ -271,6 +271,7 @@ bool ui_search_counting(const struct ui *ui); /* matches are left to count when 
 
 /* Bookmarks and the reading position (ui_marks.c). */
 void ui_marks_jumping(struct ui *ui);                     /* call before a jump, for '' */
+void ui_marks_jumped(struct ui *ui, size_t from);         /* or after one that may not be */
 void ui_marks_back(struct ui *ui);                        /* '' */
 void ui_marks_quick(struct ui *ui, int letter);           /* m + letter */
 void ui_marks_goto(struct ui *ui, int letter);            /* ' + letter */

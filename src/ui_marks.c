@@ -38,7 +38,13 @@ void ui_marks_save(struct ui *ui)
 /* Remember where the view is before a jump, for ''. */
 void ui_marks_jumping(struct ui *ui)
 {
-    ui->before_jump = page_offset(ui->page);
+    ui_marks_jumped(ui, page_offset(ui->page));
+}
+
+/* Remember FROM, where the view was before a jump that has just been made, for ''. */
+void ui_marks_jumped(struct ui *ui, size_t from)
+{
+    ui->before_jump = from;
     ui->have_jump = true;
 }
 

@@ -277,37 +277,49 @@ static bool find_sections_to(struct ui *ui, size_t upto, const char *what)
  */
 static void goto_last(struct ui *ui)
 {
-    ui_marks_jumping(ui);
+    size_t from = page_offset(ui->page);
+
     if (!ui_stream_finish(ui))
         return; /* a key stopped the wait for the end of standard input */
-    if (ui_tail_show(ui))
-        return;
-    if (find_sections_to(ui, SIZE_MAX, "the end of the text"))
+    if (!ui_tail_show(ui)) {
+        if (!find_sections_to(ui, SIZE_MAX, "the end of the text"))
+            return;
         page_last(ui->page);
+    }
+    ui_marks_jumped(ui, from);
 }
 
 /*
  * N% or Np: the page that holds the byte N percent into the text, as in less (no N: the first
  * page; 100 or more: the last).  On a long text the sections above that byte are found first,
- * 15 ms for 100 MB: keys typed meanwhile wait, as after G, and Ctrl-C stops it.
+ * 15 ms for 100 MB: keys typed meanwhile wait, as after G, and Ctrl-C stops it.  Standard
+ * input still coming in is read to its end first, as its length is not known before; but its
+ * first page is there already.
  */
 static void goto_percent(struct ui *ui, size_t n)
 {
     char what[64];
+    size_t from = page_offset(ui->page);
     size_t len, at;
 
     if (n >= 100) {
         goto_last(ui);
         return;
     }
-    ui_marks_jumping(ui);
+    if (n == 0) {
+        ui_marks_jumping(ui);
+        page_first(ui->page);
+        return;
+    }
     if (!ui_stream_finish(ui))
         return; /* a key stopped the wait for the end of standard input */
     doc_bytes(ui->doc, &len);
     at = len / 100 * n + len % 100 * n / 100; /* len * n / 100, which cannot overflow */
     snprintf(what, sizeof what, "the sections to %zu%%", n);
-    if (find_sections_to(ui, at, what))
-        page_goto_offset(ui->page, at);
+    if (!find_sections_to(ui, at, what))
+        return;
+    page_goto_offset(ui->page, at);
+    ui_marks_jumped(ui, from);
 }
 
 /* Apply KEY when it moves through the text; false when it is not a move. */
@@ -454,11 +466,17 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
         ui_search_begin(ui, &p->prompt, key == '?');
         break;
     case 'n':
-    case 'N':
-        ui_marks_jumping(ui);
-        for (size_t i = 0; i < (count ? count : 1); i++)
-            ui_search_step(ui, key == 'n');
+    case 'N': {
+        size_t from = page_offset(ui->page), moved = 0;
+
+        /* A step that finds nothing, or that a key stopped, ends the count: the rest would
+         * only do the same. */
+        while (moved < (count ? count : 1) && ui_search_step(ui, key == 'n'))
+            moved++;
+        if (moved > 0)
+            ui_marks_jumped(ui, from);
         break;
+    }
     case ':':
         p->searching = false;
         p->naming = false;

@@ -123,8 +123,11 @@ void ui_search_rebind(struct ui *ui)
     drop_search(s, &s->confirmed);
     if (s->pattern != NULL)
         s->confirmed = search_new(ui->doc, s->pattern, s->pattern_len, search_flags(s), &err);
-    if (s->confirmed == NULL)
+    if (s->confirmed == NULL) {
         s->highlight = false;
+        if (err.msg[0] != '\0')
+            ui_notice(ui, "%s", err.msg);
+    }
 }
 
 static void show_match(struct ui *ui, const struct search_match *m)
@@ -304,6 +307,8 @@ void ui_search_confirm(struct ui *ui, const struct ui_prompt *p)
     if (!s->have_match && ui_stream_live(ui) && ui_stream_finish(ui)) {
         /* Not in what had come of standard input: perhaps in the rest, now all in (and
          * s->confirmed made again for it). */
+        if (s->confirmed == NULL)
+            return;
         find_begin(&s->find, !s->backward, s->origin_offset);
         if (!find_on(ui))
             return;
@@ -327,8 +332,12 @@ static bool match_on_screen(struct ui *ui)
     return false;
 }
 
-/* n (SAME_DIRECTION) or N: the next or previous match, wrapping round the text. */
-void ui_search_step(struct ui *ui, bool same_direction)
+/*
+ * n (SAME_DIRECTION) or N: the next or previous match, wrapping round the text (on standard
+ * input still coming in, reading on at the end of what has come instead).  False when it did
+ * not move to a match, so that a count before n stops there.
+ */
+bool ui_search_step(struct ui *ui, bool same_direction)
 {
     struct ui_search *s = &ui->search;
     bool forward = s->backward ? !same_direction : same_direction;
@@ -339,7 +348,7 @@ void ui_search_step(struct ui *ui, bool same_direction)
 
     if (s->confirmed == NULL) {
         ui_notice(ui, "No search yet: / or ? starts one");
-        return;
+        return false;
     }
     /* From the current match while it is in sight; from the page once the reader has left it. */
     if (match_on_screen(ui))
@@ -353,8 +362,8 @@ void ui_search_step(struct ui *ui, bool same_direction)
     ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
     r = find_go(&s->find, s->confirmed, &busy, &m);
     if (r == FIND_NONE && s->find.no_wrap) {
-        if (!ui_stream_finish(ui))
-            return; /* a key stopped the read: the notice is that key's to set */
+        if (!ui_stream_finish(ui) || s->confirmed == NULL)
+            return false; /* a key stopped the read, or the search could not be made anew */
         find_begin(&s->find, forward, from); /* in the whole text now, with s->confirmed anew */
         ui_busy_start(&busy, ui, "Searching for %s... (a key stops)", s->shown);
         r = find_go(&s->find, s->confirmed, &busy, &m);
@@ -365,6 +374,7 @@ void ui_search_step(struct ui *ui, bool same_direction)
         show_match(ui, &m);
     else if (r == FIND_NONE)
         ui_notice(ui, "No match");
+    return r == FIND_FOUND;
 }
 
 /* Ctrl-R at the prompt: the pattern becomes a regular expression, or stops being one. */

@@ -161,6 +161,49 @@ static void test_stdin_next_reads_on(void **state)
     remove(go);
 }
 
+/* A count before n on a pipe still open ends with the step a key stopped: that key is read at
+ * once, not after each of the thousand steps has tried to read the rest again. */
+static void test_stdin_count_next_stops(void **state)
+{
+    const char *go;
+    struct e2e *e = start_slow_writer(state, &go);
+
+    e2e_send(e, "/the\r");
+    WAIT_STATUS(e, "match 1/1");
+    e2e_send(e, "1000n");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    e2e_send(e, "?"); /* stops the read, and opens its prompt */
+    WAIT_PROMPT(e, "?");
+    e2e_send(e, "\x1b");
+    WAIT_STATUS(e, "more coming");
+    let_go(go);
+    WAIT_STATUS(e, "page 1/2");
+    remove(go);
+}
+
+/* A G that a key stopped is no jump for '' to go back from; p and 0% on a pipe still open go to
+ * its first page, which has come, without waiting for the rest. */
+static void test_stdin_first_page_at_once(void **state)
+{
+    const char *go;
+    struct e2e *e = start_slow_writer(state, &go);
+
+    e2e_send(e, "G");
+    WAIT_STATUS(e, "Reading standard input to its end");
+    e2e_send(e, "\x1b");
+    WAIT_NO_TEXT(e, "Reading standard input");
+    e2e_send(e, "''");
+    WAIT_STATUS(e, "No jump to go back from");
+    e2e_send(e, "p");
+    CHECK(e, !e2e_wait_text(e, "Reading standard input", T_FAST), "p waited for the pipe's end");
+    e2e_send(e, "0%");
+    CHECK(e, !e2e_wait_text(e, "Reading standard input", T_FAST), "0%% waited for the pipe's end");
+    WAIT_STATUS(e, "more coming");
+    let_go(go);
+    WAIT_STATUS(e, "page 1/2");
+    remove(go);
+}
+
 /* The place left in a text from a pipe is kept by its content, and taken up again once the
  * same text has come in whole, while the reader has not moved from its top. */
 static void test_stdin_place_kept(void **state)
@@ -275,11 +318,18 @@ static void test_wide_wrap(void **state)
 int group_input(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_stdin_pipe),          E2E_TEST(test_stdin_shown_as_it_comes),
-        E2E_TEST(test_stdin_end_waits),     E2E_TEST(test_stdin_search_reads_on),
-        E2E_TEST(test_stdin_next_reads_on), E2E_TEST(test_stdin_find_waits),
-        E2E_TEST(test_stdin_place_kept),    E2E_TEST(test_stdin_dash),
-        E2E_TEST(test_wide_characters),     E2E_TEST(test_wide_wrap),
+        E2E_TEST(test_stdin_pipe),
+        E2E_TEST(test_stdin_shown_as_it_comes),
+        E2E_TEST(test_stdin_end_waits),
+        E2E_TEST(test_stdin_search_reads_on),
+        E2E_TEST(test_stdin_next_reads_on),
+        E2E_TEST(test_stdin_find_waits),
+        E2E_TEST(test_stdin_count_next_stops),
+        E2E_TEST(test_stdin_first_page_at_once),
+        E2E_TEST(test_stdin_place_kept),
+        E2E_TEST(test_stdin_dash),
+        E2E_TEST(test_wide_characters),
+        E2E_TEST(test_wide_wrap),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }
