@@ -74,8 +74,9 @@ struct ui_history {
 };
 
 /* Searching from the page (ui_search.c). */
-/* A look for the next (or previous) match from a place, wrapping round the text once.  It gives
- * way to a key; the same look asked for again (Enter, n, N) goes on where it stopped. */
+/* A look for the next (or previous) match from a place, wrapping round the text once (or, on
+ * standard input still coming in, stopping at the end of what has come).  It gives way to a
+ * key; the same look asked for again (Enter, n, N) goes on where it stopped. */
 struct ui_find {
     const struct search *se; /* the search it stopped in, NULL when none stopped */
     bool forward;
@@ -167,8 +168,9 @@ bool ui_stream_live(const struct ui *ui);
  * one comes, 0: not at all), and show a newer snapshot when one is due; whether it did any. */
 bool ui_stream_step(struct ui *ui, int wait_ms);
 
-/* Read standard input to its end and show all of it (G, a bookmark); false when a key or
- * Ctrl-C stopped it, or a snapshot could not be made now. */
+/* Read standard input to its end and show all of it (G, N%, a bookmark, a search that found
+ * nothing in what had come); false when a key or Ctrl-C stopped it, or a snapshot could not be
+ * made now. */
 bool ui_stream_finish(struct ui *ui);
 
 /* Release the snapshot and the stream's hold on the ui. */

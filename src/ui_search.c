@@ -2,7 +2,8 @@
  * ui_search.c: searching from the page, as less and vim do it.  "/" and "?" open a prompt;
  * each edit searches again from where the prompt opened and shows the first match (the view
  * follows); Enter keeps the search, Esc goes back to where it began.  n and N move between
- * matches, wrapping round the text with a notice.  Matches on screen are painted as spans.
+ * matches, wrapping round the text with a notice (on a pipe still coming in they read on
+ * instead, as less waits for more).  Matches on screen are painted as spans.
  * The matching itself (folding, smart case, regex) is the search module's.
  */
 #include <stdio.h>

@@ -6,8 +6,9 @@
  * takes the doc's place at most every STREAM_SHOW_MS (each costs a section parse and a page
  * layout), at once when the writer closes its end.  Snapshots agree on every byte offset
  * they share, so the page, the search's match and the marks' places carry over as offsets.
- * While it comes in, the total of pages is "?"; G, bookmarks and a search that finds nothing
- * in what has come first read it to its end (a key stops that, for a writer that never ends).
+ * While it comes in, the total of pages is "?"; G, N%, bookmarks, and a search or an n that
+ * finds nothing more in what has come first read it to its end (a key stops that, for a writer
+ * that never ends).
  */
 #include <poll.h>
 
