@@ -608,6 +608,7 @@ int main(int argc, char **argv)
         uo.text = text;
         uo.place_asked = opt.page > 0 || opt.find != NULL || opt.section > 0;
         uo.section = opt.section;
+        uo.file = opt.file != NULL && strcmp(opt.file, "-") != 0 ? opt.file : NULL;
         rc = ui_run(doc, &uo, &err);
         if (rc != 0)
             print_error(err.msg);

@@ -221,6 +221,25 @@ static void draw(struct ui *ui)
     sched_yield();
 }
 
+/* A page over DOC at the current size, and its key terms' index; false (neither made) when
+ * out of memory.  For a doc that takes the shown one's place (a snapshot, a file reopened). */
+bool ui_page_new(const struct ui *ui, const struct doc *doc, struct page **page,
+                 struct terms_index **ix)
+{
+    bool terms = ui->terms != NULL && terms_count(ui->terms) > 0;
+
+    *ix = NULL;
+    *page = page_new(doc, ui->colw, page_height(ui->page), ui->ascii ? LAYOUT_ASCII : 0);
+    if (*page != NULL && terms)
+        *ix = terms_index_new(ui->terms, doc);
+    if (*page == NULL || (terms && *ix == NULL)) {
+        page_free(*page);
+        *page = NULL;
+        return false;
+    }
+    return true;
+}
+
 /* Milliseconds since T0 (CLOCK_MONOTONIC). */
 double ui_ms_since(const struct timespec *t0)
 {
@@ -340,8 +359,21 @@ static int next_key(struct ui *ui, bool *worked)
     bool counting = ui_search_counting(ui) || !page_total_known(ui->page) || !terms_counted(ui);
 
     *worked = false;
-    if (!counting && !ui_stream_live(ui))
+    if (ui_follow_wait_ms(ui) >= 0) {
+        /* Following a file: its size is looked at between waits for a key. */
+        wtimeout(stdscr, counting ? 0 : ui_follow_wait_ms(ui));
+        errno = 0; /* ERR with no signal: the wait ran out */
+        key = read_key();
+        wtimeout(stdscr, -1);
+        if (key != ERR || quit_signal || errno == EINTR)
+            return key;
+        *worked = true;
+        ui->follow.changed = ui_follow_step(ui);
+        if (!counting)
+            return ERR;
+    } else if (!counting && !ui_stream_live(ui)) {
         return read_key();
+    }
     nodelay(stdscr, TRUE);
     key = read_key();
     nodelay(stdscr, FALSE);
@@ -399,8 +431,9 @@ static void loop(struct ui *ui)
              * or rows for the view on top (the contents, as sections are found). */
             dirty = known != page_number_known(ui->page) || total != page_total_known(ui->page) ||
                     counted != terms_counted(ui) || matches != ui_search_counting(ui) ||
-                    ui->stream.changed;
+                    ui->stream.changed || ui->follow.changed;
             ui->stream.changed = false;
+            ui->follow.changed = false;
             if (top->ops->idle != NULL && top->ops->idle(ui, top))
                 dirty = true;
             continue;
@@ -541,6 +574,9 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     install_signals();
     ui.state = opt->state;
     ui.text = opt->text;
+    ui.follow.path = opt->file;
+    if (opt->file != NULL)
+        glyph_sanitize(ui.follow.shown, sizeof ui.follow.shown, opt->file, strlen(opt->file));
     ui_stream_start(&ui, opt); /* may replace ui.doc: standard input's first lines came since */
     doc = ui.doc;
     ui.terms = opt->terms;
@@ -594,6 +630,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui_search_free(&ui); /* before the snapshot its search reads */
     terms_index_free(ui.terms_index);
     ui_stream_free(&ui);
+    ui_follow_free(&ui);
     ui_spans_free(&ui.spans);
     return 0;
 }

@@ -17,6 +17,7 @@ static const char *const keys[][2] = {
     {"u ^U", "half a page up"},
     {"g Home <", "first page"},
     {"G End >", "last page"},
+    {"F", "follow the end as the text grows (a key stops)"},
     {"N g  N G", "page N (a count typed first)"},
     {":N Enter", "page N"},
     {"N%  Np", "N percent into the text"},

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <curses.h>
@@ -151,8 +152,24 @@ struct ui {
         bool place_asked;       /* do not go to the saved position once whole */
         struct state_text *(*find_text)(struct state *st, const struct doc *doc);
     } stream;
+    /* F: following the end of a text that grows (ui_follow.c). */
+    struct {
+        bool on;
+        bool changed;     /* the file grew and was opened again: draw */
+        const char *path; /* the file the text came from (NULL: standard input, built in) */
+        char shown[256];  /* its name as it may be shown */
+        dev_t dev;        /* the file followed, as last looked at */
+        ino_t ino;
+        off_t size;
+        struct doc *doc; /* the file opened again (owned), NULL until it changed */
+    } follow;
     bool resumed; /* the screen left at start has been resumed by a draw */
 };
+
+/* A page over DOC at the current size, and its key terms' index (NULL when there are no
+ * terms); false, with neither made, when out of memory. */
+bool ui_page_new(const struct ui *ui, const struct doc *doc, struct page **page,
+                 struct terms_index **ix);
 
 /* Milliseconds since T0, taken from CLOCK_MONOTONIC. */
 double ui_ms_since(const struct timespec *t0);
@@ -270,6 +287,13 @@ void ui_search_open_at(struct ui *ui, const char *pattern);
 /* "match 3/17" for the status line, or "" */
 void ui_search_counter(struct ui *ui, char *out, size_t cap);
 bool ui_search_counting(const struct ui *ui); /* matches are left to count when idle */
+
+/* F: following a text that grows (ui_follow.c). */
+void ui_follow_start(struct ui *ui);        /* F: the last page, and each new one */
+void ui_follow_stop(struct ui *ui);         /* a key came */
+int ui_follow_wait_ms(const struct ui *ui); /* how long a wait for a key may last, or -1 */
+bool ui_follow_step(struct ui *ui);         /* after that wait: whether the text changed */
+void ui_follow_free(struct ui *ui);         /* the file opened again, at the end */
 
 /* Bookmarks and the reading position (ui_marks.c). */
 void ui_marks_jumping(struct ui *ui);                     /* call before a jump, for '' */

@@ -371,6 +371,9 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
             page_first(ui->page);
         }
         break;
+    case 'F':
+        ui_follow_start(ui);
+        break;
     case 'G':
     case '>':
     case UI_FN(KEY_END):
@@ -400,6 +403,14 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
     struct pager *p = (struct pager *)view;
     size_t count = p->count;
 
+    if (ui->follow.on && key != 'F') {
+        /* Any key stops following, and does what it does; Ctrl-C only stops it. */
+        ui_follow_stop(ui);
+        if (key == UI_INTERRUPT) {
+            ui_notice(ui, "No longer following");
+            return UI_HANDLED;
+        }
+    }
     if (p->pending != 0) {
         int what = p->pending;
         p->pending = 0;

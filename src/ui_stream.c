@@ -80,7 +80,7 @@ static bool swap(struct ui *ui)
     struct lees_error err = {0};
     struct doc *doc;
     struct page *page;
-    struct terms_index *ix = NULL;
+    struct terms_index *ix;
     bool at_top;
 
     if (stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err) != 0) {
@@ -88,11 +88,7 @@ static bool swap(struct ui *ui)
         ui->stream.final = true; /* no memory: what is shown is all there will be */
         return false;
     }
-    page = page_new(doc, ui->colw, page_height(ui->page), ui->ascii ? LAYOUT_ASCII : 0);
-    if (page != NULL && ui->terms != NULL && terms_count(ui->terms) > 0)
-        ix = terms_index_new(ui->terms, doc);
-    if (page == NULL || (ui->terms != NULL && terms_count(ui->terms) > 0 && ix == NULL)) {
-        page_free(page);
+    if (!ui_page_new(ui, doc, &page, &ix)) {
         doc_free(doc);
         ui_notice(ui, "Out of memory: the text shown is all there will be");
         ui->stream.final = true;
@@ -108,6 +104,14 @@ static bool swap(struct ui *ui)
     ui->terms_index = ix;
     adopt(ui, doc);
     ui->stream.changed = true;
+    if (ui->follow.on) {
+        page_last(ui->page);
+        if (ui->stream.final) {
+            ui->follow.on = false;
+            ui_notice(ui, "Standard input has ended: nothing more will come");
+        }
+        return true;
+    }
     /* Whole now: the place kept in the state file, unless the reader has moved or asked. */
     if (ui->stream.final && ui->text != NULL && !ui->stream.place_asked && at_top)
         page_goto_offset(ui->page, state_position(ui->text));

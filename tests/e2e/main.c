@@ -30,6 +30,7 @@ int main(int argc, char **argv)
     failed += group_terms();
     failed += group_marks();
     failed += group_robust();
+    failed += group_follow();
     failed += group_big();
     return failed ? 1 : 0;
 }

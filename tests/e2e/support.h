@@ -182,5 +182,6 @@ int group_terms(void);
 int group_marks(void);
 int group_big(void);
 int group_robust(void);
+int group_follow(void);
 
 #endif

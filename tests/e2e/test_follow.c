@@ -1,0 +1,110 @@
+/* F: following the end of a text that grows, a file (a log) or a pipe still coming in. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* LINE and a newline at the end of PATH (or in its place, with MODE "w"). */
+static void put_line(const char *path, const char *mode, const char *line)
+{
+    FILE *f = fopen(path, mode);
+    if (f != NULL) {
+        fprintf(f, "%s\n", line);
+        fclose(f);
+    }
+}
+
+/* A log of 60 lines, more than two pages at 24 rows. */
+static const char *log_file(void)
+{
+    char text[4096] = "";
+    for (int i = 1; i <= 60; i++) {
+        char line[64];
+        snprintf(line, sizeof line, "log line %d of the first part\n", i);
+        strcat(text, line);
+    }
+    return e2e_fixture("follow.log", text);
+}
+
+/* F shows the end of a file, and what is added to it as it comes; a key stops that (and what
+ * came meanwhile shows at the next F); a file cut short is shown anew; Ctrl-C only stops. */
+static void test_follow_file(void **state)
+{
+    const char *path = log_file();
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    WAIT_TEXT(e, "log line 1 of");
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following");
+    WAIT_TEXT(e, "log line 60 of");
+    put_line(path, "a", "appended while following");
+    WAIT_TEXT(e, "appended while following");
+    e2e_send(e, "k"); /* stops following, and moves a line up */
+    WAIT_NO_TEXT(e, "Following");
+    put_line(path, "a", "appended after the key");
+    CHECK(e, !e2e_wait_text(e, "appended after the key", T_FAST),
+          "the file was still followed after a key");
+    e2e_send(e, "F");
+    WAIT_TEXT(e, "appended after the key");
+    WAIT_STATUS(e, "Following");
+    put_line(path, "w", "a fresh start");
+    WAIT_TEXT(e, "a fresh start");
+    WAIT_STATUS(e, "cut short");
+    e2e_ctrl(e, 'c');
+    WAIT_STATUS(e, "No longer following");
+    put_line(path, "a", "after Ctrl-C");
+    CHECK(e, !e2e_wait_text(e, "after Ctrl-C", T_FAST), "Ctrl-C did not stop following");
+    e2e_send(e, "q");
+    int status = -1;
+    CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "q did not quit after following");
+}
+
+/* F on a pipe still coming in shows each new part at its end, without a key, until the writer
+ * ends. */
+static void test_follow_pipe(void **state)
+{
+    char go[4096];
+    const char *script = "{ i=1; while [ $i -le 60 ]; do echo \"first part, line $i\"; "
+                         "i=$((i+1)); done; while [ ! -e \"$1\" ]; do sleep 0.05; done; "
+                         "echo 'Then the rest of it.'; } | \"$0\"";
+    const char *argv[] = {"sh", "-c", script, e2e_lees_path(), go, NULL};
+    struct e2e *e;
+
+    snprintf(go, sizeof go, "%s/follow-go-%d", e2e_fixture_dir(), (int)getpid());
+    remove(go);
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    CHECK(e, e2e_wait_text(e, "first part, line 1", T_START),
+          "the pipe's first lines did not show");
+    WAIT_STATUS(e, "more coming");
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following standard input");
+    WAIT_TEXT(e, "first part, line 60");
+    put_line(go, "w", "");
+    WAIT_TEXT(e, "Then the rest of it.");
+    WAIT_STATUS(e, "Standard input has ended");
+    remove(go);
+}
+
+/* F on a text that cannot grow (the built-in one) goes to its end and says so. */
+static void test_follow_nothing(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "does not grow");
+    WAIT_STATUS(e, "100%");
+}
+
+int group_follow(void)
+{
+    const struct CMUnitTest tests[] = {
+        E2E_TEST(test_follow_file),
+        E2E_TEST(test_follow_pipe),
+        E2E_TEST(test_follow_nothing),
+    };
+    return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
+}
