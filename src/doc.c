@@ -897,6 +897,15 @@ struct doc *doc_tail_new(const struct doc *doc, size_t *from)
     }
 }
 
+/* Whether a mapped text's file has another size now (see doc.h). */
+bool doc_file_changed(const struct doc *doc)
+{
+    struct stat st;
+
+    return doc->own == DOC_MAPPED && doc->fd >= 0 && fstat(doc->fd, &st) == 0 &&
+           (uintmax_t)st.st_size != (uintmax_t)doc->base_len;
+}
+
 /* Copy N bytes of the text from OFF (see doc.h). */
 int doc_read_at(const struct doc *doc, size_t off, void *buf, size_t n)
 {

@@ -3,9 +3,10 @@
  * on a server).  On standard input still coming in, each new snapshot (ui_stream.c) is shown
  * at its last page.  A file's size is looked at every FOLLOW_MS while following, and only
  * then, so that an idle reader still uses no CPU; once it has changed, the file is opened
- * again and shown at its end.  Offsets carry over, as a log grows only at its end: the marks,
- * the search and the place '' goes back to stay where they were.  Any key stops following and
- * does what it does; Ctrl-C only stops it.
+ * again and shown at its end.  G and a move past the end open a file that has grown since it
+ * was opened again too, as less reads on at the end of a file.  Offsets carry over, as a log grows
+ * only at its end: the marks, the search and the place '' goes back to stay where they were.  Any
+ * key stops following and does what it does; Ctrl-C only stops it.
  */
 #include <errno.h>
 #include <string.h>
@@ -71,8 +72,9 @@ int ui_follow_wait_ms(const struct ui *ui)
     return ui->follow.on && ui->stream.s == NULL ? FOLLOW_MS : -1;
 }
 
-/* The file DOC was opened from again, in the old one's place, at its last page. */
-static bool adopt(struct ui *ui, struct doc *doc, const char *why)
+/* The file DOC was opened from again, in the old one's place: at its last page when TO_END,
+ * else where the view was. */
+static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
 {
     struct page *page;
     struct terms_index *ix;
@@ -80,9 +82,11 @@ static bool adopt(struct ui *ui, struct doc *doc, const char *why)
     if (!ui_page_new(ui, doc, &page, &ix)) {
         doc_free(doc);
         ui->follow.on = false;
-        ui_notice(ui, "Out of memory: no longer following");
+        ui_notice(ui, "Out of memory: the text stays as it was");
         return false;
     }
+    if (!to_end)
+        page_goto_offset(page, page_offset(ui->page));
     page_free(ui->page);
     terms_index_free(ui->terms_index);
     ui->page = page;
@@ -91,7 +95,8 @@ static bool adopt(struct ui *ui, struct doc *doc, const char *why)
     ui_search_rebind(ui);
     doc_free(ui->follow.doc); /* after the search that read it is gone */
     ui->follow.doc = doc;
-    page_last(ui->page);
+    if (to_end)
+        page_last(ui->page);
     if (why != NULL)
         ui_notice(ui, "%s", why);
     return true;
@@ -123,7 +128,23 @@ bool ui_follow_step(struct ui *ui)
         ui_notice(ui, "%s", err.msg);
         return true;
     }
-    return adopt(ui, doc, why);
+    return adopt(ui, doc, true, why);
+}
+
+/* G, and a move past the end: a file that has changed size since it was opened (a log) is
+ * opened again first, as less reads on at its end; whether it was. */
+bool ui_follow_refresh(struct ui *ui)
+{
+    struct lees_error err = {0};
+    struct doc *doc;
+
+    if (ui->follow.path == NULL || ui->stream.s != NULL || !doc_file_changed(ui->doc))
+        return false;
+    if (doc_open_file(ui->follow.path, doc_format_of(ui->doc), &doc, &err) != 0) {
+        ui_notice(ui, "%s", err.msg);
+        return false;
+    }
+    return adopt(ui, doc, false, NULL);
 }
 
 /* Release the file opened again. */

@@ -207,16 +207,37 @@ static const char *end_edge(const struct ui *ui)
                               : "End of the text";
 }
 
+/* Rows of text on the page (the rest of it is blank). */
+static int rows_shown(const struct ui *ui)
+{
+    int r = 0;
+
+    while (r < page_height(ui->page) && page_row(ui->page, r) != NULL)
+        r++;
+    return r;
+}
+
+/* STEP COUNT times (once for none); at an edge, say EDGE, or for NULL the end of the text, where
+ * a file that has grown since it was opened is opened again first, as less reads on. */
 static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, const char *edge)
 {
     size_t n = count ? count : 1;
 
     for (size_t i = 0; i < n; i++) {
-        if (step(ui->page) != 0) {
-            if (i == 0)
-                ui_notice(ui, "%s", edge);
-            break;
+        if (step(ui->page) == 0)
+            continue;
+        if (edge == NULL) {
+            int shown = rows_shown(ui);
+            if (ui_follow_refresh(ui)) {
+                if (rows_shown(ui) > shown)
+                    break; /* what was added fills this page first: it is seen there */
+                if (step(ui->page) == 0)
+                    continue;
+            }
         }
+        if (i == 0)
+            ui_notice(ui, "%s", edge != NULL ? edge : end_edge(ui));
+        break;
     }
 }
 
@@ -280,7 +301,8 @@ static void goto_last(struct ui *ui)
     size_t from = page_offset(ui->page);
 
     if (!ui_stream_finish(ui))
-        return; /* a key stopped the wait for the end of standard input */
+        return;            /* a key stopped the wait for the end of standard input */
+    ui_follow_refresh(ui); /* a log may have grown since it was opened */
     if (!ui_tail_show(ui)) {
         if (!find_sections_to(ui, SIZE_MAX, "the end of the text"))
             return;
@@ -331,7 +353,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case UI_CTRL('F'):
     case UI_CTRL('V'):
     case UI_FN(KEY_NPAGE):
-        repeat(ui, page_next, count, end_edge(ui));
+        repeat(ui, page_next, count, NULL);
         break;
     case 'b':
     case UI_CTRL('B'):
@@ -345,7 +367,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
     case UI_CTRL('E'):
     case UI_FN(KEY_DOWN):
     case UI_FN(KEY_ENTER):
-        repeat(ui, page_line_down, count, end_edge(ui));
+        repeat(ui, page_line_down, count, NULL);
         break;
     case 'k':
     case UI_CTRL('P'):
@@ -355,7 +377,7 @@ static bool pager_move_key(struct ui *ui, int key, size_t count)
         break;
     case 'd':
     case UI_CTRL('D'):
-        repeat(ui, page_half_down, count, end_edge(ui));
+        repeat(ui, page_half_down, count, NULL);
         break;
     case 'u':
     case UI_CTRL('U'):

@@ -112,6 +112,10 @@ const char *doc_bytes(const struct doc *doc, size_t *len);
  */
 int doc_read_at(const struct doc *doc, size_t off, void *buf, size_t n);
 
+/* Whether the file a mapped text came from has another size now than when it was opened: a
+ * log that grew, or was cut short.  False for a text that is not mapped from a file. */
+bool doc_file_changed(const struct doc *doc);
+
 /* The name it was opened by ("-" for standard input). */
 const char *doc_name(const struct doc *doc);
 

@@ -72,6 +72,33 @@ static void test_follow_file(void **state)
     check_quits(e);
 }
 
+/* Without F, G and a page forward at the end read on in a file that has grown since it was
+ * opened, as less does; the lines added to the last page shown are shown there first. */
+static void test_end_reads_on(void **state)
+{
+    const char *path = log_file();
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    WAIT_TEXT(e, "log line 1 of");
+    put_line(path, "a", "grown before G");
+    e2e_send(e, "G");
+    WAIT_TEXT(e, "grown before G");
+    for (int i = 1; i <= 30; i++) {
+        char line[32];
+        snprintf(line, sizeof line, "more line %d.", i);
+        put_line(path, "a", line);
+    }
+    e2e_send(e, " ");
+    WAIT_TEXT(e, "more line 1.");
+    CHECK(e, text_row_of(e, "grown before G") >= 0, "the page forward skipped the lines added");
+    e2e_send(e, " ");
+    WAIT_TEXT(e, "more line 30.");
+    e2e_send(e, " ");
+    WAIT_STATUS(e, "End of the text");
+    check_quits(e);
+}
+
 /* F on a pipe still coming in shows each new part at its end, without a key, until the writer
  * ends. */
 static void test_follow_pipe(void **state)
@@ -114,6 +141,7 @@ int group_follow(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_follow_file),
+        E2E_TEST(test_end_reads_on),
         E2E_TEST(test_follow_pipe),
         E2E_TEST(test_follow_nothing),
     };

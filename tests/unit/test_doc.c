@@ -277,6 +277,35 @@ static void test_open_file_maps(void **state)
     unlink(name);
 }
 
+/* doc_file_changed tells a mapped file that grew or was cut short (a log) from one that did
+ * not, byte order mark and all; a text in memory never changes. */
+static void test_file_changed(void **state)
+{
+    static const char text[] = "\xEF\xBB\xBFlog line 1\n";
+    char path[] = "/tmp/lees-test-XXXXXX";
+    int fd = mkstemp(path);
+    struct doc *doc = NULL, *mem;
+    struct lees_error err;
+
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)sizeof text - 1);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_AUTO, &doc, &err), 0);
+    assert_false(doc_file_changed(doc));
+    assert_int_equal(write(fd, "log line 2\n", 11), 11);
+    assert_true(doc_file_changed(doc));
+    assert_int_equal(ftruncate(fd, 3), 0);
+    assert_true(doc_file_changed(doc));
+    assert_int_equal(ftruncate(fd, (off_t)sizeof text - 1), 0);
+    assert_false(doc_file_changed(doc)); /* the same size: only a size is compared */
+    close(fd);
+    doc_free(doc);
+    unlink(path);
+    mem = doc_of(text, DOC_FORMAT_TEXT);
+    assert_false(doc_file_changed(mem));
+    doc_free(mem);
+}
+
 /* doc_read_at copies what doc_bytes shows, from the file of a mapped text, past its byte order
  * mark, and nothing past the end. */
 static void test_read_at(void **state)
@@ -1082,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_truncated_while_open),
         cmocka_unit_test(test_read_at),
+        cmocka_unit_test(test_file_changed),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_looks_binary_fast_path),
     };
