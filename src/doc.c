@@ -897,13 +897,14 @@ struct doc *doc_tail_new(const struct doc *doc, size_t *from)
     }
 }
 
-/* Whether a mapped text's file has another size now (see doc.h). */
-bool doc_file_changed(const struct doc *doc)
+/* Whether ST is the file the text was mapped from, at its size then (see doc.h). */
+bool doc_file_is(const struct doc *doc, const struct stat *st)
 {
-    struct stat st;
+    struct stat own;
 
-    return doc->own == DOC_MAPPED && doc->fd >= 0 && fstat(doc->fd, &st) == 0 &&
-           (uintmax_t)st.st_size != (uintmax_t)doc->base_len;
+    return doc->own == DOC_MAPPED && doc->fd >= 0 && fstat(doc->fd, &own) == 0 &&
+           own.st_dev == st->st_dev && own.st_ino == st->st_ino &&
+           (uintmax_t)st->st_size == (uintmax_t)doc->base_len;
 }
 
 /* Copy N bytes of the text from OFF (see doc.h). */

@@ -360,20 +360,24 @@ static int next_key(struct ui *ui, bool *worked)
 
     *worked = false;
     if (ui_follow_wait_ms(ui) >= 0) {
-        /* Following a file: its size is looked at between waits for a key. */
-        wtimeout(stdscr, counting ? 0 : ui_follow_wait_ms(ui));
-        errno = 0; /* ERR with no signal: the wait ran out */
+        /* Following a file: it is looked at between waits for a key, and nothing is counted
+         * meanwhile (ui_follow.c). */
+        int wait = ui_follow_wait_ms(ui);
+        struct timespec t0;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        wtimeout(stdscr, wait);
         key = read_key();
         wtimeout(stdscr, -1);
-        if (key != ERR || quit_signal || errno == EINTR)
+        /* ERR long before the time ran out is no timeout: a signal, or a terminal gone, which
+         * the loop counts rather than spin on. */
+        if (key != ERR || quit_signal || ui_ms_since(&t0) + 5 < wait)
             return key;
         *worked = true;
         ui->follow.changed = ui_follow_step(ui);
-        if (!counting)
-            return ERR;
-    } else if (!counting && !ui_stream_live(ui)) {
-        return read_key();
+        return ERR;
     }
+    if (!counting && !ui_stream_live(ui))
+        return read_key();
     nodelay(stdscr, TRUE);
     key = read_key();
     nodelay(stdscr, FALSE);

@@ -1,12 +1,14 @@
 /*
  * ui_follow.c: F, following the end of a text that grows, as less's F and tail -f do (a log
  * on a server).  On standard input still coming in, each new snapshot (ui_stream.c) is shown
- * at its last page.  A file's size is looked at every FOLLOW_MS while following, and only
- * then, so that an idle reader still uses no CPU; once it has changed, the file is opened
- * again and shown at its end.  G and a move past the end open a file that has grown since it
- * was opened again too, as less reads on at the end of a file.  Offsets carry over, as a log grows
- * only at its end: the marks, the search and the place '' goes back to stay where they were.  Any
- * key stops following and does what it does; Ctrl-C only stops it.
+ * at its last page.  A file is looked at (stat) every FOLLOW_MS while following, and only
+ * then, so that an idle reader still uses no CPU; once it has changed, it is opened again and
+ * shown at its end.  No pages, matches or key terms are counted while following: each change
+ * would start the count again, and a log that keeps growing would keep a CPU busy with it.
+ * G and a move past the end open a file that has changed since it was opened again too, as
+ * less reads on at the end of a file.  Offsets carry over, as a log grows only at its end: the
+ * marks, the search and the place '' goes back to stay where they were.  Any key stops
+ * following and does what it does; Ctrl-C only stops it.
  */
 #include <errno.h>
 #include <string.h>
@@ -14,66 +16,20 @@
 
 #include "ui_internal.h"
 
-#define FOLLOW_MS 250 /* how often a followed file's size is looked at */
+#define FOLLOW_MS 250 /* how often a followed file is looked at */
 
-/* The file's identity and size now; false when it cannot be looked at. */
-static bool look(const char *path, struct stat *st)
+/*
+ * The file at the text's path now, when it is one that can be opened again: a regular file
+ * (a FIFO or a device put in a log's place would block the reader, or never end) that reports
+ * a size (files in /proc report none: they are read once, as they were).
+ */
+static bool look(const struct ui *ui, struct stat *st)
 {
-    return stat(path, st) == 0;
+    return stat(ui->follow.path, st) == 0 && S_ISREG(st->st_mode) && st->st_size > 0;
 }
 
-/* F: the last page, and every new one as the text grows. */
-void ui_follow_start(struct ui *ui)
-{
-    struct stat st;
-
-    if (ui_stream_live(ui)) {
-        ui->follow.on = true;
-        ui_marks_jumping(ui);
-        page_last(ui->page); /* of what has come: the rest is shown as it comes */
-        ui_notice(ui, "Following standard input as it comes (a key stops)");
-        return;
-    }
-    if (ui->follow.path == NULL) {
-        ui_marks_jumping(ui);
-        page_last(ui->page);
-        ui_notice(ui, ui->stream.s != NULL ? "Standard input has ended: nothing more will come"
-                                           : "This text does not grow: nothing to follow");
-        return;
-    }
-    if (!look(ui->follow.path, &st)) {
-        ui_notice(ui, "Cannot follow %s: %s", ui->follow.shown, strerror(errno));
-        return;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        ui_notice(ui, "Cannot follow %s: not a regular file", ui->follow.shown);
-        return;
-    }
-    ui->follow.on = true;
-    ui_marks_jumping(ui);
-    page_last(ui->page);
-    ui_notice(ui, "Following %s as it grows (a key stops)", ui->follow.shown);
-    /* What the file holds now: it may have changed since it was opened, or last followed. */
-    ui->follow.dev = st.st_dev;
-    ui->follow.ino = st.st_ino;
-    ui->follow.size = -1;
-    ui_follow_step(ui);
-}
-
-/* Stop following (a key came). */
-void ui_follow_stop(struct ui *ui)
-{
-    ui->follow.on = false;
-}
-
-/* How long the wait for a key may last while following a file (-1: no limit). */
-int ui_follow_wait_ms(const struct ui *ui)
-{
-    return ui->follow.on && ui->stream.s == NULL ? FOLLOW_MS : -1;
-}
-
-/* The file DOC was opened from again, in the old one's place: at its last page when TO_END,
- * else where the view was. */
+/* The file opened again, in the old one's place: at its last page when TO_END, else where the
+ * view was; WHY, when not NULL, says what became of the file. */
 static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
 {
     struct page *page;
@@ -95,6 +51,8 @@ static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
     ui_search_rebind(ui);
     doc_free(ui->follow.doc); /* after the search that read it is gone */
     ui->follow.doc = doc;
+    if (why != NULL)
+        ui->search.have_match = false; /* its place held other text */
     if (to_end)
         page_last(ui->page);
     if (why != NULL)
@@ -102,18 +60,95 @@ static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
     return true;
 }
 
-/* While following a file: open it again if it has changed; whether the text did. */
-bool ui_follow_step(struct ui *ui)
+/* Open the file again; false, said, when it cannot be. */
+static bool reopen(struct ui *ui, bool to_end, const char *why)
 {
     struct lees_error err = {0};
-    struct stat st;
     struct doc *doc;
-    const char *why = NULL;
+
+    if (doc_open_file(ui->follow.path, doc_format_of(ui->doc), &doc, &err) != 0) {
+        ui->follow.on = false;
+        ui_notice(ui, "%s", err.msg);
+        return false;
+    }
+    return adopt(ui, doc, to_end, why);
+}
+
+/* F: the last page, and every new one as the text grows. */
+void ui_follow_start(struct ui *ui)
+{
+    struct stat st;
+    const char *name = doc_name(ui->doc);
+
+    if (ui->follow.on)
+        return; /* F again: already following, and '' keeps where it goes back to */
+    ui_marks_jumping(ui);
+    if (ui_stream_live(ui)) {
+        ui->follow.on = true;
+        page_last(ui->page); /* of what has come: the rest is shown as it comes */
+        ui_notice(ui, "Following standard input as it comes (a key stops)");
+        return;
+    }
+    if (ui->follow.path == NULL || !look(ui, &st)) {
+        page_last(ui->page);
+        if (ui->stream.s != NULL)
+            ui_notice(ui, "Standard input has ended: nothing more will come");
+        else if (ui->follow.path == NULL && strcmp(name, "-") == 0)
+            ui_notice(ui, "Standard input was read whole at the start: F follows a named file");
+        else if (ui->follow.path == NULL)
+            ui_notice(ui, "This text does not grow: nothing to follow");
+        else
+            ui_notice(ui, "Cannot follow %s: %s", ui->follow.shown,
+                      stat(ui->follow.path, &st) != 0 ? strerror(errno)
+                                                      : "not a regular file with a size");
+        return;
+    }
+    ui->follow.on = true;
+    ui->follow.dev = st.st_dev;
+    ui->follow.ino = st.st_ino;
+    ui->follow.size = st.st_size;
+    clock_gettime(CLOCK_MONOTONIC, &ui->follow.looked);
+    /* What the file holds now: it may have changed since it was opened. */
+    if (!doc_file_is(ui->doc, &st) && !reopen(ui, true, NULL))
+        return;
+    page_last(ui->page);
+    ui_notice(ui, "Following %s as it grows (a key stops)", ui->follow.shown);
+}
+
+/* Stop following (a key came). */
+void ui_follow_stop(struct ui *ui)
+{
+    ui->follow.on = false;
+}
+
+/* While following a file, the milliseconds until it is to be looked at again; -1 otherwise. */
+int ui_follow_wait_ms(const struct ui *ui)
+{
+    double left;
 
     if (!ui->follow.on || ui->stream.s != NULL)
+        return -1;
+    left = FOLLOW_MS - ui_ms_since(&ui->follow.looked);
+    return left <= 0 ? 0 : (int)left + 1;
+}
+
+/* While following a file, once its time has come: open it again if it has changed; whether
+ * the text did. */
+bool ui_follow_step(struct ui *ui)
+{
+    struct stat st;
+    const char *why = NULL;
+
+    if (ui_follow_wait_ms(ui) != 0)
         return false;
-    if (!look(ui->follow.path, &st))
+    clock_gettime(CLOCK_MONOTONIC, &ui->follow.looked);
+    if (stat(ui->follow.path, &st) != 0)
         return false; /* moved away for a moment (a log being rotated): look again later */
+    if (!S_ISREG(st.st_mode)) {
+        ui->follow.on = false;
+        ui_notice(ui, "No longer following: not a regular file now (%s)", ui->follow.shown);
+        return true;
+    }
     if (st.st_dev == ui->follow.dev && st.st_ino == ui->follow.ino && st.st_size == ui->follow.size)
         return false;
     if (st.st_dev != ui->follow.dev || st.st_ino != ui->follow.ino)
@@ -123,28 +158,20 @@ bool ui_follow_step(struct ui *ui)
     ui->follow.dev = st.st_dev;
     ui->follow.ino = st.st_ino;
     ui->follow.size = st.st_size;
-    if (doc_open_file(ui->follow.path, doc_format_of(ui->doc), &doc, &err) != 0) {
-        ui->follow.on = false;
-        ui_notice(ui, "%s", err.msg);
-        return true;
-    }
-    return adopt(ui, doc, true, why);
+    reopen(ui, true, why); /* or it says why not, and stops */
+    return true;
 }
 
-/* G, and a move past the end: a file that has changed size since it was opened (a log) is
- * opened again first, as less reads on at its end; whether it was. */
+/* G, and a move past the end: a file that has changed since it was opened (a log that grew)
+ * is opened again first, as less reads on at its end; whether it was. */
 bool ui_follow_refresh(struct ui *ui)
 {
-    struct lees_error err = {0};
-    struct doc *doc;
+    struct stat st;
 
-    if (ui->follow.path == NULL || ui->stream.s != NULL || !doc_file_changed(ui->doc))
+    if (ui->follow.path == NULL || ui->stream.s != NULL || !look(ui, &st) ||
+        doc_file_is(ui->doc, &st))
         return false;
-    if (doc_open_file(ui->follow.path, doc_format_of(ui->doc), &doc, &err) != 0) {
-        ui_notice(ui, "%s", err.msg);
-        return false;
-    }
-    return adopt(ui, doc, false, NULL);
+    return reopen(ui, false, NULL);
 }
 
 /* Release the file opened again. */

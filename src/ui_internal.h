@@ -161,7 +161,8 @@ struct ui {
         dev_t dev;        /* the file followed, as last looked at */
         ino_t ino;
         off_t size;
-        struct doc *doc; /* the file opened again (owned), NULL until it changed */
+        struct timespec looked; /* when */
+        struct doc *doc;        /* the file opened again (owned), NULL until it changed */
     } follow;
     bool resumed; /* the screen left at start has been resumed by a draw */
 };

@@ -235,7 +235,7 @@ static void repeat(struct ui *ui, int (*step)(struct page *), size_t count, cons
                     continue;
             }
         }
-        if (i == 0)
+        if (i == 0 && ui->notice[0] == '\0') /* not over why the file could not be read */
             ui_notice(ui, "%s", edge != NULL ? edge : end_edge(ui));
         break;
     }
@@ -308,7 +308,8 @@ static void goto_last(struct ui *ui)
             return;
         page_last(ui->page);
     }
-    ui_marks_jumped(ui, from);
+    if (page_offset(ui->page) != from)
+        ui_marks_jumped(ui, from); /* G on the last page is no jump to go back from */
 }
 
 /*
@@ -504,8 +505,15 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
 
         /* A step that finds nothing, or that a key stopped, ends the count: the rest would
          * only do the same. */
-        while (moved < (count ? count : 1) && ui_search_step(ui, key == 'n'))
+        while (moved < (count ? count : 1)) {
+            size_t at = ui->search.match_start;
+            bool had = ui->search.have_match;
+            if (!ui_search_step(ui, key == 'n'))
+                break;
             moved++;
+            if (had && ui->search.match_start == at)
+                break; /* the only match: round the text and back to it */
+        }
         if (moved > 0)
             ui_marks_jumped(ui, from);
         break;

@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "lees/error.h"
 
@@ -112,9 +113,10 @@ const char *doc_bytes(const struct doc *doc, size_t *len);
  */
 int doc_read_at(const struct doc *doc, size_t off, void *buf, size_t n);
 
-/* Whether the file a mapped text came from has another size now than when it was opened: a
- * log that grew, or was cut short.  False for a text that is not mapped from a file. */
-bool doc_file_changed(const struct doc *doc);
+/* Whether ST (from stat) describes the file the text was mapped from, at the size it had when
+ * it was opened: false for a log that has grown or been cut short since, for another file at
+ * that path (a log rotated), and for a text not mapped from a file (an empty one is read). */
+bool doc_file_is(const struct doc *doc, const struct stat *st);
 
 /* The name it was opened by ("-" for standard input). */
 const char *doc_name(const struct doc *doc);

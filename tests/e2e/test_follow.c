@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,6 +100,55 @@ static void test_end_reads_on(void **state)
     check_quits(e);
 }
 
+/* A file empty when opened is read on too, once something is in it. */
+static void test_end_reads_on_empty(void **state)
+{
+    const char *path = e2e_fixture("empty.log", "");
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    put_line(path, "a", "written after the start");
+    e2e_send(e, "G");
+    WAIT_TEXT(e, "written after the start");
+    check_quits(e);
+}
+
+/* A FIFO put in the place of a file followed stops the following with a word (opening it would
+ * block the reader until a writer came); the reader goes on and quits. */
+static void test_follow_replaced_by_fifo(void **state)
+{
+    const char *path = log_file();
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following");
+    remove(path);
+    CHECK(e, mkfifo(path, 0600) == 0, "could not make a FIFO");
+    WAIT_STATUS(e, "not a regular file");
+    check_quits(e);
+    remove(path);
+}
+
+/* F pressed again while following, and G on the last page, are no jumps: '' still goes back to
+ * where the view was before the first. */
+static void test_jump_back_kept(void **state)
+{
+    const char *path = log_file();
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following");
+    e2e_send(e, "F");
+    e2e_send(e, "G"); /* stops following; already on the last page */
+    WAIT_NO_TEXT(e, "Following");
+    e2e_send(e, "G");
+    e2e_send(e, "''");
+    WAIT_TEXT(e, "log line 1 of");
+    check_quits(e);
+}
+
 /* F on a pipe still coming in shows each new part at its end, without a key, until the writer
  * ends. */
 static void test_follow_pipe(void **state)
@@ -140,9 +190,9 @@ static void test_follow_nothing(void **state)
 int group_follow(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_follow_file),
-        E2E_TEST(test_end_reads_on),
-        E2E_TEST(test_follow_pipe),
+        E2E_TEST(test_follow_file),        E2E_TEST(test_end_reads_on),
+        E2E_TEST(test_end_reads_on_empty), E2E_TEST(test_follow_replaced_by_fifo),
+        E2E_TEST(test_jump_back_kept),     E2E_TEST(test_follow_pipe),
         E2E_TEST(test_follow_nothing),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);

@@ -3,8 +3,10 @@
  * --grep and +/PATTERN. */
 #include "support.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The prompt on the status line is exactly text, maybe followed by a note after blanks (such
  * as "  (no match)"). */
@@ -545,6 +547,45 @@ static void test_open_at_pattern(void **state)
     WAIT_STATUS(e, "match 2/2");
 }
 
+/* CPU ticks (user and system) process PID has used, or -1. */
+static long cpu_ticks(int pid)
+{
+    char path[64], buf[1024], *p;
+    long user = -1, sys = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) != NULL)
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &user, &sys);
+    fclose(f);
+    return user < 0 || sys < 0 ? -1 : user + sys;
+}
+
+/* A count before n with one match in the text stops once it is back at that match, instead
+ * of going round the text a hundred million times, the CPU busy, until a key comes. */
+static void test_search_count_one_match(void **state)
+{
+    const char *path = e2e_fixture("one.md", "# One\n\nThis word is here only once.\n");
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+    long before;
+
+    e2e_send(e, "/once\r");
+    WAIT_STATUS(e, "match 1/1");
+    e2e_send(e, "99999999n");
+    usleep(200 * 1000);
+    before = cpu_ticks(e2e_pid(e));
+    usleep(1000 * 1000);
+    CHECK(e, before >= 0 && cpu_ticks(e2e_pid(e)) - before < 20,
+          "the reader kept the CPU busy after 99999999n with one match");
+    e2e_send(e, "/");
+    WAIT_PROMPT(e, "/");
+    e2e_send(e, "\x1b");
+}
+
 int group_search(void)
 {
     const struct CMUnitTest tests[] = {
@@ -558,6 +599,7 @@ int group_search(void)
         E2E_TEST(test_search_case),
         E2E_TEST(test_search_folding),
         E2E_TEST(test_search_no_match),
+        E2E_TEST(test_search_count_one_match),
         E2E_TEST(test_prompt_editing),
         E2E_TEST(test_prompt_history),
         E2E_TEST(test_regex_toggle),

@@ -2,6 +2,7 @@
  * test_doc.c: parsing into blocks, runs and sections: both kinds of heading, emphasis, plain
  * text, the section table, titles, offsets, and awkward input.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -277,32 +278,45 @@ static void test_open_file_maps(void **state)
     unlink(name);
 }
 
-/* doc_file_changed tells a mapped file that grew or was cut short (a log) from one that did
- * not, byte order mark and all; a text in memory never changes. */
-static void test_file_changed(void **state)
+/* doc_file_is knows the file a text was mapped from, at its size when opened, byte order mark
+ * and all; not once it has grown or been cut short, not another file at the same path, and not
+ * for a text in memory. */
+static void test_file_is(void **state)
 {
     static const char text[] = "\xEF\xBB\xBFlog line 1\n";
     char path[] = "/tmp/lees-test-XXXXXX";
     int fd = mkstemp(path);
     struct doc *doc = NULL, *mem;
     struct lees_error err;
+    struct stat st;
 
     (void)state;
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)sizeof text - 1);
     assert_int_equal(doc_open_file(path, DOC_FORMAT_AUTO, &doc, &err), 0);
-    assert_false(doc_file_changed(doc));
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(doc_file_is(doc, &st));
     assert_int_equal(write(fd, "log line 2\n", 11), 11);
-    assert_true(doc_file_changed(doc));
+    assert_int_equal(stat(path, &st), 0);
+    assert_false(doc_file_is(doc, &st));
     assert_int_equal(ftruncate(fd, 3), 0);
-    assert_true(doc_file_changed(doc));
+    assert_int_equal(stat(path, &st), 0);
+    assert_false(doc_file_is(doc, &st));
     assert_int_equal(ftruncate(fd, (off_t)sizeof text - 1), 0);
-    assert_false(doc_file_changed(doc)); /* the same size: only a size is compared */
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(doc_file_is(doc, &st)); /* the same size: only a size is compared */
     close(fd);
+    unlink(path); /* another file at the same path, of the same size */
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)sizeof text - 1);
+    close(fd);
+    assert_int_equal(stat(path, &st), 0);
+    assert_false(doc_file_is(doc, &st));
     doc_free(doc);
     unlink(path);
     mem = doc_of(text, DOC_FORMAT_TEXT);
-    assert_false(doc_file_changed(mem));
+    assert_false(doc_file_is(mem, &st));
     doc_free(mem);
 }
 
@@ -1111,7 +1125,7 @@ int main(void)
         cmocka_unit_test(test_entities),
         cmocka_unit_test(test_truncated_while_open),
         cmocka_unit_test(test_read_at),
-        cmocka_unit_test(test_file_changed),
+        cmocka_unit_test(test_file_is),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_looks_binary_fast_path),
     };
