@@ -7,7 +7,8 @@
  * would start the count again, and a log that keeps growing would keep a CPU busy with it.
  * G and a move past the end open a file that has changed since it was opened again too, as
  * less reads on at the end of a file.  Offsets carry over, as a log grows only at its end: the
- * marks, the search and the place '' goes back to stay where they were.  Any key stops
+ * marks, the search and the place '' goes back to stay where they were; a file cut short or
+ * replaced has its marks found again by their quotes (state_reanchor).  Any key stops
  * following and does what it does; Ctrl-C only stops it.
  */
 #include <errno.h>
@@ -51,8 +52,15 @@ static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
     ui_search_rebind(ui);
     doc_free(ui->follow.doc); /* after the search that read it is gone */
     ui->follow.doc = doc;
-    if (why != NULL)
-        ui->search.have_match = false; /* its place held other text */
+    if (why != NULL) {
+        /* Cut short or replaced: what stood at the marks' offsets may be gone or have moved,
+         * and the match with it.  A log that only grew keeps both where they were. */
+        size_t len;
+        const char *bytes = doc_bytes(doc, &len);
+        ui->search.have_match = false;
+        if (ui->text != NULL)
+            state_reanchor(ui->text, bytes, len);
+    }
     if (to_end)
         page_last(ui->page);
     if (why != NULL)

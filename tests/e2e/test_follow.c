@@ -149,6 +149,39 @@ static void test_jump_back_kept(void **state)
     check_quits(e);
 }
 
+/* A followed file replaced by another (a log rotated, or rewritten by an editor) has its marks
+ * found again by their quotes: 'a goes to the line it was set on, which now stands lower. */
+static void test_follow_replaced_marks(void **state)
+{
+    const char *path = log_file();
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+    char next[4096], line[64];
+    FILE *in, *out;
+
+    e2e_send(e, "29j");
+    WAIT_TOP(e, "log line 30 of");
+    e2e_send(e, "ma");
+    WAIT_STATUS(e, "Mark 'a set");
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following");
+    snprintf(next, sizeof next, "%s.new", path);
+    out = fopen(next, "w");
+    in = fopen(path, "r");
+    CHECK(e, out != NULL && in != NULL, "could not write the new file");
+    for (int i = 1; i <= 100; i++)
+        fprintf(out, "new head %d\n", i);
+    while (fgets(line, sizeof line, in) != NULL)
+        fputs(line, out);
+    fclose(in);
+    fclose(out);
+    CHECK(e, rename(next, path) == 0, "could not put the new file in place");
+    WAIT_STATUS(e, "replaced");
+    e2e_send(e, "'a");
+    WAIT_TEXT(e, "log line 30 of");
+    check_quits(e);
+}
+
 /* F on a pipe still coming in shows each new part at its end, without a key, until the writer
  * ends. */
 static void test_follow_pipe(void **state)
@@ -193,7 +226,7 @@ int group_follow(void)
         E2E_TEST(test_follow_file),        E2E_TEST(test_end_reads_on),
         E2E_TEST(test_end_reads_on_empty), E2E_TEST(test_follow_replaced_by_fifo),
         E2E_TEST(test_jump_back_kept),     E2E_TEST(test_follow_pipe),
-        E2E_TEST(test_follow_nothing),
+        E2E_TEST(test_follow_nothing),     E2E_TEST(test_follow_replaced_marks),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
 }
