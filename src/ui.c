@@ -347,6 +347,18 @@ static bool terms_counted(const struct ui *ui)
     return ui->terms_index == NULL || terms_index_counted(ui->terms_index);
 }
 
+/* A step of the counting done while no key comes: what the status line shows first (the
+ * matches, the pages), then the key terms. */
+static void count_step(struct ui *ui)
+{
+    if (ui_search_counting(ui))
+        search_count_step(ui->search.confirmed, IDLE_SEARCHED);
+    else if (!page_total_known(ui->page))
+        page_index_step(ui->page, IDLE_LAID_OUT);
+    else
+        terms_index_count_step(ui->terms_index, IDLE_LAID_OUT);
+}
+
 /*
  * The next key.  While matches, page numbers or key terms are still being counted (a long
  * text), input is polled and the counting goes on a little at a time between keys; once all is
@@ -360,9 +372,10 @@ static int next_key(struct ui *ui, bool *worked)
 
     *worked = false;
     if (ui_follow_wait_ms(ui) >= 0) {
-        /* Following a file: it is looked at between waits for a key, and nothing is counted
-         * meanwhile (ui_follow.c). */
-        int wait = ui_follow_wait_ms(ui);
+        /* Following a file: it is looked at between waits for a key; a long text is not
+         * counted meanwhile (ui_follow.c). */
+        bool count = counting && ui_follow_counts(ui);
+        int wait = count ? 0 : ui_follow_wait_ms(ui);
         struct timespec t0;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         wtimeout(stdscr, wait);
@@ -374,6 +387,8 @@ static int next_key(struct ui *ui, bool *worked)
             return key;
         *worked = true;
         ui->follow.changed = ui_follow_step(ui);
+        if (count)
+            count_step(ui);
         return ERR;
     }
     if (!counting && !ui_stream_live(ui))
@@ -389,13 +404,7 @@ static int next_key(struct ui *ui, bool *worked)
             return ERR;
     }
     if (key == ERR && !quit_signal) {
-        /* What the status line shows first (the matches, the pages), then the key terms. */
-        if (ui_search_counting(ui))
-            search_count_step(ui->search.confirmed, IDLE_SEARCHED);
-        else if (!page_total_known(ui->page))
-            page_index_step(ui->page, IDLE_LAID_OUT);
-        else
-            terms_index_count_step(ui->terms_index, IDLE_LAID_OUT);
+        count_step(ui);
         *worked = true;
     }
     return key;

@@ -3,8 +3,9 @@
  * on a server).  On standard input still coming in, each new snapshot (ui_stream.c) is shown
  * at its last page.  A file is looked at (stat) every FOLLOW_MS while following, and only
  * then, so that an idle reader still uses no CPU; once it has changed, it is opened again and
- * shown at its end.  No pages, matches or key terms are counted while following: each change
- * would start the count again, and a log that keeps growing would keep a CPU busy with it.
+ * shown at its end.  No pages, matches or key terms are counted while following a long file:
+ * each change would start the count again, and a log that keeps growing would keep a CPU busy
+ * with it (a short one counts at once).
  * G and a move past the end open a file that has changed since it was opened again too, as
  * less reads on at the end of a file.  Offsets carry over, as a log grows only at its end: the
  * marks, the search and the place '' goes back to stay where they were; a file cut short or
@@ -17,16 +18,14 @@
 
 #include "ui_internal.h"
 
-#define FOLLOW_MS 250 /* how often a followed file is looked at */
+#define FOLLOW_MS 250                      /* how often a followed file is looked at */
+#define FOLLOW_COUNT_MAX ((size_t)1 << 20) /* a text this long is counted while followed */
 
-/*
- * The file at the text's path now, when it is one that can be opened again: a regular file
- * (a FIFO or a device put in a log's place would block the reader, or never end) that reports
- * a size (files in /proc report none: they are read once, as they were).
- */
+/* The file at the text's path now, when it is one that can be opened again: a regular file (a
+ * FIFO or a device put in a log's place would block the reader, or never end). */
 static bool look(const struct ui *ui, struct stat *st)
 {
-    return stat(ui->follow.path, st) == 0 && S_ISREG(st->st_mode) && st->st_size > 0;
+    return stat(ui->follow.path, st) == 0 && S_ISREG(st->st_mode);
 }
 
 /* The file opened again, in the old one's place: at its last page when TO_END, else where the
@@ -107,8 +106,7 @@ void ui_follow_start(struct ui *ui)
             ui_notice(ui, "This text does not grow: nothing to follow");
         else
             ui_notice(ui, "Cannot follow %s: %s", ui->follow.shown,
-                      stat(ui->follow.path, &st) != 0 ? strerror(errno)
-                                                      : "not a regular file with a size");
+                      stat(ui->follow.path, &st) != 0 ? strerror(errno) : "not a regular file");
         return;
     }
     ui->follow.on = true;
@@ -121,6 +119,16 @@ void ui_follow_start(struct ui *ui)
         return;
     page_last(ui->page);
     ui_notice(ui, "Following %s as it grows (a key stops)", ui->follow.shown);
+}
+
+/* Whether pages, matches and key terms are counted while following: only for a short text,
+ * which counts at once; a long one that keeps growing would keep a CPU busy counting again. */
+bool ui_follow_counts(const struct ui *ui)
+{
+    size_t len;
+
+    doc_bytes(ui->doc, &len);
+    return len <= FOLLOW_COUNT_MAX;
 }
 
 /* Stop following (a key came). */
@@ -176,7 +184,8 @@ bool ui_follow_refresh(struct ui *ui)
 {
     struct stat st;
 
-    if (ui->follow.path == NULL || ui->stream.s != NULL || !look(ui, &st) ||
+    /* A file that reports no size (in /proc) is read once, as it was: not at every G. */
+    if (ui->follow.path == NULL || ui->stream.s != NULL || !look(ui, &st) || st.st_size == 0 ||
         doc_file_is(ui->doc, &st))
         return false;
     return reopen(ui, false, NULL);

@@ -293,6 +293,7 @@ bool ui_search_counting(const struct ui *ui); /* matches are left to count when 
 void ui_follow_start(struct ui *ui);        /* F: the last page, and each new one */
 void ui_follow_stop(struct ui *ui);         /* a key came */
 int ui_follow_wait_ms(const struct ui *ui); /* how long a wait for a key may last, or -1 */
+bool ui_follow_counts(const struct ui *ui); /* counting goes on while following */
 bool ui_follow_step(struct ui *ui);         /* after that wait: whether the text changed */
 bool ui_follow_refresh(struct ui *ui);      /* G, or at the end: a file grown since, opened again */
 void ui_follow_free(struct ui *ui);         /* the file opened again, at the end */

@@ -55,7 +55,8 @@ static void test_follow_file(void **state)
     WAIT_TEXT(e, "log line 60 of");
     put_line(path, "a", "appended while following");
     WAIT_TEXT(e, "appended while following");
-    e2e_send(e, "k"); /* stops following, and moves a line up */
+    WAIT_STATUS(e, "page 3/3"); /* a short text is counted while followed */
+    e2e_send(e, "k");           /* stops following, and moves a line up */
     WAIT_NO_TEXT(e, "Following");
     put_line(path, "a", "appended after the key");
     CHECK(e, !e2e_wait_text(e, "appended after the key", T_FAST),
@@ -110,6 +111,20 @@ static void test_end_reads_on_empty(void **state)
     put_line(path, "a", "written after the start");
     e2e_send(e, "G");
     WAIT_TEXT(e, "written after the start");
+    check_quits(e);
+}
+
+/* An empty file can be followed: a log just made, waiting for its first lines. */
+static void test_follow_empty(void **state)
+{
+    const char *path = e2e_fixture("fresh.log", "");
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following");
+    put_line(path, "a", "the first entry");
+    WAIT_TEXT(e, "the first entry");
     check_quits(e);
 }
 
@@ -227,6 +242,7 @@ int group_follow(void)
         E2E_TEST(test_end_reads_on_empty), E2E_TEST(test_follow_replaced_by_fifo),
         E2E_TEST(test_jump_back_kept),     E2E_TEST(test_follow_pipe),
         E2E_TEST(test_follow_nothing),     E2E_TEST(test_follow_replaced_marks),
+        E2E_TEST(test_follow_empty),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
 }
