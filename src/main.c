@@ -72,6 +72,8 @@ struct options {
     int no_color;
     const char *grep;  /* --grep PATTERN */
     const char *find;  /* +/PATTERN: open at its first match */
+    int last;          /* +G: open at the last page */
+    int follow;        /* +F: open following the end (as less +F) */
     unsigned search;   /* search flags: -i, --regex */
     const char *state; /* --state FILE */
     int no_state;
@@ -101,6 +103,7 @@ static void usage(FILE *out)
             "      --no-color       no colours: terms and matches by bold, underline, reverse\n"
             "  +N                   open at page N\n"
             "  +/PATTERN            open at the first match of PATTERN\n"
+            "  +G, +F               open at the last page; and follow it as the text grows\n"
             "      --grep=PATTERN   print every match with its section and page; exit 0 if any\n"
             "  -i, --ignore-case    ignore case even when the pattern has a capital\n"
             "      --regex          patterns are POSIX extended regular expressions\n"
@@ -258,7 +261,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
     }
     for (; optind < argc; optind++) {
         const char *a = argv[optind];
-        if (a[0] == '+' && a[1] == '/') {
+        if (a[0] == '+' && (a[1] == 'F' || a[1] == 'G') && a[2] == '\0') {
+            opt->follow |= a[1] == 'F';
+            opt->last |= a[1] == 'G';
+        } else if (a[0] == '+' && a[1] == '/') {
             if (a[2] == '\0')
                 return bad_usage("%s: an empty pattern", a);
             opt->find = a + 2;
@@ -606,7 +612,10 @@ int main(int argc, char **argv)
         uo.search_flags = opt.search;
         uo.state = state;
         uo.text = text;
-        uo.place_asked = opt.page > 0 || opt.find != NULL || opt.section > 0;
+        uo.place_asked =
+            opt.page > 0 || opt.find != NULL || opt.section > 0 || opt.last || opt.follow;
+        uo.last = opt.last;
+        uo.follow = opt.follow;
         uo.section = opt.section;
         uo.file = opt.file != NULL && strcmp(opt.file, "-") != 0 ? opt.file : NULL;
         rc = ui_run(doc, &uo, &err);

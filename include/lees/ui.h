@@ -26,6 +26,8 @@ struct ui_options {
     int place_asked;           /* +N, +/PATTERN or --section: do not go to the saved position */
     size_t section;            /* --section: open at this section (1-based), 0 for none */
     const char *file; /* the file the text was opened from (F opens it again), NULL for none */
+    int last;         /* +G: open at the last page */
+    int follow;       /* +F: open following the end of the text, as F does */
     /* Standard input still coming in: the doc shown is a snapshot of it, NULL otherwise.  The
      * stream outlives ui_run; the docs ui_run makes from it are its own. */
     struct stream *stream;

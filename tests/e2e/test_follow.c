@@ -197,6 +197,24 @@ static void test_follow_replaced_marks(void **state)
     check_quits(e);
 }
 
+/* +G opens at the last page, +F following the end, as in less. */
+static void test_follow_option(void **state)
+{
+    const char *path = log_file();
+    const char *last[] = {"+G", path, NULL};
+    const char *follow[] = {"+F", path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, last);
+
+    WAIT_TEXT(e, "log line 60 of");
+    WAIT_STATUS(e, "100%");
+    check_quits(e);
+    e = lees_open(state, 24, 80, follow);
+    WAIT_STATUS(e, "Following");
+    put_line(path, "a", "appended after +F");
+    WAIT_TEXT(e, "appended after +F");
+    check_quits(e);
+}
+
 /* F on a pipe still coming in shows each new part at its end, without a key, until the writer
  * ends. */
 static void test_follow_pipe(void **state)
@@ -242,7 +260,7 @@ int group_follow(void)
         E2E_TEST(test_end_reads_on_empty), E2E_TEST(test_follow_replaced_by_fifo),
         E2E_TEST(test_jump_back_kept),     E2E_TEST(test_follow_pipe),
         E2E_TEST(test_follow_nothing),     E2E_TEST(test_follow_replaced_marks),
-        E2E_TEST(test_follow_empty),
+        E2E_TEST(test_follow_empty),       E2E_TEST(test_follow_option),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
 }
