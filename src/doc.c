@@ -897,14 +897,17 @@ struct doc *doc_tail_new(const struct doc *doc, size_t *from)
     }
 }
 
-/* Whether ST is the file the text was mapped from, at its size then (see doc.h). */
-bool doc_file_is(const struct doc *doc, const struct stat *st)
+/* The file a mapped text came from, and its size then (see doc.h). */
+bool doc_file_origin(const struct doc *doc, dev_t *dev, ino_t *ino, size_t *size)
 {
     struct stat own;
 
-    return doc->own == DOC_MAPPED && doc->fd >= 0 && fstat(doc->fd, &own) == 0 &&
-           own.st_dev == st->st_dev && own.st_ino == st->st_ino &&
-           (uintmax_t)st->st_size == (uintmax_t)doc->base_len;
+    if (doc->own != DOC_MAPPED || doc->fd < 0 || fstat(doc->fd, &own) != 0)
+        return false;
+    *dev = own.st_dev;
+    *ino = own.st_ino;
+    *size = doc->base_len;
+    return true;
 }
 
 /* Copy N bytes of the text from OFF (see doc.h). */

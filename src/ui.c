@@ -612,22 +612,29 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui_search_history_load(&ui);
     if (ui.text != NULL && !opt->place_asked)
         page_goto_offset(ui.page, state_position(ui.text)); /* where it was left */
-    /* A place asked for in standard input still coming in may lie in what is still to come
-     * (+F follows it as it comes instead). */
-    if (ui_stream_live(&ui) &&
-        (opt->section > 0 || opt->page > 0 || opt->find != NULL || (opt->last && !opt->follow)))
-        ui_stream_finish(&ui);
-    doc = ui.doc; /* the snapshot it made, if any */
-    if (opt->section > 0)
-        page_goto_section(ui.page, listed_section(doc, opt->section - 1));
-    if (opt->page > 0)
-        page_goto(ui.page, opt->page);
-    if (opt->find != NULL)
-        ui_search_open_at(&ui, opt->find);
-    if (opt->last)
-        page_last(ui.page);
-    if (opt->follow)
-        ui_follow_start(&ui); /* a warning below says more than "Following" */
+    if (opt->follow) {
+        /* +F: the end, and what comes after it; any other place asked for is not gone to. */
+        ui_follow_start(&ui);
+        if (opt->section > 0 || opt->page > 0 || opt->find != NULL)
+            ui_notice(&ui, "+F follows the end: the page, section or pattern asked for is not "
+                           "gone to");
+    } else {
+        /* A place asked for in standard input still coming in may lie in what is to come. */
+        if (ui_stream_live(&ui) &&
+            (opt->section > 0 || opt->page > 0 || opt->find != NULL || opt->last))
+            ui_stream_finish(&ui);
+        doc = ui.doc; /* the snapshot it made, if any */
+        if (opt->section > 0)
+            page_goto_section(ui.page, listed_section(doc, opt->section - 1));
+        if (opt->page > 0)
+            page_goto(ui.page, opt->page);
+        if (opt->find != NULL)
+            ui_search_open_at(&ui, opt->find);
+        if (opt->last)
+            page_last(ui.page);
+    }
+    doc = ui.doc;
+    /* A warning below says more than the notice of F: the status line says "following". */
     if (term_notice[0] != '\0')
         ui_notice(&ui, "%s", term_notice);
     else if (opt->notice != NULL && opt->notice[0] != '\0')

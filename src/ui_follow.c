@@ -13,6 +13,7 @@
  * following and does what it does; Ctrl-C only stops it.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -26,6 +27,32 @@
 static bool look(const struct ui *ui, struct stat *st)
 {
     return stat(ui->follow.path, st) == 0 && S_ISREG(st->st_mode);
+}
+
+/* What became of the file at the text's path (ST) since the text shown was opened from it. */
+enum change { SAME, GREW, CUT_SHORT, REPLACED };
+
+static enum change change_of(const struct ui *ui, const struct stat *st)
+{
+    dev_t dev;
+    ino_t ino;
+    size_t size;
+
+    if (!doc_file_origin(ui->doc, &dev, &ino, &size))
+        return st->st_size > 0 ? GREW : SAME; /* read, not mapped: it was empty */
+    if (dev != st->st_dev || ino != st->st_ino)
+        return REPLACED;
+    if ((uintmax_t)st->st_size < (uintmax_t)size)
+        return CUT_SHORT;
+    return (uintmax_t)st->st_size > (uintmax_t)size ? GREW : SAME;
+}
+
+/* Said of a CHANGE when the file is shown anew; NULL when it only grew. */
+static const char *why_of(enum change c)
+{
+    return c == REPLACED    ? "The file was replaced: showing the new one"
+           : c == CUT_SHORT ? "The file was cut short: showing what is left"
+                            : NULL;
 }
 
 /* The file opened again, in the old one's place: at its last page when TO_END, else where the
@@ -86,6 +113,8 @@ void ui_follow_start(struct ui *ui)
 {
     struct stat st;
     const char *name = doc_name(ui->doc);
+    enum change c;
+    size_t len;
 
     if (ui->follow.on)
         return; /* F again: already following, and '' keeps where it goes back to */
@@ -109,16 +138,22 @@ void ui_follow_start(struct ui *ui)
                       stat(ui->follow.path, &st) != 0 ? strerror(errno) : "not a regular file");
         return;
     }
+    doc_bytes(ui->doc, &len);
+    if (st.st_size == 0 && len > 0) {
+        page_last(ui->page);
+        ui_notice(ui, "Cannot follow %s: it reports no size (as files in /proc do)",
+                  ui->follow.shown);
+        return;
+    }
     ui->follow.on = true;
-    ui->follow.dev = st.st_dev;
-    ui->follow.ino = st.st_ino;
-    ui->follow.size = st.st_size;
     clock_gettime(CLOCK_MONOTONIC, &ui->follow.looked);
     /* What the file holds now: it may have changed since it was opened. */
-    if (!doc_file_is(ui->doc, &st) && !reopen(ui, true, NULL))
+    c = change_of(ui, &st);
+    if (c != SAME && !reopen(ui, true, why_of(c)))
         return;
     page_last(ui->page);
-    ui_notice(ui, "Following %s as it grows (a key stops)", ui->follow.shown);
+    if (why_of(c) == NULL)
+        ui_notice(ui, "Following %s as it grows (a key stops)", ui->follow.shown);
 }
 
 /* Whether pages, matches and key terms are counted while following: only for a short text,
@@ -153,7 +188,7 @@ int ui_follow_wait_ms(const struct ui *ui)
 bool ui_follow_step(struct ui *ui)
 {
     struct stat st;
-    const char *why = NULL;
+    enum change c;
 
     if (ui_follow_wait_ms(ui) != 0)
         return false;
@@ -165,16 +200,10 @@ bool ui_follow_step(struct ui *ui)
         ui_notice(ui, "No longer following: not a regular file now (%s)", ui->follow.shown);
         return true;
     }
-    if (st.st_dev == ui->follow.dev && st.st_ino == ui->follow.ino && st.st_size == ui->follow.size)
+    c = change_of(ui, &st);
+    if (c == SAME)
         return false;
-    if (st.st_dev != ui->follow.dev || st.st_ino != ui->follow.ino)
-        why = "The file was replaced: showing the new one";
-    else if (st.st_size < ui->follow.size)
-        why = "The file was cut short: showing what is left";
-    ui->follow.dev = st.st_dev;
-    ui->follow.ino = st.st_ino;
-    ui->follow.size = st.st_size;
-    reopen(ui, true, why); /* or it says why not, and stops */
+    reopen(ui, true, why_of(c)); /* or it says why not, and stops */
     return true;
 }
 
@@ -183,12 +212,13 @@ bool ui_follow_step(struct ui *ui)
 bool ui_follow_refresh(struct ui *ui)
 {
     struct stat st;
+    enum change c;
 
     /* A file that reports no size (in /proc) is read once, as it was: not at every G. */
-    if (ui->follow.path == NULL || ui->stream.s != NULL || !look(ui, &st) || st.st_size == 0 ||
-        doc_file_is(ui->doc, &st))
+    if (ui->follow.path == NULL || ui->stream.s != NULL || !look(ui, &st) || st.st_size == 0)
         return false;
-    return reopen(ui, false, NULL);
+    c = change_of(ui, &st);
+    return c != SAME && reopen(ui, false, why_of(c));
 }
 
 /* Release the file opened again. */

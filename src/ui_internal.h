@@ -155,13 +155,10 @@ struct ui {
     /* F: following the end of a text that grows (ui_follow.c). */
     struct {
         bool on;
-        bool changed;     /* the file grew and was opened again: draw */
-        const char *path; /* the file the text came from (NULL: standard input, built in) */
-        char shown[256];  /* its name as it may be shown */
-        dev_t dev;        /* the file followed, as last looked at */
-        ino_t ino;
-        off_t size;
-        struct timespec looked; /* when */
+        bool changed;           /* the file grew and was opened again: draw */
+        const char *path;       /* the file the text came from (NULL: standard input, built in) */
+        char shown[256];        /* its name as it may be shown */
+        struct timespec looked; /* when the file was last looked at */
         struct doc *doc;        /* the file opened again (owned), NULL until it changed */
     } follow;
     bool resumed; /* the screen left at start has been resumed by a draw */

@@ -139,6 +139,8 @@ static void draw_status(struct ui *ui, struct pager *p)
         snprintf(percent, sizeof percent, "more coming");
     else
         snprintf(percent, sizeof percent, "%3d%%", page_percent(ui->page));
+    if (ui->follow.on) /* F: said for as long as it goes on, whatever the notice says */
+        snprintf(counter + strlen(counter), sizeof counter - strlen(counter), "following  ");
     if (p->count > 0)
         snprintf(right, sizeof right, "%zu  %spage %s/%s  %s ", p->count, counter, number, total,
                  percent);

@@ -113,10 +113,10 @@ const char *doc_bytes(const struct doc *doc, size_t *len);
  */
 int doc_read_at(const struct doc *doc, size_t off, void *buf, size_t n);
 
-/* Whether ST (from stat) describes the file the text was mapped from, at the size it had when
- * it was opened: false for a log that has grown or been cut short since, for another file at
- * that path (a log rotated), and for a text not mapped from a file (an empty one is read). */
-bool doc_file_is(const struct doc *doc, const struct stat *st);
+/* The file a mapped text came from (the one it keeps open: a log rotated since is not the file
+ * at its path any more), and its size when the text was opened; false for a text not mapped
+ * from a file (an empty file is read, not mapped). */
+bool doc_file_origin(const struct doc *doc, dev_t *dev, ino_t *ino, size_t *size);
 
 /* The name it was opened by ("-" for standard input). */
 const char *doc_name(const struct doc *doc);

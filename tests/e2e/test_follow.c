@@ -52,6 +52,7 @@ static void test_follow_file(void **state)
     WAIT_TEXT(e, "log line 1 of");
     e2e_send(e, "F");
     WAIT_STATUS(e, "Following");
+    WAIT_STATUS(e, "following  page"); /* for as long as it follows */
     WAIT_TEXT(e, "log line 60 of");
     put_line(path, "a", "appended while following");
     WAIT_TEXT(e, "appended while following");
@@ -164,22 +165,13 @@ static void test_jump_back_kept(void **state)
     check_quits(e);
 }
 
-/* A followed file replaced by another (a log rotated, or rewritten by an editor) has its marks
- * found again by their quotes: 'a goes to the line it was set on, which now stands lower. */
-static void test_follow_replaced_marks(void **state)
+/* PATH replaced by a file of 100 new lines and then its old text (a log rotated, or rewritten
+ * by an editor). */
+static void replace_file(struct e2e *e, const char *path)
 {
-    const char *path = log_file();
-    const char *args[] = {path, NULL};
-    struct e2e *e = lees_open(state, 24, 80, args);
     char next[4096], line[64];
     FILE *in, *out;
 
-    e2e_send(e, "29j");
-    WAIT_TOP(e, "log line 30 of");
-    e2e_send(e, "ma");
-    WAIT_STATUS(e, "Mark 'a set");
-    e2e_send(e, "F");
-    WAIT_STATUS(e, "Following");
     snprintf(next, sizeof next, "%s.new", path);
     out = fopen(next, "w");
     in = fopen(path, "r");
@@ -191,10 +183,42 @@ static void test_follow_replaced_marks(void **state)
     fclose(in);
     fclose(out);
     CHECK(e, rename(next, path) == 0, "could not put the new file in place");
+}
+
+/* A file replaced by another has its marks found again by their quotes, whether F or G opens
+ * it again: 'a goes to the line it was set on, which now stands lower. */
+static void check_replaced_marks(void **state, const char *key)
+{
+    const char *path = log_file();
+    const char *args[] = {path, NULL};
+    struct e2e *e = lees_open(state, 24, 80, args);
+
+    e2e_send(e, "29j");
+    WAIT_TOP(e, "log line 30 of");
+    e2e_send(e, "ma");
+    WAIT_STATUS(e, "Mark 'a set");
+    if (strcmp(key, "F") == 0) {
+        e2e_send(e, "F");
+        WAIT_STATUS(e, "Following");
+        replace_file(e, path);
+    } else {
+        replace_file(e, path);
+        e2e_send(e, key);
+    }
     WAIT_STATUS(e, "replaced");
     e2e_send(e, "'a");
     WAIT_TEXT(e, "log line 30 of");
     check_quits(e);
+}
+
+static void test_follow_replaced_marks(void **state)
+{
+    check_replaced_marks(state, "F");
+}
+
+static void test_end_replaced_marks(void **state)
+{
+    check_replaced_marks(state, "G");
 }
 
 /* +G opens at the last page, +F following the end, as in less. */
@@ -203,6 +227,7 @@ static void test_follow_option(void **state)
     const char *path = log_file();
     const char *last[] = {"+G", path, NULL};
     const char *follow[] = {"+F", path, NULL};
+    const char *both[] = {"+F", "+/nowhere", path, NULL};
     struct e2e *e = lees_open(state, 24, 80, last);
 
     WAIT_TEXT(e, "log line 60 of");
@@ -211,6 +236,11 @@ static void test_follow_option(void **state)
     e = lees_open(state, 24, 80, follow);
     WAIT_STATUS(e, "Following");
     put_line(path, "a", "appended after +F");
+    WAIT_TEXT(e, "appended after +F");
+    check_quits(e);
+    e = lees_open(state, 24, 80, both);
+    WAIT_STATUS(e, "+F follows the end");
+    WAIT_STATUS(e, "following  page");
     WAIT_TEXT(e, "appended after +F");
     check_quits(e);
 }
@@ -261,6 +291,7 @@ int group_follow(void)
         E2E_TEST(test_jump_back_kept),     E2E_TEST(test_follow_pipe),
         E2E_TEST(test_follow_nothing),     E2E_TEST(test_follow_replaced_marks),
         E2E_TEST(test_follow_empty),       E2E_TEST(test_follow_option),
+        E2E_TEST(test_end_replaced_marks),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
 }
