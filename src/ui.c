@@ -240,6 +240,22 @@ bool ui_page_new(const struct ui *ui, const struct doc *doc, struct page **page,
     return true;
 }
 
+/* DOC in the place of the text shown (see ui_internal.h). */
+void ui_doc_adopt(struct ui *ui, struct doc *doc, struct page *page, struct terms_index *ix,
+                  struct doc **owned)
+{
+    if (page != NULL) {
+        page_free(ui->page);
+        terms_index_free(ui->terms_index);
+        ui->page = page;
+        ui->terms_index = ix;
+    }
+    ui->doc = doc;
+    ui_search_rebind(ui);
+    doc_free(*owned); /* after the search that read it is gone */
+    *owned = doc;
+}
+
 /* Milliseconds since T0 (CLOCK_MONOTONIC). */
 double ui_ms_since(const struct timespec *t0)
 {
@@ -622,10 +638,9 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         /* A place asked for in standard input still coming in may lie in what is to come. */
         if (ui_stream_live(&ui) &&
             (opt->section > 0 || opt->page > 0 || opt->find != NULL || opt->last))
-            ui_stream_finish(&ui);
-        doc = ui.doc; /* the snapshot it made, if any */
+            ui_stream_finish(&ui); /* may replace ui.doc with a snapshot of all of it */
         if (opt->section > 0)
-            page_goto_section(ui.page, listed_section(doc, opt->section - 1));
+            page_goto_section(ui.page, listed_section(ui.doc, opt->section - 1));
         if (opt->page > 0)
             page_goto(ui.page, opt->page);
         if (opt->find != NULL)
@@ -633,7 +648,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         if (opt->last)
             page_last(ui.page);
     }
-    doc = ui.doc;
+    doc = ui.doc; /* a snapshot of standard input, or the file F opened again */
     /* A warning below says more than the notice of F: the status line says "following". */
     if (term_notice[0] != '\0')
         ui_notice(&ui, "%s", term_notice);

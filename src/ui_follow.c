@@ -70,14 +70,7 @@ static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
     }
     if (!to_end)
         page_goto_offset(page, page_offset(ui->page));
-    page_free(ui->page);
-    terms_index_free(ui->terms_index);
-    ui->page = page;
-    ui->terms_index = ix;
-    ui->doc = doc;
-    ui_search_rebind(ui);
-    doc_free(ui->follow.doc); /* after the search that read it is gone */
-    ui->follow.doc = doc;
+    ui_doc_adopt(ui, doc, page, ix, &ui->follow.doc);
     if (why != NULL) {
         /* Cut short or replaced: what stood at the marks' offsets may be gone or have moved,
          * and the match with it.  A log that only grew keeps both where they were. */
@@ -115,6 +108,8 @@ void ui_follow_start(struct ui *ui)
     const char *name = doc_name(ui->doc);
     enum change c;
     size_t len;
+    bool found;
+    int e;
 
     if (ui->follow.on)
         return; /* F again: already following, and '' keeps where it goes back to */
@@ -125,7 +120,9 @@ void ui_follow_start(struct ui *ui)
         ui_notice(ui, "Following standard input as it comes (a key stops)");
         return;
     }
-    if (ui->follow.path == NULL || !look(ui, &st)) {
+    found = ui->follow.path != NULL && stat(ui->follow.path, &st) == 0;
+    e = errno;
+    if (!found || !S_ISREG(st.st_mode)) {
         page_last(ui->page);
         if (ui->stream.s != NULL)
             ui_notice(ui, "Standard input has ended: nothing more will come");
@@ -135,7 +132,7 @@ void ui_follow_start(struct ui *ui)
             ui_notice(ui, "This text does not grow: nothing to follow");
         else
             ui_notice(ui, "Cannot follow %s: %s", ui->follow.shown,
-                      stat(ui->follow.path, &st) != 0 ? strerror(errno) : "not a regular file");
+                      found ? "not a regular file" : strerror(e));
         return;
     }
     doc_bytes(ui->doc, &len);

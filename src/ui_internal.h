@@ -169,6 +169,13 @@ struct ui {
 bool ui_page_new(const struct ui *ui, const struct doc *doc, struct page **page,
                  struct terms_index **ix);
 
+/* DOC in the place of the text shown (a snapshot of standard input, a file opened again), with
+ * PAGE and IX from ui_page_new (NULL for both before the first page is made): the search is made
+ * anew for DOC, and then *OWNED, the doc shown before when the ui made it, is freed and DOC
+ * takes its place. */
+void ui_doc_adopt(struct ui *ui, struct doc *doc, struct page *page, struct terms_index *ix,
+                  struct doc **owned);
+
 /* Milliseconds since T0, taken from CLOCK_MONOTONIC. */
 double ui_ms_since(const struct timespec *t0);
 

@@ -51,18 +51,15 @@ static int due_in(const struct ui *ui)
 }
 
 /*
- * DOC, a snapshot of all that has been read, becomes the text shown (the page is the caller's).
- * The search is made again for it before the old snapshot goes; once the stream has ended, the
- * text is whole, and known in the state file by its content.
+ * DOC, a snapshot of all that has been read, becomes the text shown, with PAGE and IX (NULL
+ * before the first page is made).  Once the stream has ended, the text is whole, and known in
+ * the state file by its content.
  */
-static void adopt(struct ui *ui, struct doc *doc)
+static void adopt(struct ui *ui, struct doc *doc, struct page *page, struct terms_index *ix)
 {
     struct stream *s = ui->stream.s;
 
-    ui->doc = doc;
-    ui_search_rebind(ui);
-    doc_free(ui->stream.doc); /* after the search that read it is gone */
-    ui->stream.doc = doc;
+    ui_doc_adopt(ui, doc, page, ix, &ui->stream.doc);
     ui->stream.shown = stream_whole_len(s);
     if (ui->stream.format == DOC_FORMAT_AUTO && ui->stream.shown > 0)
         ui->stream.format = doc_format_of(doc); /* the first lines decide, as for a file */
@@ -98,11 +95,7 @@ static bool swap(struct ui *ui)
      * first line need not start at offset 0: "# Title" shows from byte 2). */
     at_top = page_offset(ui->page) <= page_offset(page);
     page_goto_offset(page, page_offset(ui->page));
-    page_free(ui->page);
-    terms_index_free(ui->terms_index);
-    ui->page = page;
-    ui->terms_index = ix;
-    adopt(ui, doc);
+    adopt(ui, doc, page, ix);
     ui->stream.changed = true;
     if (ui->follow.on) {
         page_last(ui->page);
@@ -143,8 +136,8 @@ void ui_stream_start(struct ui *ui, const struct ui_options *opt)
     }
     if ((stream_whole_len(s) == 0 && !stream_ended(s)) ||
         stream_doc_new(s, ui->stream.format, &doc, &err) != 0)
-        return;     /* the empty page, until the loop finds more */
-    adopt(ui, doc); /* ui_run goes to the place kept, as for any text */
+        return;                 /* the empty page, until the loop finds more */
+    adopt(ui, doc, NULL, NULL); /* ui_run goes to the place kept, as for any text */
 }
 
 /* Read a slice of what has come; false on a read error, said on the status line (what was
