@@ -3,7 +3,7 @@
  * tests.  Each measure waits for a condition on the screen (never a fixed time), so it times
  * what a reader sees.  Prints a table: each measure for both programs and the ratio.  The first
  * screen, a key and G at once are the median of RUNS starts of each, taken in turn.
- * Usage (make bench does this): bench/bench BIG.md INTERVIEW.md
+ * Usage (make bench does this): bench/bench BIG.md INTERVIEW.md [BIG.log]
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -113,7 +113,7 @@ static long cpu_ticks(pid_t pid)
 
 struct result {
     double first, last, last_idle, search, rss_kb, page_bytes, idle_ticks, key_ms, far_key_ms,
-        far_match_ms;
+        far_match_ms, follow_ticks;
     double firsts[RUNS], keys[RUNS], lasts[RUNS];
 };
 
@@ -229,6 +229,59 @@ static void measure(const struct prog *p, const char *big, const char *interview
     e2e_free(e);
 }
 
+#define FOLLOW_LINES 50 /* lines added to a followed log, one every FOLLOW_EVERY_MS */
+#define FOLLOW_EVERY_MS 100
+
+/* Copy the file FROM to TO; false when it cannot be. */
+static bool copy_file(const char *from, const char *to)
+{
+    static char buf[1 << 16];
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    size_t n;
+    bool ok = in != NULL && out != NULL;
+
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        ok = false;
+    return ok;
+}
+
+/* F on a log that grows (tail -f): CPU ticks P uses following a copy of LOG while a line is
+ * added every FOLLOW_EVERY_MS, until the last one is on the screen. */
+static double measure_follow(const struct prog *p, const char *log)
+{
+    char copy[4096], line[64];
+    const char *argv[] = {p->path, "+F", copy, NULL};
+    const char *env[] = {"LESS", "LESSOPEN", "NO_COLOR=1", NULL};
+    struct e2e *e;
+    long ticks;
+
+    snprintf(copy, sizeof copy, "%s.follow", log);
+    if (!copy_file(log, copy) || (e = e2e_start(ROWS, COLS, argv, env)) == NULL)
+        exit(1);
+    e2e_set_settle(e, 0);
+    until(e, now_ms(), "slotregel");
+    ticks = cpu_ticks(e2e_pid(e));
+    for (int i = 1; i <= FOLLOW_LINES; i++) {
+        FILE *f = fopen(copy, "a");
+        if (f == NULL)
+            exit(1);
+        fprintf(f, "followed line %d\n", i);
+        fclose(f);
+        usleep(FOLLOW_EVERY_MS * 1000);
+        e2e_pump(e);
+    }
+    snprintf(line, sizeof line, "followed line %d", FOLLOW_LINES);
+    until(e, now_ms(), line);
+    ticks = cpu_ticks(e2e_pid(e)) - ticks;
+    e2e_free(e);
+    remove(copy);
+    return (double)ticks;
+}
+
 static void row_ratio(const char *what, const char *unit, double lees, double less,
                       const char *ratio, const char *target)
 {
@@ -271,8 +324,11 @@ int main(int argc, char **argv)
     measure_starts(&lees_pipe, &less_pipe, argv[1], &pa, &pb);
     measure(&lees, argv[1], argv[2], &a);
     measure(&less, argv[1], argv[2], &b);
-    if (argc == 4)
+    if (argc == 4) {
         measure_starts(&lees_log, &less_log, argv[3], &la, &lb);
+        la.follow_ticks = measure_follow(&lees_log, argv[3]);
+        lb.follow_ticks = measure_follow(&less_log, argv[3]);
+    }
     printf("| %-44s | %16s | %16s | %6s | %-28s |\n", "measure", "less", "lees", "ratio",
            "lees must");
     printf("|%.46s|%.18s|%.18s|%.8s|%.30s|\n", "----------------------------------------------",
@@ -299,6 +355,8 @@ int main(int argc, char **argv)
     if (argc == 4) {
         row("log: first screen after start", "ms", la.first, lb.first, "-");
         row("log: G, the last page, at once", "ms", la.last, lb.last, "-");
+        row("log: CPU ticks following it (F) as it grows", "ticks", la.follow_ticks,
+            lb.follow_ticks, "-");
     }
     return 0;
 }

@@ -688,51 +688,157 @@ int doc_open_fd(int fd, const char *name, enum doc_format format, struct doc **o
     return doc_finish(doc, format, out, err);
 }
 
-/* Open the file at PATH (a regular file is mapped, anything else read). */
-int doc_open_file(const char *path, enum doc_format format, struct doc **out,
-                  struct lees_error *err)
+/* Open PATH for reading and look at what it is; -1 with ERR when it cannot be opened. */
+static int open_path(const char *path, int *fd, struct stat *st, struct lees_error *err)
 {
-    struct stat st;
-    struct doc *doc;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    void *map;
-
-    if (fd < 0)
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
         return lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(errno));
-    if (fstat(fd, &st) != 0) {
+    if (fstat(*fd, st) != 0) {
         int e = errno;
-        close(fd);
+        close(*fd);
         return lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(e));
     }
-    if (S_ISDIR(st.st_mode)) {
-        close(fd);
+    if (S_ISDIR(st->st_mode)) {
+        close(*fd);
         return lees_error_set(err, LEES_ERR_FILE, "%s: is a directory", path);
     }
-    if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+    return 0;
+}
+
+/* A doc of the SIZE bytes of the regular file FD (ST) maps, named PATH; NULL with ERR.  FD is
+ * the doc's from then on, and closed on failure. */
+static struct doc *map_file(int fd, size_t size, const char *path, struct lees_error *err)
+{
+    struct doc *doc;
+    void *map = doc_map(fd, size);
+
+    if (map == NULL) {
+        lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    doc = doc_alloc(path);
+    if (doc == NULL) {
+        lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
+        close(fd);
+        doc_unmap(map, size);
+        return NULL;
+    }
+    doc->fd = fd;
+    doc->base = map;
+    doc->base_len = size;
+    doc->own = DOC_MAPPED;
+    doc->data = map;
+    doc->len = size;
+    return doc;
+}
+
+/* The file FD (ST), opened at PATH: mapped when it is a regular file with a size, else read. */
+static int open_opened(int fd, const struct stat *st, const char *path, enum doc_format format,
+                       struct doc **out, struct lees_error *err)
+{
+    struct doc *doc;
+
+    if (!S_ISREG(st->st_mode) || st->st_size == 0) {
         /* Pipes, devices and files that report no size (/proc) are read to their end. */
         int rc = doc_open_fd(fd, path, format, out, err);
         close(fd);
         return rc;
     }
-    map = doc_map(fd, (size_t)st.st_size);
-    if (map == NULL) {
-        int e = errno;
-        close(fd);
-        return lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(e));
+    doc = map_file(fd, (size_t)st->st_size, path, err);
+    return doc == NULL ? -1 : doc_finish(doc, format, out, err);
+}
+
+/* Open the file at PATH (a regular file is mapped, anything else read). */
+int doc_open_file(const char *path, enum doc_format format, struct doc **out,
+                  struct lees_error *err)
+{
+    struct stat st;
+    int fd;
+
+    if (open_path(path, &fd, &st, err) != 0)
+        return -1;
+    return open_opened(fd, &st, path, format, out, err);
+}
+
+/*
+ * Whether the file ST is DOC's own, grown longer, and DOC's sections can carry over to it: DOC
+ * was scanned (a text parsed whole at open is short, and is parsed again as quickly), and its
+ * scan did not end inside a last line that the file may since have made longer.
+ */
+static bool grown_from(const struct doc *doc, const struct stat *st)
+{
+    struct stat own;
+
+    if (doc->own != DOC_MAPPED || doc->fd < 0 || doc->whole != NULL || doc->failed ||
+        doc->origin != 0 || !S_ISREG(st->st_mode) || fstat(doc->fd, &own) != 0)
+        return false;
+    if (own.st_dev != st->st_dev || own.st_ino != st->st_ino ||
+        (uintmax_t)st->st_size <= (uintmax_t)doc->base_len)
+        return false;
+    return !doc->scan.done || (doc->len > 0 && doc->data[doc->len - 1] == '\n');
+}
+
+/* FROM's sections, title and scan, carried over to TO, the same text grown longer; -1 when out
+ * of memory.  Parses and their caches are not: TO parses its sections anew as they are asked
+ * for. */
+static int carry_sections(struct doc *to, const struct doc *from)
+{
+    to->format = from->format;
+    to->title = strdup(from->title);
+    to->slabs = calloc(from->nslabs > 0 ? from->nslabs : 1, sizeof *to->slabs);
+    if (to->title == NULL || to->slabs == NULL)
+        return -1;
+    to->cap_slabs = from->nslabs > 0 ? from->nslabs : 1;
+    for (size_t i = 0; i < from->nslabs; i++) {
+        size_t n = from->nsections - i * DOC_SLAB;
+        if ((to->slabs[i] = malloc(DOC_SLAB * sizeof **to->slabs)) == NULL)
+            return -1;
+        to->nslabs++;
+        memcpy(to->slabs[i], from->slabs[i], (n < DOC_SLAB ? n : DOC_SLAB) * sizeof **to->slabs);
     }
-    doc = doc_alloc(path);
-    if (doc == NULL) {
-        close(fd);
-        doc_unmap(map, (size_t)st.st_size);
+    to->nsections = from->nsections;
+    for (size_t i = 0; i < to->nsections; i++) {
+        struct doc_slot *slot = doc_slot(to, i);
+        slot->parse = NULL;
+        slot->first_block = slot->nblocks = 0;
+        if (slot->titled && slot->sec.title != NULL &&
+            (slot->sec.title = strdup(slot->sec.title)) == NULL)
+            slot->titled = false; /* made again when asked for */
+    }
+    /* The scan goes on from where FROM's stopped: at the start of a line, or at FROM's end
+     * after its last newline, in the state it was in there. */
+    to->scan = from->scan;
+    to->scan.done = false;
+    doc_slot(to, to->nsections - 1)->sec.end = to->len;
+    return 0;
+}
+
+/* Open the file at PATH again (see doc.h). */
+int doc_reopen(const struct doc *doc, const char *path, struct doc **out, struct lees_error *err)
+{
+    struct stat st;
+    struct doc *grown;
+    size_t bom;
+    int fd;
+
+    if (open_path(path, &fd, &st, err) != 0)
+        return -1;
+    if (!grown_from(doc, &st))
+        return open_opened(fd, &st, path, doc->format, out, err);
+    bom = (size_t)(doc->data - (const char *)doc->base);
+    grown = map_file(fd, (size_t)st.st_size, doc->name, err);
+    if (grown == NULL)
+        return -1;
+    grown->data += bom;
+    grown->len -= bom;
+    if (carry_sections(grown, doc) != 0) {
+        doc_free(grown);
         return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
     }
-    doc->fd = fd;
-    doc->base = map;
-    doc->base_len = (size_t)st.st_size;
-    doc->own = DOC_MAPPED;
-    doc->data = map;
-    doc->len = (size_t)st.st_size;
-    return doc_finish(doc, format, out, err);
+    *out = grown;
+    return 0;
 }
 
 /* Release the doc, its tables and its bytes. */

@@ -87,13 +87,14 @@ static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
     return true;
 }
 
-/* Open the file again; false, said, when it cannot be. */
+/* Open the file again (a log that only grew keeps the sections found in it: doc_reopen); false,
+ * said, when it cannot be. */
 static bool reopen(struct ui *ui, bool to_end, const char *why)
 {
     struct lees_error err = {0};
     struct doc *doc;
 
-    if (doc_open_file(ui->follow.path, doc_format_of(ui->doc), &doc, &err) != 0) {
+    if (doc_reopen(ui->doc, ui->follow.path, &doc, &err) != 0) {
         ui->follow.on = false;
         ui_notice(ui, "%s", err.msg);
         return false;

@@ -92,6 +92,14 @@ struct doc;
 int doc_open_file(const char *path, enum doc_format format, struct doc **out,
                   struct lees_error *err);
 
+/*
+ * Open the file at PATH again, as doc_open_file does with DOC's format, after it changed.  When
+ * it is still DOC's file (a log) and only grew, its first bytes are taken to be DOC's, as a log
+ * grows only at its end: the sections DOC has found carry over and the search for more goes on
+ * from where DOC's had reached, so following a long log costs a look at what was added, not at
+ * all of it.  DOC stays as it was (doc_free it after).  0, or -1 with ERR.
+ */
+int doc_reopen(const struct doc *doc, const char *path, struct doc **out, struct lees_error *err);
 /* Read all of FD (standard input, a FIFO) and parse it; NAME is used in messages and the title. */
 int doc_open_fd(int fd, const char *name, enum doc_format format, struct doc **out,
                 struct lees_error *err);

@@ -245,6 +245,59 @@ static void test_follow_option(void **state)
     check_quits(e);
 }
 
+/* A book of 3 MB, longer than lees parses at once: "# Een lang boek", then "## Hoofdstuk N"
+ * sections of numbered lines. */
+static const char *long_book(void)
+{
+    size_t cap = (3u << 20) + 4096, len = 0;
+    char *text = malloc(cap);
+    const char *path;
+
+    if (text == NULL)
+        abort();
+    len += (size_t)sprintf(text, "# Een lang boek\n\n");
+    for (int part = 1; len < (3u << 20); part++) {
+        len += (size_t)sprintf(text + len, "## Hoofdstuk %d\n\n", part);
+        for (int i = 1; i <= 40; i++)
+            len += (size_t)sprintf(text + len, "Regel %d van hoofdstuk %d.\n", i, part);
+        text[len++] = '\n';
+    }
+    path = e2e_fixture_bytes("lang-boek.md", text, len);
+    free(text);
+    return path;
+}
+
+/* A long text that grows while followed goes on from the sections found in it (doc_reopen):
+ * the lines and a section added show, the contents list the new section after the old ones,
+ * and the top is where it was. */
+static void test_follow_long_text(void **state)
+{
+    const char *path = long_book();
+    const char *argv[] = {e2e_lees_path(), "+F", path, NULL};
+    struct e2e *e = lees_spawn(state, 24, 80, argv, NULL);
+
+    CHECK(e, e2e_wait_text(e, "Following", T_START), "+F did not follow");
+    WAIT_STATUS(e, "page ?/?"); /* a long text is not counted while it is followed */
+    put_line(path, "a", "## Nieuw hoofdstuk\n\nDe eerste nieuwe regel.");
+    WAIT_TEXT(e, "De eerste nieuwe regel.");
+    WAIT_TEXT(e, "Nieuw hoofdstuk");
+    put_line(path, "a", "De tweede nieuwe regel.");
+    WAIT_TEXT(e, "De tweede nieuwe regel.");
+    e2e_send(e, "t"); /* stops following; the contents, at the section shown */
+    WAIT_TEXT(e, "Nieuw hoofdstuk");
+    CHECK(e,
+          text_row_of(e, "Hoofdstuk") >= 0 &&
+              text_row_of(e, "Hoofdstuk") < text_row_of(e, "Nieuw hoofdstuk"),
+          "the sections found before are not listed before the new one");
+    e2e_send(e, "q");
+    WAIT_TEXT(e, "De tweede nieuwe regel.");
+    e2e_send(e, "g");
+    WAIT_STATUS(e, "page 1/");
+    e2e_send(e, " ");
+    WAIT_TEXT(e, "Regel 1 van hoofdstuk 1.");
+    check_quits(e);
+}
+
 /* F on a pipe still coming in shows each new part at its end, without a key, until the writer
  * ends. */
 static void test_follow_pipe(void **state)
@@ -291,7 +344,7 @@ int group_follow(void)
         E2E_TEST(test_jump_back_kept),     E2E_TEST(test_follow_pipe),
         E2E_TEST(test_follow_nothing),     E2E_TEST(test_follow_replaced_marks),
         E2E_TEST(test_follow_empty),       E2E_TEST(test_follow_option),
-        E2E_TEST(test_end_replaced_marks),
+        E2E_TEST(test_end_replaced_marks), E2E_TEST(test_follow_long_text),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
 }

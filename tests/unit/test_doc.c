@@ -319,6 +319,248 @@ static void test_file_origin(void **state)
     doc_free(mem);
 }
 
+/* The sections of A and B are the same: where they start and end, their levels, whether they
+ * are parts, and their titles. */
+static void assert_same_sections(const struct doc *a, const struct doc *b)
+{
+    size_t n = doc_section_count(a);
+
+    assert_int_equal(doc_section_count(b), n);
+    assert_string_equal(doc_title(a), doc_title(b));
+    for (size_t i = 0; i < n; i++) {
+        const struct doc_section *x = doc_section(a, i), *y = doc_section(b, i);
+        assert_int_equal(x->start, y->start);
+        assert_int_equal(x->end, y->end);
+        assert_int_equal(x->level, y->level);
+        assert_int_equal(x->continued, y->continued);
+        assert_string_equal(x->title, y->title);
+    }
+}
+
+/* Where test_reopen_grown cuts a text, to write the rest of it later: what comes just after
+ * the cut decides how the scan of the first part is to go on. */
+static const char *const reopen_cuts[][2] = {
+    {"", ""},                    /* after a random line */
+    {NULL, NULL},                /* anywhere, in the middle of a line too */
+    {"\nKop\n===\n", "\nKop\n"}, /* the new lines underline a paragraph: a heading */
+    {"\nKop\n---\n", "\nKop\n"},
+    {"\n\nregel", "\n\n"}, /* a blank line, then prose: where a part may be cut */
+    {"\n- een\n  # in het item\n", "\n- een\n"}, /* a list item goes on */
+    {"\n```\n", "\n``"},                         /* a fence mark, and a heading, cut in two */
+    {"\n## Deel\n", "\n## D"},
+    {"part", NULL}, /* where the scan from the top begins a part */
+};
+
+/* Text of about N bytes, of random lines; with headings only when HEADINGS (else long stretches
+ * without any are cut into parts). */
+static size_t reopen_text(char *text, size_t n, bool headings, unsigned *seed)
+{
+    static const char *const kinds[] = {
+        "- een",    "> citaat",        "<div>", "",    "",         "",
+        "    code", "  # in het item", "~~~",   "```", "```sh",    "Kop",
+        "# Kop",    "## Deel",         "===",   "---", "### drie",
+    };
+    size_t len = 0, nkinds = sizeof kinds / sizeof kinds[0], plain = 9;
+
+    while (len < n) {
+        unsigned r;
+        *seed = *seed * 1103515245u + 12345u;
+        r = (*seed >> 16) % 60;
+        if (r < (headings ? nkinds : plain))
+            len += (size_t)sprintf(text + len, "%s\n", kinds[r]);
+        else
+            len += (size_t)sprintf(text + len, "regel %u van de tekst\n", *seed % 100000);
+    }
+    return len;
+}
+
+/*
+ * A long text that grew (a log, a book being written), opened again with doc_reopen: the
+ * sections found before carry over and the scan goes on from where it was, to the same
+ * sections a scan from the top finds, whatever the lines (fences open across the old end, a
+ * paragraph the new lines underline as a heading, long stretches cut into parts), however far
+ * the first doc had been scanned, and wherever the old end falls (in the middle of a line too,
+ * when the scan cannot go on from it and the text is read from the top).
+ */
+static void test_reopen_grown(void **state)
+{
+    static char text[400000];
+    char path[32];
+    unsigned seed = 11;
+    struct lees_error err;
+    int carried = 0;
+
+    (void)state;
+    doc_set_whole_limit(0); /* every doc scanned, as a long text is */
+    for (int round = 0; round < 108; round++) {
+        /* Each way of cutting with and without headings, scanned partly and whole, ... */
+        const char *const *how = reopen_cuts[round % 9];
+        int k = round / 9;
+        enum doc_format format = k % 5 == 4 ? DOC_FORMAT_TEXT : DOC_FORMAT_MARKDOWN;
+        size_t bom = k % 7 == 1 ? (size_t)sprintf(text, "\xEF\xBB\xBF") : 0;
+        size_t n = bom + reopen_text(text + bom, sizeof text - 200, k % 3 != 0, &seed);
+        size_t cut, progress;
+        struct doc *first, *grown, *fresh;
+        const char *at;
+        int fd;
+
+        seed = seed * 1103515245u + 12345u;
+        cut = 70000 + (seed >> 8) % (n - 140000);
+        text[n] = '\0';
+        if (how[0] == NULL) {
+            /* anywhere */
+        } else if (strcmp(how[0], "part") == 0) {
+            struct doc *whole = scanned_doc_of(text, format);
+            size_t sec = doc_section_at(whole, cut);
+            while (doc_section_exists(whole, sec) && !doc_section_continued(whole, sec))
+                sec++;
+            cut = doc_section_exists(whole, sec) ? doc_section(whole, sec)->start : 0;
+            doc_free(whole);
+            if (cut == 0)
+                continue;
+        } else if (how[0][0] == '\0') {
+            while (text[cut - 1] != '\n')
+                cut++;
+        } else {
+            at = strstr(text + cut, how[0]);
+            if (at == NULL)
+                continue;
+            cut = (size_t)(at - text) + strlen(how[1]);
+        }
+        snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
+        fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, cut), (ssize_t)cut);
+        assert_int_equal(doc_open_file(path, format, &first, &err), 0);
+        if (k % 4 != 3)
+            doc_section_count(first); /* scanned to its end */
+        else
+            doc_index_step(first, (seed >> 4) % cut); /* part of the way, or hardly */
+        progress = doc_index_progress(first);
+        assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
+        close(fd);
+        assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
+        assert_int_equal(doc_format_of(grown), format);
+        if (progress > 16384 && doc_index_progress(grown) >= progress)
+            carried++;
+        assert_int_equal(doc_open_file(path, format, &fresh, &err), 0);
+        assert_same_sections(grown, fresh);
+        doc_free(first);
+        doc_free(grown);
+        doc_free(fresh);
+        unlink(path);
+    }
+    assert_true(carried >= 40);
+    doc_set_whole_limit(SIZE_MAX);
+}
+
+/*
+ * The state the scan of a grown text goes on in, case by case: after BEFORE (behind 70 KB of
+ * prose, all of it scanned), the lines of AFTER are taken as a scan from the top takes them.
+ */
+static void test_reopen_scan_state(void **state)
+{
+    static const char *const cases[][2] = {
+        {"```\n# in code\n", "# still code\n```\n\n## Kop\n"},  /* inside a fence */
+        {"\n\nKop\n", "===\n\ntekst\n"},                        /* a paragraph underlined */
+        {"\n\nKop een\nKop twee\n", "---\n"},                   /* from its first line */
+        {"\n", "regel na een lege regel\n"},                    /* a part begins */
+        {"\n- een\n", "  # in het item\n"},                     /* an item goes on */
+        {"\n- een\n\n", "Tekst\n  # geen item meer\n"},         /* an item ended */
+        {"\n<div>\n", "# geen kop\n</div>\n\n# Kop\n"},         /* an HTML block */
+        {"\n## De", "el\n\ntekst\n"},                           /* a heading's line, cut */
+        {"\n``", "`\n# code\n```\n"},                           /* a fence, cut */
+        {"\n````\n# code\n", "```\n# nog code\n````\n# Kop\n"}, /* closed by its length */
+        {"", "# Kop\n\ntekst\n"}, /* after blank lines only: the first section's heading */
+    };
+    static char text[100000];
+    char path[32];
+    struct lees_error err;
+
+    (void)state;
+    doc_set_whole_limit(0);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int blank_top = 0; blank_top < 2; blank_top++) {
+            size_t n = 0, cut;
+            struct doc *first, *grown, *fresh;
+            int fd;
+            /* Prose without a blank line, so that the part it is in is due to end; or blank
+             * lines only, so that what follows may be the first section's heading. */
+            while (n < 70000)
+                n += (size_t)sprintf(text + n, blank_top ? "\n" : "regel %zu van de tekst\n", n);
+            n += (size_t)sprintf(text + n, "%s", cases[c][0]);
+            cut = n;
+            n += (size_t)sprintf(text + n, "%s", cases[c][1]);
+            snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
+            fd = mkstemp(path);
+            assert_true(fd >= 0);
+            assert_int_equal(write(fd, text, cut), (ssize_t)cut);
+            assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &first, &err), 0);
+            doc_section_count(first);
+            assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
+            close(fd);
+            assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
+            assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
+            assert_same_sections(grown, fresh);
+            doc_free(first);
+            doc_free(grown);
+            doc_free(fresh);
+            unlink(path);
+        }
+    }
+    doc_set_whole_limit(SIZE_MAX);
+}
+
+/* A file cut short or replaced is opened anew by doc_reopen, as doc_open_file opens it. */
+static void test_reopen_not_grown(void **state)
+{
+    char path[] = "/tmp/lees-test-XXXXXX";
+    static char text[200000];
+    struct doc *first, *again, *fresh;
+    struct lees_error err;
+    size_t n = 0;
+    int fd;
+
+    (void)state;
+    doc_set_whole_limit(0);
+    while (n < sizeof text - 100)
+        n += (size_t)sprintf(text + n, n % 7 == 0 ? "## Kop %zu\n\n" : "regel %zu\n", n);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &first, &err), 0);
+    doc_section_count(first);
+    /* Cut short, then longer again than it was: the first bytes are not the old ones. */
+    assert_int_equal(ftruncate(fd, 0), 0);
+    assert_int_equal(pwrite(fd, "# Nieuw\n\n", 9, 0), 9);
+    assert_int_equal(doc_reopen(first, path, &again, &err), 0);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
+    assert_same_sections(again, fresh);
+    assert_string_equal(doc_title(again), "Nieuw");
+    doc_free(again);
+    doc_free(fresh);
+    close(fd);
+    /* Replaced by a longer file at the same path. */
+    unlink(path);
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "# Ander\n\n", 9), 9);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+    assert_int_equal(doc_reopen(first, path, &again, &err), 0);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
+    assert_same_sections(again, fresh);
+    assert_string_equal(doc_title(again), "Ander");
+    doc_free(again);
+    doc_free(fresh);
+    doc_free(first);
+    unlink(path);
+    assert_int_equal(doc_reopen(first = doc_of("# x\n", DOC_FORMAT_MARKDOWN), path, &again, &err),
+                     -1);
+    doc_free(first);
+    doc_set_whole_limit(SIZE_MAX);
+}
+
 /* doc_read_at copies what doc_bytes shows, from the file of a mapped text, past its byte order
  * mark, and nothing past the end. */
 static void test_read_at(void **state)
@@ -1125,6 +1367,9 @@ int main(void)
         cmocka_unit_test(test_truncated_while_open),
         cmocka_unit_test(test_read_at),
         cmocka_unit_test(test_file_origin),
+        cmocka_unit_test(test_reopen_grown),
+        cmocka_unit_test(test_reopen_scan_state),
+        cmocka_unit_test(test_reopen_not_grown),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_looks_binary_fast_path),
     };
