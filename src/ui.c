@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <poll.h>
 #include <sched.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "lees/glyph.h"
 #include "lees/search.h"
@@ -323,12 +325,19 @@ static void resize(struct ui *ui)
         ui_notice(ui, "Out of memory: the text keeps its old width");
 }
 
-/* A key as an int: a code point, or a curses key code negated; ERR when none came. */
+/*
+ * A key as an int: a code point, a curses key code negated, UI_UNREADABLE, or ERR when none
+ * came.  Keys are read a byte at a time and decoded here rather than by get_wch: given a byte
+ * the locale cannot decode (any byte past ASCII in the C locale, or a Latin-1 terminal under a
+ * UTF-8 one), ncurses 6.4's get_wch waits for up to 144 more bytes, and every key typed
+ * meanwhile is lost.  Here such bytes are one key that does nothing, and the key after them is
+ * read as it is.  Bytes of a character not all come yet are kept for the next call.
+ */
 static int read_key(void)
 {
     static bool keypad_set;
-    wint_t wc;
-    int rc;
+    static char pending[MB_LEN_MAX];
+    static size_t npending;
 
     if (!keypad_set) {
         /* Set at the first read, after the first screen: ncurses builds its table of the
@@ -336,13 +345,40 @@ static int read_key(void)
         keypad(stdscr, TRUE);
         keypad_set = true;
     }
-    rc = get_wch(&wc);
+    for (;;) {
+        int c = getch();
+        mbstate_t st;
+        wchar_t wc;
+        size_t r;
 
-    if (rc == ERR)
-        return ERR;
-    if (rc == KEY_CODE_YES)
-        return UI_FN((int)wc);
-    return (int)wc;
+        if (c == ERR)
+            return ERR;
+        if (c > 0xff) {
+            /* A function key cuts short the character it came in the middle of. */
+            bool cut = npending > 0;
+            npending = 0;
+            if (cut) {
+                ungetch(c);
+                return UI_UNREADABLE;
+            }
+            return UI_FN(c);
+        }
+        pending[npending++] = (char)c;
+        memset(&st, 0, sizeof st);
+        r = mbrtowc(&wc, pending, npending, &st);
+        if (r == (size_t)-2 && npending < (size_t)MB_CUR_MAX && npending < sizeof pending)
+            continue;
+        if (r == (size_t)-1 && npending > 1) {
+            /* The bytes before C began no character: C may begin one (or be a key). */
+            ungetch(c);
+        }
+        if (r == (size_t)-1 || r == (size_t)-2) {
+            npending = 0;
+            return UI_UNREADABLE;
+        }
+        npending = 0;
+        return (int)wc;
+    }
 }
 
 static void install_signals(void)

@@ -28,6 +28,8 @@
 #define UI_ESC 27
 /* Ctrl-C: cancels a prompt, quits elsewhere (it arrives as SIGINT in cbreak mode). */
 #define UI_INTERRUPT UI_FN(KEY_MAX + 1)
+/* Bytes typed that the locale cannot read as a character: a key that does nothing. */
+#define UI_UNREADABLE UI_FN(KEY_MAX + 2)
 
 enum ui_result {
     UI_HANDLED,

@@ -250,6 +250,33 @@ static void test_c_locale(void **state)
         CHECK(e, out[i] < 0x80, "LANG=C: byte %zu of the output is 0x%02x, not ASCII", i, out[i]);
 }
 
+/* Bytes typed that the locale cannot read (any byte past ASCII in the C locale, Latin-1 from
+ * a terminal under a UTF-8 locale) are a key that does nothing: the keys after them work, on
+ * the page and at a prompt.  (ncurses's get_wch took the next 144 bytes to be the rest of
+ * one character.) */
+static void test_unreadable_keys(void **state)
+{
+    const char *c_locale[] = {"LANG=C", "LC_ALL=C", NULL};
+    const char *utf8[] = {NULL};
+    const char *const *envs[] = {c_locale, utf8};
+    const char *typed[] = {"\xc3\xa9", "\xe9"}; /* é, in UTF-8 and in Latin-1 */
+
+    for (int i = 0; i < 2; i++) {
+        struct e2e *e = lees_open_env(state, 24, 80, NULL, envs[i]);
+        e2e_send(e, typed[i]);
+        e2e_send(e, " ");
+        WAIT_PAGE(e, 2);
+        e2e_send(e, "/");
+        WAIT_PROMPT(e, "/");
+        e2e_send(e, "Mech");
+        e2e_send(e, typed[i]);
+        e2e_send(e, "elen\r");
+        WAIT_STATUS(e, "match 2/"); /* the first on page 2 */
+        e2e_send(e, "q");
+        CHECK(e, e2e_wait_exit(e, T_WAIT, NULL), "q did not quit");
+    }
+}
+
 /* Some text above a status line in reverse video that fills the row. */
 static bool cond_text_and_status(struct e2e *e, void *arg)
 {
@@ -425,12 +452,19 @@ static void test_resize_contents(void **state)
 int group_robust(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_control_characters),   E2E_TEST(test_binary_file),
-        E2E_TEST(test_unknown_term),         E2E_TEST(test_term_dumb),
-        E2E_TEST(test_terminal_types),       E2E_TEST(test_c_locale),
-        E2E_TEST(test_small_terminal),       E2E_TEST(test_crlf_bom),
-        E2E_TEST(test_empty_file),           E2E_TEST(test_ctrl_c),
-        E2E_TEST(test_resize_search_prompt), E2E_TEST(test_resize_contents),
+        E2E_TEST(test_control_characters),
+        E2E_TEST(test_binary_file),
+        E2E_TEST(test_unknown_term),
+        E2E_TEST(test_term_dumb),
+        E2E_TEST(test_terminal_types),
+        E2E_TEST(test_c_locale),
+        E2E_TEST(test_small_terminal),
+        E2E_TEST(test_crlf_bom),
+        E2E_TEST(test_unreadable_keys),
+        E2E_TEST(test_empty_file),
+        E2E_TEST(test_ctrl_c),
+        E2E_TEST(test_resize_search_prompt),
+        E2E_TEST(test_resize_contents),
     };
     return cmocka_run_group_tests_name("robustness", tests, NULL, NULL);
 }
