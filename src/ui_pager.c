@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "lees/glyph.h"
 #include "lees/layout.h"
@@ -40,6 +41,42 @@ static bool plain_ascii(const struct layout_cell *c)
     return (int)c->len == c->width && glyph_plain_run(c->bytes, c->len) == c->len;
 }
 
+/*
+ * A cell of no width (combining marks) joins the character in the cell before column X, as
+ * the terminal draws it: added there with the character, not at the cursor, which a run of
+ * ASCII leaves where it was and which cannot stand past the last column.  With nothing before
+ * it on the row, the mark has nothing to sit on and is left out.
+ */
+static void put_mark(int row, int x, const struct layout_cell *c)
+{
+    wchar_t wch[CCHARW_MAX + 1];
+    cchar_t cell;
+    attr_t attr;
+    short pair;
+    size_t k, i = 0;
+    mbstate_t st;
+
+    if (x <= 0 || mvin_wch(row, x - 1, &cell) == ERR ||
+        getcchar(&cell, wch, &attr, &pair, NULL) == ERR)
+        return;
+    /* The right half of a wide character: the character is a cell further left. */
+    if (wcwidth(wch[0]) > 1 && (x -= 1) > 0 &&
+        (mvin_wch(row, x - 1, &cell) == ERR || getcchar(&cell, wch, &attr, &pair, NULL) == ERR))
+        return;
+    k = wcslen(wch);
+    memset(&st, 0, sizeof st);
+    while (i < c->len && k < CCHARW_MAX) {
+        size_t r = mbrtowc(&wch[k], c->bytes + i, c->len - i, &st);
+        if (r == 0 || r > c->len - i)
+            break;
+        i += r;
+        k++;
+    }
+    wch[k] = L'\0';
+    if (setcchar(&cell, wch, attr, pair, NULL) != ERR)
+        mvadd_wch(row, x - 1, &cell);
+}
+
 static void draw_line(struct ui *ui, int row, const struct layout_line *line)
 {
     struct layout_iter it;
@@ -68,11 +105,14 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
             continue;
         }
         run_flush(run, &n, row, run_col);
+        if (c.width == 0) {
+            put_mark(row, ui->margin + col, &c);
+            continue;
+        }
         attrset(a);
         /* Each other cell is placed by our own width count, so a terminal that measures a
          * character differently cannot shift the rest of the line. */
-        if (c.width > 0)
-            move(row, ui->margin + col);
+        move(row, ui->margin + col);
         addnstr(c.bytes, (int)c.len);
         col += c.width;
     }
