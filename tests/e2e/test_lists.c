@@ -157,6 +157,12 @@ static const char *const help_keys[][3] = {
     {"]", NULL},
     {"[", NULL},
     {":", NULL},
+    {"m letter", NULL}, /* the bookmarks */
+    {"' letter", NULL},
+    {"''", NULL},
+    {"named bookmark", NULL},
+    {"the bookmarks", NULL},
+    {"Delete", NULL}, /* at a prompt */
 };
 
 static void test_help(void **state)
