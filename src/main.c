@@ -300,14 +300,15 @@ static int plain_terminal(void)
 }
 
 /*
- * The first part of standard input for the screen: what is there now, up to STREAM_FIRST
- * bytes (ui_run waits for it when none has come yet, while the terminal is set up).  A doc
- * over its whole lines; *STREAM stays set (it owns the bytes) either way.
+ * The first part of standard input, or of the FIFO or device named, for the screen: what is
+ * there now, up to STREAM_FIRST bytes (ui_run waits for it when none has come yet, while the
+ * terminal is set up).  A doc over its whole lines; *STREAM stays set (it owns the bytes)
+ * either way.
  */
 static int open_stream(const struct options *opt, struct stream **stream, struct doc **doc,
                        struct lees_error *err)
 {
-    *stream = stream_new(STDIN_FILENO, "-", err);
+    *stream = opt->file != NULL ? stream_open(opt->file, err) : stream_new(STDIN_FILENO, "-", err);
     if (*stream == NULL || stream_read(*stream, 0, STREAM_FIRST, err) < 0)
         return -1;
     return stream_doc_new(*stream, opt->format, doc, err);
@@ -329,8 +330,14 @@ static int open_text(const struct options *opt, struct stream **stream, struct d
     if (opt->file == NULL && !stdin_has_text())
         return doc_open_memory(builtin_text, builtin_text_len, builtin_text_name, opt->format, doc,
                                err);
-    if (opt->file != NULL && strcmp(opt->file, "-") != 0)
+    if (opt->file != NULL && strcmp(opt->file, "-") != 0) {
+        /* A FIFO or a device named (lees <(cmd), lees /dev/ttyS0) is shown as it comes too,
+         * not read to its end first: it may never end. */
+        if (for_the_screen(opt) && stat(opt->file, &st) == 0 && !S_ISREG(st.st_mode) &&
+            !S_ISDIR(st.st_mode))
+            return open_stream(opt, stream, doc, err);
         return doc_open_file(opt->file, opt->format, doc, err);
+    }
     /* A pipe is shown as it comes; a file given as standard input is all there already. */
     if (for_the_screen(opt) && fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode))
         return open_stream(opt, stream, doc, err);

@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* memrchr, MAP_NORESERVE */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 
 struct stream {
     int fd;
+    bool owns_fd; /* opened by stream_open: closed with the stream */
     char *name;
     char *base;       /* the reserved range */
     size_t reserved;  /* its length */
@@ -70,11 +72,33 @@ struct stream *stream_new(int fd, const char *name, struct lees_error *err)
     return s;
 }
 
+/* A stream over the file at PATH, which it opens and closes. */
+struct stream *stream_open(const char *path, struct lees_error *err)
+{
+    struct stream *s;
+    /* As less does, a FIFO is opened as it is: the open waits for a writer to come. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+    if (fd < 0) {
+        lees_error_set(err, LEES_ERR_FILE, "%s: %s", path, strerror(errno));
+        return NULL;
+    }
+    s = stream_new(fd, path, err);
+    if (s == NULL) {
+        close(fd);
+        return NULL;
+    }
+    s->owns_fd = true;
+    return s;
+}
+
 /* Release the stream and its bytes. */
 void stream_free(struct stream *s)
 {
     if (s == NULL)
         return;
+    if (s->owns_fd)
+        close(s->fd);
     munmap(s->base, s->reserved);
     free(s->name);
     free(s);

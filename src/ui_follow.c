@@ -118,7 +118,7 @@ void ui_follow_start(struct ui *ui)
     if (ui_stream_live(ui)) {
         ui->follow.on = true;
         page_last(ui->page); /* of what has come: the rest is shown as it comes */
-        ui_notice(ui, "Following standard input as it comes (a key stops)");
+        ui_notice(ui, "Following %s as it comes (a key stops)", ui_stream_source(ui, false));
         return;
     }
     found = ui->follow.path != NULL && stat(ui->follow.path, &st) == 0;
@@ -126,7 +126,7 @@ void ui_follow_start(struct ui *ui)
     if (!found || !S_ISREG(st.st_mode)) {
         page_last(ui->page);
         if (ui->stream.s != NULL)
-            ui_notice(ui, "Standard input has ended: nothing more will come");
+            ui_notice(ui, "%s has ended: nothing more will come", ui_stream_source(ui, true));
         else if (ui->follow.path == NULL && strcmp(name, "-") == 0)
             ui_notice(ui, "Standard input was read whole at the start: F follows a named file");
         else if (ui->follow.path == NULL)

@@ -188,6 +188,10 @@ void ui_stream_start(struct ui *ui, const struct ui_options *opt);
 /* Whether standard input is still coming in: what is shown is not the whole text. */
 bool ui_stream_live(const struct ui *ui);
 
+/* What the stream is, for messages: "standard input" (CAPITAL: "Standard input"), or the FIFO
+ * or device named on the command line, in its shown form. */
+const char *ui_stream_source(const struct ui *ui, bool capital);
+
 /* Read what has come on standard input, waiting for it or a key at most WAIT_MS (-1: until
  * one comes, 0: not at all), and show a newer snapshot when one is due; whether it did any. */
 bool ui_stream_step(struct ui *ui, int wait_ms);

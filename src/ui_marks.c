@@ -66,7 +66,7 @@ static bool no_state(struct ui *ui)
     /* Standard input is known in the state by all of it: read it to its end first. */
     if (ui_stream_live(ui) && !ui_stream_finish(ui)) {
         if (ui->notice[0] == '\0')
-            ui_notice(ui, "Bookmarks wait for the end of standard input");
+            ui_notice(ui, "Bookmarks wait for the end of %s", ui_stream_source(ui, false));
         return true;
     }
     if (ui->state != NULL && ui->text != NULL)

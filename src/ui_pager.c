@@ -245,8 +245,12 @@ static void pager_draw(struct ui *ui, struct ui_view *view)
 /* What a step past the last line says: on standard input still coming in, that more will. */
 static const char *end_edge(const struct ui *ui)
 {
-    return ui_stream_live(ui) ? "No more yet: standard input is still coming in"
-                              : "End of the text";
+    static char said[sizeof ui->follow.shown + 64];
+
+    if (!ui_stream_live(ui))
+        return "End of the text";
+    snprintf(said, sizeof said, "No more yet: %s is still coming in", ui_stream_source(ui, false));
+    return said;
 }
 
 /* Rows of text on the page (the rest of it is blank). */

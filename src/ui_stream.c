@@ -27,6 +27,14 @@ bool ui_stream_live(const struct ui *ui)
     return ui->stream.s != NULL && !ui->stream.final;
 }
 
+/* What the stream is, for messages (see ui_internal.h). */
+const char *ui_stream_source(const struct ui *ui, bool capital)
+{
+    if (ui->follow.path != NULL)
+        return ui->follow.shown;
+    return capital ? "Standard input" : "standard input";
+}
+
 /* Whether a snapshot could show more than the one shown. */
 static bool news(const struct ui *ui)
 {
@@ -188,7 +196,7 @@ bool ui_stream_finish(struct ui *ui)
 
     if (!ui_stream_live(ui))
         return true;
-    ui_busy_start(&busy, ui, "Reading standard input to its end... (a key stops)");
+    ui_busy_start(&busy, ui, "Reading %s to its end... (a key stops)", ui_stream_source(ui, false));
     while (!stream_ended(ui->stream.s)) {
         if (!read_slice(ui, STREAM_FINISH_WAIT_MS))
             return false;

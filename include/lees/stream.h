@@ -25,7 +25,12 @@ struct stream;
  * ERR when no address space or memory can be had. */
 struct stream *stream_new(int fd, const char *name, struct lees_error *err);
 
-/* Release the stream and its bytes: every doc made from it must be freed first. */
+/* A stream over the file at PATH (a FIFO, `lees <(cmd)`, or a device), which the stream opens
+ * and closes; NULL with ERR when it cannot be opened. */
+struct stream *stream_open(const char *path, struct lees_error *err);
+
+/* Release the stream and its bytes (and the file stream_open opened): every doc made from it
+ * must be freed first. */
 void stream_free(struct stream *s);
 
 /* The descriptor, to wait on with poll(). */

@@ -325,6 +325,36 @@ static void test_follow_pipe(void **state)
     check_quits(e);
 }
 
+/* A FIFO named on the command line (lees <(cmd), lees /dev/ttyS0) is shown as it comes, as a
+ * pipe on standard input is, not read to its end first: it may never end.  F follows it. */
+static void test_named_fifo(void **state)
+{
+    char fifo[4096], go[4096];
+    const char *script = "{ i=1; while [ $i -le 60 ]; do echo \"fifo line $i\"; i=$((i+1)); "
+                         "done; while [ ! -e \"$2\" ]; do sleep 0.05; done; "
+                         "echo 'The rest of it.'; } > \"$1\" & exec \"$0\" \"$1\"";
+    const char *argv[] = {"sh", "-c", script, e2e_lees_path(), fifo, go, NULL};
+    struct e2e *e;
+
+    snprintf(fifo, sizeof fifo, "%s/named-fifo-%d", e2e_fixture_dir(), (int)getpid());
+    snprintf(go, sizeof go, "%s/named-fifo-go-%d", e2e_fixture_dir(), (int)getpid());
+    remove(fifo);
+    remove(go);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    CHECK(e, e2e_wait_text(e, "fifo line 1", T_START), "the FIFO's first lines did not show");
+    WAIT_STATUS(e, "more coming");
+    e2e_send(e, "F");
+    WAIT_STATUS(e, "Following");
+    WAIT_TEXT(e, "fifo line 60");
+    put_line(go, "w", "");
+    WAIT_TEXT(e, "The rest of it.");
+    WAIT_STATUS(e, "has ended");
+    remove(go);
+    remove(fifo);
+    check_quits(e);
+}
+
 /* F on a text that cannot grow (the built-in one) goes to its end and says so. */
 static void test_follow_nothing(void **state)
 {
@@ -345,6 +375,7 @@ int group_follow(void)
         E2E_TEST(test_follow_nothing),     E2E_TEST(test_follow_replaced_marks),
         E2E_TEST(test_follow_empty),       E2E_TEST(test_follow_option),
         E2E_TEST(test_end_replaced_marks), E2E_TEST(test_follow_long_text),
+        E2E_TEST(test_named_fifo),
     };
     return cmocka_run_group_tests_name("follow", tests, NULL, NULL);
 }
