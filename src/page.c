@@ -300,6 +300,15 @@ void page_goto_offset(struct page *page, size_t offset)
     page->top = layout_line_at(page->layout, page->section, offset) / h * h;
 }
 
+/* Show the line that holds byte OFFSET at the top. */
+void page_goto_top(struct page *page, size_t offset)
+{
+    page->section = doc_section_at(page->doc, offset);
+    page->top = layout_line_at(page->layout, page->section, offset);
+    if (!has(page, page->section + 1) && page->top > last_page_top(page, page->section))
+        page->top = last_page_top(page, page->section);
+}
+
 /* Show page N (1-based, clamped to the text). */
 void page_goto(struct page *page, size_t n)
 {

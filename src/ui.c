@@ -663,7 +663,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui.search.regex = (opt->search_flags & SEARCH_REGEX) != 0;
     ui_search_history_load(&ui);
     if (ui.text != NULL && !opt->place_asked)
-        page_goto_offset(ui.page, state_position(ui.text)); /* where it was left */
+        page_goto_top(ui.page, state_position(ui.text)); /* where it was left */
     if (opt->follow) {
         /* +F: the end, and what comes after it; any other place asked for is not gone to. */
         ui_follow_start(&ui);

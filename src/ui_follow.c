@@ -69,7 +69,7 @@ static bool adopt(struct ui *ui, struct doc *doc, bool to_end, const char *why)
         return false;
     }
     if (!to_end)
-        page_goto_offset(page, page_offset(ui->page));
+        page_goto_top(page, page_offset(ui->page));
     ui_doc_adopt(ui, doc, page, ix, &ui->follow.doc);
     if (why != NULL) {
         /* Cut short or replaced: what stood at the marks' offsets may be gone or have moved,

@@ -58,7 +58,7 @@ void ui_marks_back(struct ui *ui)
         return;
     }
     ui_marks_jumping(ui);
-    page_goto_offset(ui->page, back);
+    page_goto_top(ui->page, back);
 }
 
 static bool no_state(struct ui *ui)
@@ -113,7 +113,7 @@ void ui_marks_goto(struct ui *ui, int letter)
         return;
     }
     ui_marks_jumping(ui);
-    page_goto_offset(ui->page, m->offset);
+    page_goto_top(ui->page, m->offset);
     if (m->lost)
         ui_notice(ui, "Mark '%c is lost: its text has changed", letter);
 }
@@ -236,7 +236,7 @@ static bool mark_activate(struct ui *ui, struct ui_list *l)
 
     if (m != NULL) {
         ui_marks_jumping(ui);
-        page_goto_offset(ui->page, m->offset);
+        page_goto_top(ui->page, m->offset);
     }
     return true;
 }

@@ -102,7 +102,7 @@ static bool swap(struct ui *ui)
     /* A new page opens at the top: the reader is still there when the old one is too (its
      * first line need not start at offset 0: "# Title" shows from byte 2). */
     at_top = page_offset(ui->page) <= page_offset(page);
-    page_goto_offset(page, page_offset(ui->page));
+    page_goto_top(page, page_offset(ui->page));
     adopt(ui, doc, page, ix);
     ui->stream.changed = true;
     if (ui->follow.on) {
@@ -115,7 +115,7 @@ static bool swap(struct ui *ui)
     }
     /* Whole now: the place kept in the state file, unless the reader has moved or asked. */
     if (ui->stream.final && ui->text != NULL && !ui->stream.place_asked && at_top)
-        page_goto_offset(ui->page, state_position(ui->text));
+        page_goto_top(ui->page, state_position(ui->text));
     return true;
 }
 

@@ -54,6 +54,11 @@ void page_set_position(struct page *page, struct page_pos pos);
 /* Show the page that holds byte OFFSET. */
 void page_goto_offset(struct page *page, size_t offset);
 
+/* Show the line that holds byte OFFSET at the top (as far down as the text goes): a place the
+ * view was at (page_offset), such as a bookmark's or where reading stopped, comes back exactly,
+ * not as the start of its page. */
+void page_goto_top(struct page *page, size_t offset);
+
 /* Show page N (1-based, clamped to the text); the pages above it are counted first. */
 void page_goto(struct page *page, size_t n);
 

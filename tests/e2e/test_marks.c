@@ -310,6 +310,45 @@ static void test_reopen_position(void **state)
     WAIT_STATUS(e, "match 1/2");
 }
 
+/* The text of the first row with text on it (the caller frees it). */
+static char *top_text(struct e2e *e)
+{
+    int r = first_text_row(e);
+    return r >= 0 ? e2e_row(e, r) : NULL;
+}
+
+/* A place the view was at comes back exactly, its top line at the top, not the start of its
+ * page: after '', after 'x, and where reading stopped when the text is opened again. */
+static void test_exact_places(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+    char *top;
+
+    e2e_send(e, "3g");
+    WAIT_PAGE(e, 3);
+    e2e_send(e, "5j");
+    CHECK(e, e2e_wait_change(e, T_WAIT), "5j did not move");
+    e2e_pump(e);
+    top = top_text(e);
+    CHECK(e, top != NULL && top[0] != '\0', "no top line");
+    e2e_send(e, "ma");
+    e2e_send(e, "g");
+    WAIT_PAGE(e, 1);
+    e2e_send(e, "''");
+    CHECK(e, wait_top(e, top, T_WAIT), "'' did not come back to the top line \"%s\"", top);
+    e2e_send(e, "g");
+    WAIT_PAGE(e, 1);
+    e2e_send(e, "'a");
+    CHECK(e, wait_top(e, top, T_WAIT), "'a did not come back to the top line \"%s\"", top);
+    quit(e);
+    e = lees_open_env(state, 24, 80, NULL, env);
+    CHECK(e, wait_top(e, top, T_WAIT), "reopened, the text is not at its top line \"%s\"", top);
+    quit(e);
+    free(top);
+}
+
 /* --no-state keeps nothing: no file is made, and a saved position is neither used nor
  * changed. */
 static void test_no_state(void **state)
@@ -466,6 +505,7 @@ int group_marks(void)
         E2E_TEST(test_no_state),           E2E_TEST(test_state_modes),
         E2E_TEST(test_corrupt_state),      E2E_TEST(test_hangup_saves),
         E2E_TEST(test_sighup_saves),       E2E_TEST(test_sigterm_saves),
+        E2E_TEST(test_exact_places),
     };
     return cmocka_run_group_tests_name("bookmarks", tests, NULL, NULL);
 }

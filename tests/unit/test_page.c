@@ -35,6 +35,30 @@ static const char *row_text(struct page *p, int r, const char *src)
     return buf;
 }
 
+/* page_goto_top puts the line of an offset at the top, not the start of its page. */
+static void test_goto_top(void **state)
+{
+    const char *text = fixture();
+    struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
+    struct page *p = page_new(doc, 40, 5, 0);
+
+    (void)state;
+    page_goto_top(p, (size_t)(strstr(text, "a7\n") - text));
+    assert_string_equal(row_text(p, 0, text), "a7");
+    assert_int_equal(page_offset(p), (size_t)(strstr(text, "a7\n") - text));
+    page_goto_offset(p, (size_t)(strstr(text, "a7\n") - text));
+    assert_string_equal(row_text(p, 0, text), "a5"); /* the start of its page */
+    /* C's 26 lines take 6 pages of 5: the last holds c25 alone, and is as far down as a top
+     * line goes. */
+    page_goto_top(p, (size_t)(strstr(text, "c24\n") - text));
+    assert_string_equal(row_text(p, 0, text), "c24");
+    assert_int_equal(page_line_down(p), 0);
+    assert_string_equal(row_text(p, 0, text), "c25");
+    assert_int_equal(page_line_down(p), -1);
+    page_free(p);
+    doc_free(doc);
+}
+
 static void test_counts_and_section_starts(void **state)
 {
     const char *text = fixture();
@@ -328,6 +352,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_and_section_starts),
+        cmocka_unit_test(test_goto_top),
         cmocka_unit_test(test_page_of_offset),
         cmocka_unit_test(test_goto_clamps),
         cmocka_unit_test(test_lines_scroll_through_section_ends),
