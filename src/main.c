@@ -10,6 +10,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,6 +537,16 @@ static void heap_grow_in_large_steps(void)
 #endif
 }
 
+/* End by signal SIG (its position saved, the terminal restored), as it would have ended lees
+ * unhandled: a script or a service manager that sent it sees that it worked.  128 + SIG, the
+ * shell's number for it, should the signal not end the process. */
+static int end_by_signal(int sig)
+{
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;
+}
+
 int main(int argc, char **argv)
 {
     struct options opt = {0};
@@ -626,7 +637,7 @@ int main(int argc, char **argv)
         uo.section = opt.section;
         uo.file = opt.file != NULL && strcmp(opt.file, "-") != 0 ? opt.file : NULL;
         rc = ui_run(doc, &uo, &err);
-        if (rc != 0)
+        if (rc < 0)
             print_error(err.msg);
         if (state != NULL && state_dirty(state) && state_save(state, &err) != 0)
             print_error(err.msg); /* the screen is gone: say it here */
@@ -634,6 +645,8 @@ int main(int argc, char **argv)
         terms_free(terms);
         doc_free(doc);
         stream_free(stream);
+        if (rc > 0)
+            return end_by_signal(rc);
         return rc == 0 ? 0 : 1;
     }
     terms_free(terms);

@@ -709,5 +709,5 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui_stream_free(&ui);
     ui_follow_free(&ui);
     ui_spans_free(&ui.spans);
-    return 0;
+    return quit_signal == SIGHUP || quit_signal == SIGTERM ? (int)quit_signal : 0;
 }

@@ -38,7 +38,9 @@ struct ui_options {
     struct state_text *(*find_text)(struct state *st, const struct doc *doc);
 };
 
-/* Show DOC until the user quits; 0, or -1 with ERR when the terminal cannot be used. */
+/* Show DOC until the user quits; 0, -1 with ERR when the terminal cannot be used, or the
+ * number of the signal that ended it (SIGHUP, SIGTERM), for the caller to end by once it has
+ * saved what it must, so that whoever sent it sees lees killed by it. */
 int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err);
 
 #endif

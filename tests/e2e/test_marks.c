@@ -473,9 +473,12 @@ static void check_saves_on(void **state, int how)
     CHECK(e, e2e_wait_exit(e, 2000, &status), "lees did not exit within 2 s of %s", what);
     CHECK(e, e2e_now_ms() - t0 <= 2000, "lees took %lld ms to exit after %s", e2e_now_ms() - t0,
           what);
-    if (how != 0)
+    if (how != 0) {
         CHECK(e, !e2e_altscreen(e) && e2e_cursor_visible(e),
               "the terminal was not restored after %s", what);
+        CHECK(e, WIFSIGNALED(status) && WTERMSIG(status) == how,
+              "after %s lees did not end by it (status %#x)", what, (unsigned)status);
+    }
     CHECK(e, state_position(dir) > 0, "after %s the state file has no position", what);
     e = lees_open_env(state, 24, 80, NULL, env);
     CHECK(e, wait_page(e, 5, T_WAIT), "after %s, reopening should start on page 5", what);
