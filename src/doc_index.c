@@ -22,6 +22,12 @@
 
 #include "doc_internal.h"
 
+/* A line is looked through this far for its end before it is taken for a long one (and cut
+ * into parts): lines up to it are kept whole in their part. */
+#define LONG_LINE_LOOK (4 * (size_t)DOC_PART)
+/* How far past a long line's cut a space is looked for, to cut after it instead. */
+#define LONG_LINE_SPACE 256
+
 /* The line [S, S + N) with its indentation measured: I is the first byte that is no blank. */
 struct line {
     const char *s;
@@ -290,6 +296,63 @@ static int part(struct doc *doc, size_t start)
     return 0;
 }
 
+/*
+ * Where a line longer than a part is cut, at or after WANT and before END: after a space, a
+ * comma or a semicolon within a little way, so that no word or number is cut in two, else at
+ * the first character's start (never inside a UTF-8 sequence).
+ */
+static size_t long_line_cut(const struct doc *doc, size_t want, size_t end)
+{
+    const unsigned char *d = (const unsigned char *)doc->data;
+
+    for (size_t k = want; k < end && k < want + LONG_LINE_SPACE; k++)
+        if (d[k - 1] == ' ' || d[k - 1] == '\t' || d[k - 1] == ',' || d[k - 1] == ';')
+            return k;
+    for (int i = 0; i < 3 && want < end && (d[want] & 0xC0) == 0x80; i++)
+        want++;
+    return want;
+}
+
+/*
+ * The line at the scan's place runs on past the end of what one look takes (LOOK bytes, with
+ * no newline in them): a minified file, a log of one line, a file of zeros.  Once, at its
+ * start, it is taken as a paragraph's line (never a heading: its end is not in sight); then it
+ * is cut into parts where it passes a part's length, and the scan goes on from the last cut,
+ * so that a line of any length costs the first screen no more than a part.
+ */
+static int long_line(struct doc *doc, size_t look)
+{
+    struct doc_scan *sc = &doc->scan;
+    size_t end = sc->pos + look;
+    size_t from = doc_slot(doc, doc->nsections - 1)->sec.start;
+
+    if (!sc->mid_line) {
+        if (sc->first_content > sc->pos)
+            sc->first_content = sc->pos;
+        if (doc->format == DOC_FORMAT_MARKDOWN && sc->fence == 0 && !sc->html &&
+            sc->container_col == 0 && !sc->para) {
+            sc->para = true;
+            sc->para_start = sc->pos;
+        }
+        sc->prev_blank = false;
+        sc->mid_line = true;
+    }
+    while (end - from > DOC_PART) {
+        size_t cut =
+            long_line_cut(doc, from + DOC_PART > sc->pos ? from + DOC_PART : sc->pos + 1, end);
+        if (cut >= end)
+            break;
+        if (part(doc, cut) != 0)
+            return -1;
+        from = cut;
+    }
+    sc->pos = from > sc->pos ? from : sc->pos;
+    /* Never stuck: what is left of the look is less than a part past the last cut. */
+    if (sc->pos + DOC_PART < end)
+        sc->pos = end - DOC_PART;
+    return 0;
+}
+
 /* Look at the lines of at least BUDGET more bytes for headings. */
 int doc_scan_step(struct doc *doc, size_t budget)
 {
@@ -299,10 +362,24 @@ int doc_scan_step(struct doc *doc, size_t budget)
 
     while (!sc->done && sc->pos < stop) {
         const char *s = doc->data + sc->pos;
-        const char *nl = memchr(s, '\n', doc->len - sc->pos);
-        size_t n = nl ? (size_t)(nl - s) : doc->len - sc->pos;
-        size_t next = nl ? sc->pos + n + 1 : doc->len;
+        size_t room = doc->len - sc->pos, look = room < LONG_LINE_LOOK ? room : LONG_LINE_LOOK;
+        const char *nl = memchr(s, '\n', look);
+        size_t n, next;
         struct line l;
+
+        if (nl == NULL && look < room) {
+            if (long_line(doc, look) != 0)
+                return -1;
+            continue;
+        }
+        n = nl ? (size_t)(nl - s) : room;
+        next = nl ? sc->pos + n + 1 : doc->len;
+        if (sc->mid_line) {
+            /* The end of a long line: the rest of a line already taken. */
+            sc->mid_line = false;
+            sc->pos = next;
+            continue;
+        }
 
         if (part_starts(doc, s, n, sc->pos) && part(doc, sc->pos) != 0)
             return -1;

@@ -53,6 +53,7 @@ struct doc_scan {
     bool blank_seen;      /* a blank line since the container's last line */
     size_t first_content; /* start of the first line with text, SIZE_MAX before it */
     bool prev_blank;      /* the line before was blank */
+    bool mid_line;        /* pos is inside a line longer than a part, cut there */
 };
 
 #define DOC_SLAB 1024 /* sections per slab: slots never move once made */

@@ -511,6 +511,99 @@ static void test_reopen_scan_state(void **state)
     doc_set_whole_limit(SIZE_MAX);
 }
 
+/* The sections of DOC tile it, and every one after the first is a part. */
+static void assert_parts_tile(const struct doc *doc, size_t len)
+{
+    size_t n = doc_section_count(doc);
+
+    assert_int_equal(doc_section(doc, 0)->start, 0);
+    assert_int_equal(doc_section(doc, n - 1)->end, len);
+    for (size_t i = 1; i < n; i++) {
+        assert_int_equal(doc_section(doc, i)->start, doc_section(doc, i - 1)->end);
+        assert_true(doc_section(doc, i)->continued);
+    }
+}
+
+/*
+ * A line longer than a part (minified JSON, a log of one line, a file of zeros) is cut into
+ * parts as the scan goes, after a space or a comma where there is one and never inside a
+ * character, so the first sections are found without looking through all of it.
+ */
+static void test_long_line_parts(void **state)
+{
+    size_t cap = 3u << 20, n = 0;
+    char *text = malloc(cap + 64);
+    struct doc *doc;
+
+    (void)state;
+    assert_non_null(text);
+    while (n < cap)
+        n += (size_t)sprintf(text + n, "woord%zu ", n % 1000);
+    n += (size_t)sprintf(text + n, "\nlaatste regel\n");
+    for (int f = 0; f < 2; f++) {
+        doc = scanned_doc_of(text, f ? DOC_FORMAT_MARKDOWN : DOC_FORMAT_TEXT);
+        assert_true(doc_section_exists(doc, 1));
+        assert_true(doc_index_progress(doc) < (1u << 20)); /* not the whole line */
+        assert_parts_tile(doc, n);
+        for (size_t i = 1; i < doc_section_count(doc); i++) {
+            const struct doc_section *sec = doc_section(doc, i);
+            assert_true(sec->end - sec->start <= (320u << 10));
+            if (sec->start < cap)
+                assert_int_equal(text[sec->start - 1], ' '); /* no word cut in two */
+        }
+        doc_free(doc);
+    }
+    /* No space or comma anywhere: cut between characters, never inside one; no newline. */
+    n = 0;
+    while (n < cap)
+        n += (size_t)sprintf(text + n, "\xc3\xa9\xe2\x82\xac");
+    doc = scanned_doc_of(text, DOC_FORMAT_TEXT);
+    assert_true(doc_section_exists(doc, 1));
+    assert_parts_tile(doc, n);
+    for (size_t i = 1; i < doc_section_count(doc); i++)
+        assert_true(((unsigned char)text[doc_section(doc, i)->start] & 0xC0) != 0x80);
+    doc_free(doc);
+    free(text);
+}
+
+/* A long line still being written when the scan stopped inside it goes on where it stopped
+ * once the file has grown (doc_reopen), to the parts a scan from the top makes. */
+static void test_long_line_grown(void **state)
+{
+    size_t cap = 2u << 20, n = 0;
+    char *text = malloc(cap + 64), path[32];
+    struct doc *first, *grown, *fresh;
+    struct lees_error err;
+    int fd;
+
+    (void)state;
+    assert_non_null(text);
+    while (n < cap)
+        n += (size_t)sprintf(text + n, "{\"k\":%zu},", n);
+    n += (size_t)sprintf(text + n, "\n# Kop\n\ntekst\n");
+    doc_set_whole_limit(0);
+    snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, 1u << 20), 1 << 20);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &first, &err), 0);
+    doc_index_step(first, 200000); /* stops inside the line */
+    assert_false(doc_index_done(first));
+    assert_int_equal(write(fd, text + (1u << 20), n - (1u << 20)), (ssize_t)(n - (1u << 20)));
+    close(fd);
+    assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
+    assert_true(doc_index_progress(grown) >= doc_index_progress(first));
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
+    assert_same_sections(grown, fresh);
+    assert_string_equal(doc_section(grown, doc_section_count(grown) - 1)->title, "Kop");
+    doc_free(first);
+    doc_free(grown);
+    doc_free(fresh);
+    unlink(path);
+    free(text);
+    doc_set_whole_limit(SIZE_MAX);
+}
+
 /* A file cut short or replaced is opened anew by doc_reopen, as doc_open_file opens it. */
 static void test_reopen_not_grown(void **state)
 {
@@ -1368,6 +1461,8 @@ int main(void)
         cmocka_unit_test(test_read_at),
         cmocka_unit_test(test_file_origin),
         cmocka_unit_test(test_reopen_grown),
+        cmocka_unit_test(test_long_line_parts),
+        cmocka_unit_test(test_long_line_grown),
         cmocka_unit_test(test_reopen_scan_state),
         cmocka_unit_test(test_reopen_not_grown),
         cmocka_unit_test(test_looks_binary),
