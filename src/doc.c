@@ -126,6 +126,36 @@ void docb_clear(struct doc_parse *p)
     p->nblocks = p->cap_blocks = p->nruns = p->cap_runs = 0;
 }
 
+static bool blank_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Whether the plain-text line at POS is a heading that stands alone (see doc_internal.h). */
+bool doc_text_heading(const struct doc *doc, size_t pos, size_t next, int *level)
+{
+    /* Positions in the whole text: a tail borrows its bytes, so the ones before it are there. */
+    const char *d = doc->data - doc->origin;
+    size_t p = doc->origin + pos, nx = doc->origin + next, len = doc->origin + doc->len;
+    size_t e = nx > p && d[nx - 1] == '\n' ? nx - 1 : nx, a, b, k;
+
+    while (e > p && d[e - 1] == '\r')
+        e--;
+    if (p >= e || d[p] != '#' || !doc_atx_heading(d + p, e - p, level, &a, &b))
+        return false;
+    /* The line before is blank: only blanks back to its newline (or the start). */
+    if (p > 0) {
+        for (k = p - 1; k > 0 && blank_byte(d[k - 1]); k--)
+            ;
+        if (k > 0 && d[k - 1] != '\n')
+            return false;
+    }
+    /* And the line after. */
+    for (k = nx; k < len && blank_byte(d[k]); k++)
+        ;
+    return k >= len || d[k] == '\n';
+}
+
 /* Whether the line at S (N bytes, no newline) is an ATX heading; fills its level and text. */
 bool doc_atx_heading(const char *s, size_t n, int *level, size_t *text_start, size_t *text_end)
 {
@@ -230,6 +260,30 @@ static char *block_text(const struct doc *doc, const struct doc_block *b, const 
 
 /* The runs of block B of parse P (NULL when P has none at all: a text of rules and empty
  * headings has no array to point into). */
+/*
+ * A heading's title: its shown text, without the #s around a plain-text heading's words (the
+ * line itself is shown as it is; its title names it in the contents and the status line).
+ */
+static char *heading_title(const struct doc *doc, const struct doc_block *b,
+                           const struct doc_run *r)
+{
+    size_t ts, te, n = b->end - b->start;
+    int level;
+
+    if (doc->format == DOC_FORMAT_TEXT && b->kind == DOC_BLOCK_HEADING) {
+        while (n > 0 && doc->data[b->start + n - 1] == '\r')
+            n--;
+        if (doc_atx_heading(doc->data + b->start, n, &level, &ts, &te)) {
+            struct doc_run words = {b->start + ts, b->start + te, DOC_RUN_TEXT, 0};
+            struct doc_block one = *b;
+            one.first_run = 0;
+            one.nruns = te > ts ? 1 : 0;
+            return block_text(doc, &one, &words);
+        }
+    }
+    return block_text(doc, b, r);
+}
+
 static const struct doc_run *runs_of(const struct doc_parse *p, const struct doc_block *b)
 {
     return p->runs != NULL ? p->runs + b->first_run : NULL;
@@ -316,7 +370,7 @@ static int whole_sections(struct doc *doc)
         if (b->kind == DOC_BLOCK_HEADING && b->ncontainers == 0 && b->level == 1)
             title_block = b;
     }
-    doc->title = title_block ? block_text(doc, title_block, runs_of(p, title_block)) : NULL;
+    doc->title = title_block ? heading_title(doc, title_block, runs_of(p, title_block)) : NULL;
     if (doc->title == NULL || doc->title[0] == '\0') {
         free(doc->title);
         if ((doc->title = name_title(doc)) == NULL)
@@ -356,7 +410,7 @@ static int whole_sections(struct doc *doc)
             slot = doc_slot(doc, doc->nsections - 1);
             slot->parse = p;
             slot->first_block = (uint32_t)i;
-            slot->sec.title = heading ? block_text(doc, b, runs_of(p, b)) : strdup(doc->title);
+            slot->sec.title = heading ? heading_title(doc, b, runs_of(p, b)) : strdup(doc->title);
             slot->titled = true;
             if (slot->sec.title == NULL)
                 return -1;
@@ -421,7 +475,7 @@ static char *scanned_title(struct doc *doc, const struct doc_slot *slot)
     if (parse_range(doc, slot->sec.start, slot->head_end, &p) == 0) {
         for (size_t i = 0; i < p.nblocks && title == NULL; i++)
             if (p.blocks[i].kind == DOC_BLOCK_HEADING)
-                title = block_text(doc, &p.blocks[i], runs_of(&p, &p.blocks[i]));
+                title = heading_title(doc, &p.blocks[i], runs_of(&p, &p.blocks[i]));
         if (title == NULL)
             title = strdup("");
     }

@@ -234,13 +234,12 @@ static int markdown_line(struct doc *doc, const struct line *l, size_t start, si
 static int text_line(struct doc *doc, const struct line *l, size_t start, size_t next)
 {
     int level;
-    size_t a, b;
 
     if (blank(l))
         return 0;
     if (doc->scan.first_content > start)
         doc->scan.first_content = start;
-    if (l->s[l->i] == '#' && doc_atx_heading(l->s, l->n, &level, &a, &b))
+    if (l->s[l->i] == '#' && doc_text_heading(doc, start, next, &level))
         return heading(doc, start, level, next);
     return 0;
 }

@@ -121,4 +121,13 @@ int doc_parse_text(const struct doc *doc, size_t start, size_t end, struct doc_p
 /* Whether the line at S (N bytes, no newline) is an ATX heading; fills its level and text. */
 bool doc_atx_heading(const char *s, size_t n, int *level, size_t *text_start, size_t *text_end);
 
+/*
+ * Whether the plain-text line at POS (the next one starts at NEXT, or NEXT is the end) is a
+ * heading, of *LEVEL: an ATX line ("# Notes") that stands alone, after a blank line or the
+ * start and before one or the end.  A comment in a script or a configuration file is followed
+ * by its code or setting, or by more comment lines, and is not taken for one.  Lines around a
+ * tail's start are looked at in the text it is the tail of.
+ */
+bool doc_text_heading(const struct doc *doc, size_t pos, size_t next, int *level);
+
 #endif

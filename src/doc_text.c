@@ -1,7 +1,9 @@
 /*
  * doc_text.c: plain text into blocks.  Lines are kept as they are (each line end is a hard
- * break), blank lines separate blocks and are kept in number, and a line that is an ATX heading
- * ("# Title") starts a section, so notes written half in Markdown still get a contents table.
+ * break), blank lines separate blocks and are kept in number, and an ATX line ("# Title") that
+ * stands alone between blank lines is a heading, shown as it is, that starts a section: notes
+ * written half in Markdown still get a contents table, and the comments of a script or a
+ * configuration file are not taken for headings.
  */
 #include <string.h>
 
@@ -28,7 +30,6 @@ int doc_parse_text(const struct doc *doc, size_t start, size_t end, struct doc_p
         size_t next = nl ? eol + 1 : end;
         size_t content_end = eol;
         int level;
-        size_t ts, te;
 
         if (content_end > pos && data[content_end - 1] == '\r')
             content_end--;
@@ -37,14 +38,14 @@ int doc_parse_text(const struct doc *doc, size_t start, size_t end, struct doc_p
                 docb_end(p);
             pending_break = -1;
             blanks++;
-        } else if (doc_atx_heading(data + pos, content_end - pos, &level, &ts, &te)) {
-            struct doc_block *b = docb_begin(p, DOC_BLOCK_HEADING, pos + ts);
+        } else if (doc_text_heading(doc, pos, next, &level)) {
+            /* Shown as it is, its #s too: plain text keeps its lines. */
+            struct doc_block *b = docb_begin(p, DOC_BLOCK_HEADING, pos);
             if (b == NULL)
                 return -1;
             b->level = (uint8_t)level;
             b->space_before = (uint8_t)(blanks > 0 ? (blanks > 255 ? 255 : blanks) : 1);
-            if (te > ts)
-                docb_run(p, pos + ts, pos + te, DOC_RUN_TEXT, 0);
+            docb_run(p, pos, content_end, DOC_RUN_TEXT, 0);
             docb_end(p);
             pending_break = -1;
             blanks = 0;

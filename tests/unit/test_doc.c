@@ -166,18 +166,32 @@ static void test_containers(void **state)
     doc_free(doc);
 }
 
+/* Plain text: lines kept, no markup; an ATX line standing alone between blank lines is a
+ * section's heading, shown with its #s; the comments of a script or a configuration file,
+ * followed by their code or by more comments, are lines like any other. */
 static void test_plain_text(void **state)
 {
     static const char text[] = "Line one\r\nLine *two*\r\n\r\n# Not in Markdown but a section\r\n"
-                               "tail\r\n";
+                               "\r\ntail\r\n";
+    static const char script[] = "#!/bin/sh\n# Build the thing\nset -e\n\n# Step one\necho one\n"
+                                 "\n# DHOME=/home\n# DSHELL=/bin/sh\n\n# Default: x\nx=1\n";
     struct doc *doc = doc_of(text, DOC_FORMAT_TEXT);
     struct doc *none = doc_of("just text\n\nmore text\n", DOC_FORMAT_TEXT);
+    struct doc *code = doc_of(script, DOC_FORMAT_TEXT);
     const struct doc_run *r;
+    const struct doc_block *h;
+    size_t n;
 
     (void)state;
     assert_int_equal(doc_format_of(doc), DOC_FORMAT_TEXT);
     assert_int_equal(doc_section_count(doc), 2);
     assert_string_equal(section_title(doc, 1), "Not in Markdown but a section");
+    h = doc_section_blocks(doc, 1, &n);
+    assert_int_equal(h->kind, DOC_BLOCK_HEADING);
+    r = doc_block_runs(doc, h);
+    assert_memory_equal(text + r[0].start, "# Not in", 8); /* shown as it is */
+    assert_int_equal(doc_section_count(code), 1);
+    doc_free(code);
     r = doc_block_runs(doc, test_block(doc, 0));
     assert_int_equal(r[0].kind, DOC_RUN_TEXT);
     assert_int_equal(r[0].end - r[0].start, 8); /* the CR is not text */

@@ -8,16 +8,17 @@
 #include "lees/page.h"
 #include "unit.h"
 
-/* Three sections of 11, 4 and 26 lines (plain text keeps one line per source line). */
+/* Three sections of 12, 5 and 27 lines: plain text keeps one line per source line, and its
+ * headings stand alone, a blank line after each. */
 static char *fixture(void)
 {
     static char text[1024];
     size_t n = 0;
 
-    n += (size_t)snprintf(text + n, sizeof text - n, "# A\n");
+    n += (size_t)snprintf(text + n, sizeof text - n, "# A\n\n");
     for (int i = 1; i <= 10; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "a%d\n", i);
-    n += (size_t)snprintf(text + n, sizeof text - n, "# B\nb1\nb2\nb3\n# C\n");
+    n += (size_t)snprintf(text + n, sizeof text - n, "\n# B\n\nb1\nb2\nb3\n\n# C\n\n");
     for (int i = 1; i <= 25; i++)
         n += (size_t)snprintf(text + n, sizeof text - n, "c%d\n", i);
     return text;
@@ -47,13 +48,13 @@ static void test_goto_top(void **state)
     assert_string_equal(row_text(p, 0, text), "a7");
     assert_int_equal(page_offset(p), (size_t)(strstr(text, "a7\n") - text));
     page_goto_offset(p, (size_t)(strstr(text, "a7\n") - text));
-    assert_string_equal(row_text(p, 0, text), "a5"); /* the start of its page */
-    /* C's 26 lines take 6 pages of 5: the last holds c25 alone, and is as far down as a top
+    assert_string_equal(row_text(p, 0, text), "a4"); /* the start of its page */
+    /* C's 27 lines take 6 pages of 5: the last holds c24 and c25, and is as far down as a top
      * line goes. */
-    page_goto_top(p, (size_t)(strstr(text, "c24\n") - text));
-    assert_string_equal(row_text(p, 0, text), "c24");
+    page_goto_top(p, (size_t)(strstr(text, "c23\n") - text));
+    assert_string_equal(row_text(p, 0, text), "c23");
     assert_int_equal(page_line_down(p), 0);
-    assert_string_equal(row_text(p, 0, text), "c25");
+    assert_string_equal(row_text(p, 0, text), "c24");
     assert_int_equal(page_line_down(p), -1);
     page_free(p);
     doc_free(doc);
@@ -71,17 +72,17 @@ static void test_counts_and_section_starts(void **state)
     assert_int_equal(page_of_section(p, 1), 4);
     assert_int_equal(page_of_section(p, 2), 5);
     assert_int_equal(page_number(p), 1);
-    assert_string_equal(row_text(p, 0, text), "A");
-    assert_string_equal(row_text(p, 4, text), "a4");
+    assert_string_equal(row_text(p, 0, text), "# A"); /* shown as it is */
+    assert_string_equal(row_text(p, 4, text), "a3");
     /* The last page of A is short; B starts on the next page, not below it. */
     page_goto(p, 3);
-    assert_string_equal(row_text(p, 0, text), "a10");
-    assert_string_equal(row_text(p, 1, text), "");
-    assert_null(page_row(p, 1));
+    assert_string_equal(row_text(p, 0, text), "a9");
+    assert_string_equal(row_text(p, 1, text), "a10");
+    assert_null(page_row(p, 2));
     assert_int_equal(page_next(p), 0);
     assert_int_equal(page_number(p), 4);
     assert_int_equal(page_section(p), 1);
-    assert_string_equal(row_text(p, 0, text), "B");
+    assert_string_equal(row_text(p, 0, text), "# B");
     page_free(p);
     doc_free(doc);
 }
@@ -95,7 +96,7 @@ static void test_page_of_offset(void **state)
     (void)state;
     page_goto_offset(p, (size_t)(strstr(text, "a7") - text));
     assert_int_equal(page_number(p), 2);
-    assert_string_equal(row_text(p, 0, text), "a5");
+    assert_string_equal(row_text(p, 0, text), "a4");
     page_goto_offset(p, (size_t)(strstr(text, "c12") - text));
     assert_int_equal(page_number(p), 7);
     assert_int_equal(page_section(p), 2);
@@ -135,28 +136,28 @@ static void test_lines_scroll_through_section_ends(void **state)
     struct page *p = page_new(doc, 40, 5, 0);
 
     (void)state;
-    page_goto(p, 3); /* a10 and four blank rows */
+    page_goto(p, 3); /* a9, a10 and three blank rows */
     assert_int_equal(page_line_down(p), 0);
-    assert_string_equal(row_text(p, 0, text), "");
-    assert_string_equal(row_text(p, 4, text), "B"); /* B comes up from below */
+    assert_string_equal(row_text(p, 0, text), "a10");
+    assert_string_equal(row_text(p, 4, text), "# B"); /* B comes up from below */
     for (int i = 0; i < 4; i++)
         assert_int_equal(page_line_down(p), 0);
     assert_int_equal(page_section(p), 1);
-    assert_string_equal(row_text(p, 0, text), "B");
+    assert_string_equal(row_text(p, 0, text), "# B");
     assert_int_equal(page_line_up(p), 0);
     assert_int_equal(page_section(p), 0);
     assert_string_equal(row_text(p, 0, text), "");
-    assert_string_equal(row_text(p, 1, text), "B");
+    assert_string_equal(row_text(p, 1, text), "# B");
     /* A page key from between pages lands on a page boundary again. */
     assert_int_equal(page_next(p), 0);
-    assert_string_equal(row_text(p, 0, text), "B");
+    assert_string_equal(row_text(p, 0, text), "# B");
     assert_int_equal(page_line_down(p), 0);
     assert_int_equal(page_prev(p), 0);
-    assert_string_equal(row_text(p, 0, text), "B");
+    assert_string_equal(row_text(p, 0, text), "# B");
     assert_int_equal(page_half_down(p), 0);
-    assert_string_equal(row_text(p, 0, text), "b3");
+    assert_string_equal(row_text(p, 0, text), "b2");
     assert_int_equal(page_half_up(p), 0);
-    assert_string_equal(row_text(p, 0, text), "B");
+    assert_string_equal(row_text(p, 0, text), "# B");
     page_free(p);
     doc_free(doc);
 }
@@ -170,13 +171,13 @@ static void test_sections(void **state)
     (void)state;
     assert_int_equal(page_section_next(p), 0);
     assert_int_equal(page_section_next(p), 0);
-    assert_string_equal(row_text(p, 0, text), "C");
+    assert_string_equal(row_text(p, 0, text), "# C");
     assert_int_equal(page_section_next(p), -1);
     page_next(p);
     assert_int_equal(page_section_prev(p), 0); /* first back to this section's start */
-    assert_string_equal(row_text(p, 0, text), "C");
+    assert_string_equal(row_text(p, 0, text), "# C");
     assert_int_equal(page_section_prev(p), 0);
-    assert_string_equal(row_text(p, 0, text), "B");
+    assert_string_equal(row_text(p, 0, text), "# B");
     page_goto_section(p, 0);
     assert_int_equal(page_number(p), 1);
     assert_int_equal(page_section_prev(p), -1);
@@ -276,22 +277,22 @@ static void test_section_keys_pass_parts(void **state)
 
     (void)state;
     assert_non_null(text);
-    len += (size_t)snprintf(text, cap, "# Eerste\n");
+    len += (size_t)snprintf(text, cap, "# Eerste\n\n");
     while (len < 200000)
         len += (size_t)snprintf(text + len, cap - len, "een regel van het logboek\n");
-    snprintf(text + len, cap - len, "# Tweede\nslot\n");
+    snprintf(text + len, cap - len, "\n# Tweede\n\nslot\n");
     doc = doc_of(text, DOC_FORMAT_TEXT);
     n = doc_section_count(doc);
     assert_true(n > 3); /* "Eerste" in parts, then "Tweede" */
     p = page_new(doc, 40, 10, 0);
     assert_int_equal(page_section_next(p), 0);
     assert_int_equal(page_section(p), n - 1);
-    assert_string_equal(row_text(p, 0, text), "Tweede");
+    assert_string_equal(row_text(p, 0, text), "# Tweede");
     page_goto_section(p, 2); /* within the second part of "Eerste" */
     page_next(p);
     assert_int_equal(page_section_prev(p), 0);
     assert_int_equal(page_section(p), 0);
-    assert_string_equal(row_text(p, 0, text), "Eerste");
+    assert_string_equal(row_text(p, 0, text), "# Eerste");
     /* Moving line by line crosses from one part into the next. */
     page_goto_section(p, 1);
     while (page_section(p) == 1)
