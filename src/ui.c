@@ -321,8 +321,13 @@ bool ui_busy_pause(void *arg)
 static void resize(struct ui *ui)
 {
     fit_column(ui);
-    if (page_resize(ui->page, ui->colw, LINES > 1 ? LINES - 1 : 1) != 0)
+    if (page_resize(ui->page, ui->colw, LINES > 1 ? LINES - 1 : 1) != 0) {
         ui_notice(ui, "Out of memory: the text keeps its old width");
+        return;
+    }
+    for (int i = 0; i < ui->nviews; i++)
+        if (ui->views[i]->ops->resized != NULL)
+            ui->views[i]->ops->resized(ui, ui->views[i]);
 }
 
 /*

@@ -49,6 +49,9 @@ struct ui_view_ops {
     /* After a step of idle work (sections found, pages counted): whether the view is to be
      * drawn again.  NULL when idle work never changes it. */
     bool (*idle)(struct ui *ui, struct ui_view *view);
+    /* The terminal's size changed, and with it the pages: page numbers the view shows are to
+     * be made again.  NULL when it shows none. */
+    void (*resized)(struct ui *ui, struct ui_view *view);
 };
 
 /* Concrete views embed this first. */
@@ -364,8 +367,9 @@ struct ui_list {
     /* After a step of idle work, add the rows it made known (ui_list_add); whether the screen
      * changed.  NULL for a list whose rows are all known when it opens. */
     bool (*grow)(struct ui *ui, struct ui_list *list);
-    bool growing; /* rows are still to come: the count says "…" */
-    void *data;   /* the owner's */
+    bool growing;     /* rows are still to come: the count says "…" */
+    bool right_paged; /* the right column holds page numbers, which fill makes again */
+    void *data;       /* the owner's */
     void (*free_data)(void *data);
 };
 

@@ -208,7 +208,21 @@ static bool list_idle(struct ui *ui, struct ui_view *view)
     return l->grow != NULL && l->grow(ui, l);
 }
 
-const struct ui_view_ops ui_list_ops = {list_draw, list_key, list_free, list_idle};
+/* A new size: the page numbers of the right column are made again as rows are drawn. */
+static void list_resized(struct ui *ui, struct ui_view *view)
+{
+    struct ui_list *l = (struct ui_list *)view;
+
+    (void)ui;
+    if (!l->right_paged)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->rows[i].right);
+        l->rows[i].right = NULL;
+    }
+}
+
+const struct ui_view_ops ui_list_ops = {list_draw, list_key, list_free, list_idle, list_resized};
 
 /* Allocate a list of N rows with the list operations. */
 struct ui_list *ui_list_new(size_t n, const char *heading, const char *hint)

@@ -312,7 +312,17 @@ static void marks_free(struct ui_view *view)
     free(mv);
 }
 
-static const struct ui_view_ops marks_ops = {marks_draw, marks_key, marks_free, NULL};
+/* A new size: the rows again, with the pages at it. */
+static void marks_resized(struct ui *ui, struct ui_view *view)
+{
+    struct marks_view *mv = (struct marks_view *)((char *)view - offsetof(struct marks_view, view));
+
+    if (fill_rows(ui, mv->list) != 0)
+        ui_notice(ui, "Out of memory");
+}
+
+static const struct ui_view_ops marks_ops = {marks_draw, marks_key, marks_free, NULL,
+                                             marks_resized};
 
 /* B: the bookmarks of this text. */
 struct ui_view *ui_marks_new(struct ui *ui)

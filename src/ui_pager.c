@@ -601,7 +601,7 @@ static void pager_free(struct ui_view *view)
     free(view);
 }
 
-static const struct ui_view_ops pager_ops = {pager_draw, pager_key, pager_free, NULL};
+static const struct ui_view_ops pager_ops = {pager_draw, pager_key, pager_free, NULL, NULL};
 
 /* The page view. */
 struct ui_view *ui_pager_new(void)

@@ -158,6 +158,7 @@ static struct ui_view *occurrences_new(struct ui *ui, unsigned t)
     l->activate = occurrence_activate;
     l->detail = occurrence_detail;
     l->fill = occurrence_fill;
+    l->right_paged = true;
     return &l->view;
 }
 

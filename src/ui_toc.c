@@ -74,6 +74,7 @@ struct ui_view *ui_toc_new(struct ui *ui)
     l->selectable = true;
     l->activate = toc_activate;
     l->fill = toc_fill;
+    l->right_paged = true;
     l->grow = toc_grow;
     toc_grow(ui, l);
     for (size_t i = 0; i < l->n; i++)

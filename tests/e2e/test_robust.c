@@ -449,22 +449,62 @@ static void test_resize_contents(void **state)
     WAIT_PAGE(e, 3);
 }
 
+/* The number at the end of the row that starts with ARG ("Een aanklappende"), past 8: the
+ * page of the last section at a size smaller than 80x24, where each section is one page. */
+static bool cond_last_section_past_8(struct e2e *e, void *arg)
+{
+    int row, col;
+    char *text;
+    const char *p;
+    long n = 0;
+
+    if (!e2e_find(e, arg, &row, &col))
+        return false;
+    text = e2e_row(e, row);
+    p = text + strlen(text);
+    while (p > text && p[-1] == ' ')
+        p--;
+    while (p > text && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    n = strtol(p, NULL, 10);
+    free(text);
+    return n > 8;
+}
+
+/* After a resize the lists show the pages at the new size: the contents, the bookmarks. */
+static void test_resize_renumbers_lists(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+
+    e2e_send(e, "t");
+    CHECK(e, e2e_wait(e, cond_contents, NULL, T_WAIT), "t did not open the contents");
+    WAIT_TEXT(e, "Een aanklappende aanpak");
+    e2e_resize(e, 12, 40);
+    CHECK(e, e2e_wait(e, cond_last_section_past_8, (void *)"Een aanklappende", T_WAIT),
+          "after a resize to 40x12 the contents still give the pages at 80x24");
+    e2e_key_esc(e);
+    e2e_resize(e, 24, 80);
+    WAIT_PAGE(e, 1);
+    e2e_send(e, "G");
+    WAIT_PAGE(e, 8);
+    e2e_send(e, "ma");
+    e2e_send(e, "B");
+    WAIT_TEXT(e, "p. 8");
+    e2e_resize(e, 12, 40);
+    CHECK(e, e2e_wait_no_text(e, "p. 8 ", T_WAIT),
+          "after a resize to 40x12 the bookmarks still give the page at 80x24");
+}
+
 int group_robust(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_control_characters),
-        E2E_TEST(test_binary_file),
-        E2E_TEST(test_unknown_term),
-        E2E_TEST(test_term_dumb),
-        E2E_TEST(test_terminal_types),
-        E2E_TEST(test_c_locale),
-        E2E_TEST(test_small_terminal),
-        E2E_TEST(test_crlf_bom),
-        E2E_TEST(test_unreadable_keys),
-        E2E_TEST(test_empty_file),
-        E2E_TEST(test_ctrl_c),
-        E2E_TEST(test_resize_search_prompt),
-        E2E_TEST(test_resize_contents),
+        E2E_TEST(test_control_characters),   E2E_TEST(test_binary_file),
+        E2E_TEST(test_unknown_term),         E2E_TEST(test_term_dumb),
+        E2E_TEST(test_terminal_types),       E2E_TEST(test_c_locale),
+        E2E_TEST(test_small_terminal),       E2E_TEST(test_crlf_bom),
+        E2E_TEST(test_unreadable_keys),      E2E_TEST(test_resize_renumbers_lists),
+        E2E_TEST(test_empty_file),           E2E_TEST(test_ctrl_c),
+        E2E_TEST(test_resize_search_prompt), E2E_TEST(test_resize_contents),
     };
     return cmocka_run_group_tests_name("robustness", tests, NULL, NULL);
 }
