@@ -703,6 +703,12 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     }
     while (ui.nviews > 0)
         ui_pop(&ui);
+    /* On a terminal without an alternate screen (vt100, the Linux console) the page stays
+     * where the shell goes on: the status line is cleared, so that its prompt does not land
+     * on it, as less does. */
+    move(LINES - 1, 0);
+    clrtoeol();
+    refresh();
     endwin();
     delscreen(screen);
     if (in != stdin)

@@ -197,6 +197,27 @@ static void test_emphasis_without_italics(void **state)
           "the text before the emphasis is underlined");
 }
 
+/* On a terminal without an alternate screen (vt100) the page stays when lees quits, but its
+ * status line does not: the shell's prompt is not written over it. */
+static void test_quit_clears_status_line(void **state)
+{
+    const char *env[] = {"TERM=vt100", NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+    int status = -1;
+
+    WAIT_STATUS(e, "page 1/");
+    e2e_send(e, "q");
+    CHECK(e, e2e_wait_exit(e, T_WAIT, &status), "q did not quit");
+    e2e_pump(e);
+    {
+        char *last = e2e_row(e, 23);
+        bool blank = last != NULL && last[strspn(last, " ")] == '\0';
+        free(last);
+        CHECK(e, blank, "the status line is still on the screen after q");
+    }
+    CHECK(e, text_row_of(e, INTERVIEW_TITLE) >= 0, "the page is gone after q");
+}
+
 /* A Markdown file: its H1 is the title, its H2s the sections. */
 static void test_markdown_file(void **state)
 {
@@ -235,10 +256,15 @@ static void test_markdown_file(void **state)
 int group_screen(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_first_page),         E2E_TEST(test_status_line_wide),
-        E2E_TEST(test_status_line_narrow), E2E_TEST(test_centred_column),
-        E2E_TEST(test_width_option),       E2E_TEST(test_page_two_heading),
-        E2E_TEST(test_emphasis),           E2E_TEST(test_emphasis_without_italics),
+        E2E_TEST(test_first_page),
+        E2E_TEST(test_status_line_wide),
+        E2E_TEST(test_status_line_narrow),
+        E2E_TEST(test_centred_column),
+        E2E_TEST(test_width_option),
+        E2E_TEST(test_page_two_heading),
+        E2E_TEST(test_emphasis),
+        E2E_TEST(test_emphasis_without_italics),
+        E2E_TEST(test_quit_clears_status_line),
         E2E_TEST(test_markdown_file),
     };
     return cmocka_run_group_tests_name("screen", tests, NULL, NULL);
