@@ -33,6 +33,8 @@ struct md_state {
     long fixup_run;                 /* a break run whose end waits for the next text, or -1 */
     size_t indent;                  /* code indentation md4c made up, to take from the source */
     unsigned list_id, prev_list_id; /* to keep tight list items together */
+    int table;                      /* tables open (md4c nests none, but counts are safe) */
+    size_t table_lo, table_hi;      /* the source its cells' text spans, SIZE_MAX/0 for none */
 };
 
 static uint16_t md_style(const struct md_state *st)
@@ -86,10 +88,52 @@ static void md_end(struct md_state *st)
     st->fixup_run = -1;
 }
 
+/*
+ * A table, shown as its source lines, kept and cut like code: its columns stay lined up as
+ * written (a table laid out anew to fit the width is for later), and no cell runs into the
+ * next as a paragraph would join them.  The lines from the first cell's text to the last's.
+ */
+static void md_table_lines(struct md_state *st)
+{
+    const char *d = st->doc->data;
+    size_t lo = st->table_lo, hi = st->table_hi;
+
+    if (lo >= hi)
+        return;
+    while (lo > st->start && d[lo - 1] != '\n')
+        lo--;
+    while (hi < st->end && d[hi] != '\n')
+        hi++;
+    st->last_end = lo;
+    md_begin(st, DOC_BLOCK_CODE, 0);
+    for (size_t a = lo; a < hi;) {
+        const char *nl = memchr(d + a, '\n', hi - a);
+        size_t eol = nl != NULL ? (size_t)(nl - d) : hi, e = eol;
+        while (e > a && d[e - 1] == '\r')
+            e--;
+        if (e > a)
+            docb_run(st->p, a, e, DOC_RUN_TEXT, 0);
+        if (nl != NULL)
+            docb_run(st->p, e, eol + 1, DOC_RUN_BREAK, 0);
+        a = nl != NULL ? eol + 1 : hi;
+    }
+    md_end(st);
+    st->last_end = hi;
+}
+
 static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
 {
     struct md_state *st = userdata;
 
+    if (st->table > 0 || type == MD_BLOCK_TABLE) {
+        if (type == MD_BLOCK_TABLE && st->table++ == 0) {
+            if (st->p->in_block)
+                md_end(st);
+            st->table_lo = SIZE_MAX;
+            st->table_hi = 0;
+        }
+        return 0; /* its rows and cells are its lines */
+    }
     if (st->p->in_block)
         md_end(st); /* an implicit paragraph of a tight list item ends here */
     switch (type) {
@@ -158,6 +202,11 @@ static int md_leave_block(MD_BLOCKTYPE type, void *detail, void *userdata)
     struct md_state *st = userdata;
 
     (void)detail;
+    if (st->table > 0) {
+        if (type == MD_BLOCK_TABLE && --st->table == 0)
+            md_table_lines(st);
+        return 0;
+    }
     if (st->p->in_block)
         md_end(st);
     switch (type) {
@@ -233,6 +282,14 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     bool in_source = text >= doc->data + st->start && text + size <= doc->data + st->end;
     size_t off = in_source ? (size_t)(text - doc->data) : st->last_end;
 
+    if (st->table > 0) {
+        /* Only where the table's lines are: they are shown as written (md_table_lines). */
+        if (in_source && off < st->table_lo)
+            st->table_lo = off;
+        if (in_source && off + size > st->table_hi)
+            st->table_hi = off + size;
+        return 0;
+    }
     if (!p->in_block)
         md_begin(st, DOC_BLOCK_PARA, 0); /* text straight in a tight list item */
     if (in_source && st->fixup_run >= 0 && off >= p->runs[st->fixup_run].start) {
@@ -318,7 +375,8 @@ int doc_parse_markdown(const struct doc *doc, size_t start, size_t end, struct d
     st.fixup_run = -1;
     memset(&parser, 0, sizeof parser);
     parser.abi_version = 0;
-    parser.flags = MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS;
+    parser.flags =
+        MD_FLAG_STRIKETHROUGH | MD_FLAG_TASKLISTS | MD_FLAG_PERMISSIVEAUTOLINKS | MD_FLAG_TABLES;
     parser.enter_block = md_enter_block;
     parser.leave_block = md_leave_block;
     parser.enter_span = md_enter_span;

@@ -166,6 +166,37 @@ static void test_containers(void **state)
     doc_free(doc);
 }
 
+/* A Markdown table is shown as its source lines, kept like code, not run together into one
+ * paragraph; the text around it is parsed as before. */
+static void test_table_lines(void **state)
+{
+    static const char text[] = "# T\n\nVoor de tabel.\n\n"
+                               "| Toets | Doet |\n|-------|------|\n| q     | stop |\n"
+                               "| g     | *top* \\| eerste |\n\nNa de tabel.\n";
+    struct doc *doc = doc_of(text, DOC_FORMAT_MARKDOWN);
+    const struct doc_block *b;
+    const struct doc_run *r;
+    size_t n, lines = 0;
+
+    (void)state;
+    b = doc_section_blocks(doc, 0, &n);
+    assert_int_equal(n, 4); /* heading, paragraph, table, paragraph */
+    assert_int_equal(b[2].kind, DOC_BLOCK_CODE);
+    r = doc_block_runs(doc, &b[2]);
+    for (uint32_t i = 0; i < b[2].nruns; i++) {
+        if (r[i].kind == DOC_RUN_TEXT) {
+            assert_int_equal(text[r[i].start], '|'); /* each line whole, pipes and all */
+            assert_int_equal(text[r[i].end], '\n');
+            lines++;
+        }
+    }
+    assert_int_equal(lines, 4);
+    assert_memory_equal(text + r[0].start, "| Toets | Doet |", 16);
+    assert_int_equal(b[3].kind, DOC_BLOCK_PARA);
+    assert_memory_equal(text + doc_block_runs(doc, &b[3])[0].start, "Na de tabel.", 12);
+    doc_free(doc);
+}
+
 /* Plain text: lines kept, no markup; an ATX line standing alone between blank lines is a
  * section's heading, shown with its #s; the comments of a script or a configuration file,
  * followed by their code or by more comments, are lines like any other. */
@@ -1452,6 +1483,7 @@ int main(void)
         cmocka_unit_test(test_runs_are_source_ranges),
         cmocka_unit_test(test_containers),
         cmocka_unit_test(test_plain_text),
+        cmocka_unit_test(test_table_lines),
         cmocka_unit_test(test_sections_found_without_parsing),
         cmocka_unit_test(test_interview_found_without_parsing),
         cmocka_unit_test(test_section_cache),
