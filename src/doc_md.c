@@ -150,6 +150,8 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
                 c->list_depth = (uint8_t)(st->nlists - 1);
                 c->delim = l ? l->delim : '.';
                 c->number = l ? l->next++ : 1;
+                if (((MD_BLOCK_LI_DETAIL *)detail)->is_task)
+                    c->task = (((MD_BLOCK_LI_DETAIL *)detail)->task_mark | 0x20) == 'x' ? 'x' : ' ';
             }
         }
         st->depth++;

@@ -241,15 +241,18 @@ static inline int cell_next(struct cell_src *s, int col, struct layout_cell *c, 
     return cell_next_any(s, col, c, buf, kind);
 }
 
+/* Cells a task item's box takes after its bullet or number: "[x] ". */
+#define TASK_WIDTH 4
+
 static int container_width(const struct doc_container *c)
 {
-    int digits = 1;
+    int digits = 1, task = c->task ? TASK_WIDTH : 0;
 
     if (c->kind != DOC_ORDERED)
-        return 2;
+        return 2 + task;
     for (uint32_t n = c->number; n >= 10; n /= 10)
         digits++;
-    return digits + 2;
+    return digits + 2 + task;
 }
 
 static int prefix_width(const struct doc_block *b)
@@ -784,10 +787,17 @@ static void prefix_cell(struct layout_iter *it, struct layout_cell *c)
         snprintf(it->buf, sizeof it->buf, "%s ", mark(it, "\xE2\x94\x82", "|"));
         c->style = STYLE_QUOTE;
     } else if (marker && k->kind == DOC_BULLET) {
-        snprintf(it->buf, sizeof it->buf, "%s ",
-                 mark(it, bullets[k->list_depth % 3], ascii_bullets[k->list_depth % 3]));
+        /* A task item's box as it is written in Markdown: plain to every terminal. */
+        snprintf(it->buf, sizeof it->buf, "%s %s",
+                 mark(it, bullets[k->list_depth % 3], ascii_bullets[k->list_depth % 3]),
+                 k->task == 'x' ? "[x] "
+                 : k->task      ? "[ ] "
+                                : "");
     } else if (marker) {
-        snprintf(it->buf, sizeof it->buf, "%u%c ", (unsigned)k->number, k->delim ? k->delim : '.');
+        snprintf(it->buf, sizeof it->buf, "%u%c %s", (unsigned)k->number, k->delim ? k->delim : '.',
+                 k->task == 'x' ? "[x] "
+                 : k->task      ? "[ ] "
+                                : "");
     } else {
         snprintf(it->buf, sizeof it->buf, "%.*s", w, spaces);
     }

@@ -60,6 +60,7 @@ struct doc_container {
     uint8_t list_depth;  /* nesting among lists, for the bullet's shape */
     uint8_t show_marker; /* this block is the item's first: its first line gets the marker */
     char delim;          /* '.' or ')' for ordered lists */
+    char task;           /* a task list item: ' ' to do, 'x' done; 0 for none */
     uint32_t number;     /* the item's number for ordered lists */
 };
 
