@@ -108,7 +108,7 @@ static void usage(FILE *out)
             "      --grep=PATTERN   print every match with its section and page; exit 0 if any\n"
             "  -i, --ignore-case    ignore case even when the pattern has a capital\n"
             "      --regex          patterns are POSIX extended regular expressions\n"
-            "      --section=N      open at section N (as numbered in the contents)\n"
+            "      --section=N      open at section N, counted in the contents from 1\n"
             "      --state=FILE     keep positions and bookmarks in FILE\n"
             "      --no-state       keep no positions or bookmarks\n"
             "      --bookmarks      print the text's bookmarks and exit\n"

@@ -1710,6 +1710,15 @@ struct search_suggestion {
 };
 
 /* A look for the word nearest PATTERN (see search.h). */
+/* Whether the N code points at U hold a letter. */
+static bool has_letter(const ucs4_t *u, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (uc_is_alpha(u[i]))
+            return true;
+    return false;
+}
+
 struct search_suggestion *search_suggest_new(const struct doc *doc, const char *pattern, size_t len)
 {
     struct search_suggestion *sg;
@@ -1728,6 +1737,11 @@ struct search_suggestion *search_suggest_new(const struct doc *doc, const char *
     }
     r = u8_to_u32((const uint8_t *)f, flen, sg->g.pu, &m);
     free(f);
+    if (r == sg->g.pu && !has_letter(sg->g.pu, m)) {
+        /* A quote or a dash is not a misspelt word: "did you mean 3?" is no help. */
+        free(sg);
+        return NULL;
+    }
     sg->doc = doc;
     sg->pattern = malloc(len + 1);
     sg->brk = malloc(SUGGEST_PIECE + 256);

@@ -590,17 +590,24 @@ static bool confirm_binary(const struct doc *doc)
     }
 }
 
-/* Show DOC until the user quits. */
-/* Section N as the contents count them (parts of a long section are not listed), or N when there
- * are not that many. */
-static size_t listed_section(const struct doc *doc, size_t n)
+/* Section N (0-based) as the contents count them (parts of a long section are not listed); when
+ * there are not that many, the last one, and *LISTED says how many there are. */
+static size_t listed_section(const struct doc *doc, size_t n, size_t *listed)
 {
-    for (size_t s = 0, k = 0; doc_section_exists(doc, s); s++)
-        if (!doc_section_continued(doc, s) && k++ == n)
+    size_t last = 0;
+
+    *listed = 0;
+    for (size_t s = 0; doc_section_exists(doc, s); s++) {
+        if (doc_section_continued(doc, s))
+            continue;
+        if ((*listed)++ == n)
             return s;
-    return n;
+        last = s;
+    }
+    return last;
 }
 
+/* Show DOC until the user quits. */
 int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_error *err)
 {
     struct ui ui;
@@ -680,8 +687,12 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
         if (ui_stream_live(&ui) &&
             (opt->section > 0 || opt->page > 0 || opt->find != NULL || opt->last))
             ui_stream_finish(&ui); /* may replace ui.doc with a snapshot of all of it */
-        if (opt->section > 0)
-            page_goto_section(ui.page, listed_section(ui.doc, opt->section - 1));
+        if (opt->section > 0) {
+            size_t listed;
+            page_goto_section(ui.page, listed_section(ui.doc, opt->section - 1, &listed));
+            if (listed < opt->section)
+                ui_notice(&ui, "There are %zu sections: this is the last", listed);
+        }
         if (opt->page > 0)
             page_goto(ui.page, opt->page);
         if (opt->find != NULL)

@@ -315,6 +315,7 @@ void ui_follow_free(struct ui *ui);         /* the file opened again, at the end
 void ui_marks_jumping(struct ui *ui);                     /* call before a jump, for '' */
 void ui_marks_jumped(struct ui *ui, size_t from);         /* or after one that may not be */
 void ui_marks_back(struct ui *ui);                        /* '' */
+bool ui_marks_off(struct ui *ui);                         /* said when they are */
 void ui_marks_quick(struct ui *ui, int letter);           /* m + letter */
 void ui_marks_goto(struct ui *ui, int letter);            /* ' + letter */
 void ui_marks_add_named(struct ui *ui, const char *name); /* M, then a name (may be "") */

@@ -112,7 +112,14 @@ static void list_draw(struct ui *ui, struct ui_view *view)
         ui_put(LINES - 1 - DETAIL_LINES, left + 1, d1, width - 2, A_NORMAL);
         put_wrapped(LINES - DETAIL_LINES, left + 1, d2, width - 2, DETAIL_LINES - 1, A_DIM);
     }
-    ui_status(l->hint, status);
+    if (ui->notice[0] != '\0') {
+        /* What the last key did (a bookmark not renamed, no memory) says more than the hint. */
+        char said[sizeof ui->notice + 1];
+        snprintf(said, sizeof said, " %s", ui->notice);
+        ui_status(said, status);
+    } else {
+        ui_status(l->hint, status);
+    }
 }
 
 static void list_move(struct ui_list *l, long delta)

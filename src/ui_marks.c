@@ -75,6 +75,16 @@ static bool no_state(struct ui *ui)
     return true;
 }
 
+/* Whether bookmarks are off (--no-state), said: then M and m say so at once, not after their
+ * name or letter. */
+bool ui_marks_off(struct ui *ui)
+{
+    if (ui->state != NULL)
+        return false;
+    ui_notice(ui, "Bookmarks are off (--no-state)");
+    return true;
+}
+
 /* m + LETTER: a quick mark at the top line. */
 void ui_marks_quick(struct ui *ui, int letter)
 {
@@ -261,7 +271,12 @@ static enum ui_result marks_key(struct ui *ui, struct ui_view *view, int key)
 
     if (mv->rename.active) {
         enum ui_prompt_result r = ui_prompt_key(&mv->rename, key);
-        if (r == UI_PROMPT_DONE && state_mark_rename(ui->text, mv->renaming, mv->rename.buf) == 0) {
+        const struct state_mark *m = state_mark_find(ui->text, mv->renaming);
+        if (r == UI_PROMPT_DONE && mv->rename.len == 0 && m != NULL && m->key == 0) {
+            /* A quick mark is known by its letter; a bookmark without one, by its name. */
+            ui_notice(ui, "A bookmark without a letter needs a name: it keeps its own");
+        } else if (r == UI_PROMPT_DONE &&
+                   state_mark_rename(ui->text, mv->renaming, mv->rename.buf) == 0) {
             ui_marks_save(ui);
             fill_rows(ui, l);
         }

@@ -528,9 +528,16 @@ static enum ui_result pager_key(struct ui *ui, struct ui_view *view, int key)
         return UI_QUIT;
     case 'm':
     case '\'':
+        if (key == 'm' && ui_marks_off(ui))
+            break;
         p->pending = key;
+        /* As less asks "mark:": the next key is a letter, not a command. */
+        ui_notice(ui, key == 'm' ? "Set mark: type a letter (Esc cancels)"
+                                 : "Go to mark: type a letter, or ' to go back (Esc cancels)");
         break;
     case 'M':
+        if (ui_marks_off(ui))
+            break;
         p->naming = true;
         p->searching = false;
         ui_prompt_open(&p->prompt, "Bookmark name (Enter: first words): ", NULL);

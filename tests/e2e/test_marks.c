@@ -310,6 +310,50 @@ static void test_reopen_position(void **state)
     WAIT_STATUS(e, "match 1/2");
 }
 
+/* The mark keys say what they wait for, and say at once when bookmarks are off; a bookmark
+ * without a letter is not renamed to nothing; --section past the last says so. */
+static void test_mark_keys_say_so(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    const char *off[] = {"--no-state", NULL};
+    const char *far[] = {"--section", "99", NULL};
+    struct e2e *e = lees_open_env(state, 24, 80, NULL, env);
+
+    e2e_send(e, "m");
+    WAIT_STATUS(e, "Set mark: type a letter");
+    e2e_send(e, "a'");
+    WAIT_STATUS(e, "Go to mark: type a letter");
+    e2e_key_esc(e);
+    WAIT_NO_TEXT(e, "Go to mark");
+    e2e_send(e, "M");
+    WAIT_PROMPT(e, "Bookmark name");
+    e2e_send(e, "Mijn plek\r");
+    e2e_send(e, "B");
+    WAIT_TEXT(e, "Mijn plek");
+    /* The named bookmark, first or second (both stand at the same place, made the same day). */
+    e2e_send(e, text_row_of(e, "Mijn plek") < text_row_of(e, "'a") ? "g" : "G");
+    e2e_send(e, "r");
+    WAIT_PROMPT(e, "Rename: Mijn plek");
+    e2e_ctrl(e, 'u');
+    WAIT_NO_TEXT(e, "Rename: Mijn");
+    e2e_send(e, "\r");
+    WAIT_STATUS(e, "needs a name");
+    WAIT_TEXT(e, "Mijn plek");
+    e2e_key_esc(e);
+    WAIT_PAGE(e, 1);
+    quit(e);
+    e = lees_open_env(state, 24, 80, off, env);
+    e2e_send(e, "M");
+    WAIT_STATUS(e, "Bookmarks are off");
+    CHECK(e, !wait_prompt(e, "Bookmark name", T_FAST), "M asked for a name with bookmarks off");
+    quit(e);
+    e = lees_open_env(state, 24, 80, far, env);
+    WAIT_STATUS(e, "this is the last");
+    WAIT_TOP(e, interview_sections[INTERVIEW_SECTIONS - 1]);
+    quit(e);
+}
+
 /* The text of the first row with text on it (the caller frees it). */
 static char *top_text(struct e2e *e)
 {
@@ -508,7 +552,7 @@ int group_marks(void)
         E2E_TEST(test_no_state),           E2E_TEST(test_state_modes),
         E2E_TEST(test_corrupt_state),      E2E_TEST(test_hangup_saves),
         E2E_TEST(test_sighup_saves),       E2E_TEST(test_sigterm_saves),
-        E2E_TEST(test_exact_places),
+        E2E_TEST(test_exact_places),       E2E_TEST(test_mark_keys_say_so),
     };
     return cmocka_run_group_tests_name("bookmarks", tests, NULL, NULL);
 }

@@ -580,6 +580,10 @@ static void test_suggest_in_steps(void **state)
 
     (void)state;
     assert_null(search_suggest_new(doc, "twee woorden", 12));
+    /* Nothing is suggested for a pattern without a letter: a quote is no misspelt word. */
+    assert_null(search_suggest_new(doc, "\"", 1));
+    assert_null(search_suggest_new(doc, "\xE2\x80\x99", 3));
+    assert_null(search_suggest_new(doc, "--", 2));
     for (size_t i = 0; i < sizeof patterns / sizeof *patterns; i++) {
         char once[64];
         bool found = search_suggest(doc, patterns[i], strlen(patterns[i]), once, sizeof once);
