@@ -16,7 +16,8 @@
  *     end
  *
  * The first line is the format version; a larger number than this lees knows makes the file
- * unreadable to it.  The last line is "end": a file without it was cut short.  Between them:
+ * unreadable to it (and never written by it).  The last line is "end": a file without it was
+ * cut short.  Between them:
  *
  *   search "PATTERN"          a search history entry, the oldest first (at most 100).
  *   text HASH DATE "PATH"     a text: HASH, 16 hex digits, is XXH3-64 of its bytes; DATE, when it
@@ -35,8 +36,12 @@
  * quotes: \\ \" \n \t \r and \xHH (any byte) are escapes; the writer escapes every byte that is
  * a control character, invalid UTF-8 or an invisible or reordering character, so any bytes
  * round-trip and the file shows safely in a terminal.  Empty lines and lines starting with #
- * are ignored.  Anything else, or a duplicate hash, mark id or letter, makes the file bad: it is
- * then moved aside whole (to STATE.corrupt-YYYYMMDD-HHMMSS) rather than half read.
+ * are ignored.  A line that is anything else, or breaks a rule (a second text with one hash, a
+ * second position for a text, a second mark with one id in a text), is skipped, and so are the
+ * position and mark lines of a text whose own line is skipped; of two quick marks with one
+ * letter, the older one's line is skipped.  Everything else is read.  Loading writes nothing;
+ * the save that replaces a damaged file first keeps a copy of it as it was (to
+ * STATE.corrupt-YYYYMMDD-HHMMSS), so that whatever was skipped can still be found.
  *
  * THE MERGE.  A process loads the file, changes its copy, and saves; others may have saved in
  * between.  So every change is also recorded in a journal (what changed in a text, which marks
@@ -890,67 +895,106 @@ static const char *base_name(const char *path)
     return slash != NULL ? slash + 1 : path;
 }
 
+/* Why a state file that is there could not be read (ERRNO from state_file_read). */
+static const char *unreadable(int e)
+{
+    return e == ELOOP    ? "is a symbolic link, not followed"
+           : e == EINVAL ? "not a regular file"
+           : e == EFBIG  ? "too large for a state file"
+                         : strerror(e);
+}
+
 /*
- * Read and parse ST's file into *DISK (an empty state when there is no file, or when a bad one
- * was moved aside: then *BAD is set and a warning left).  Problems are warnings at load and
- * errors at save (AT_SAVE); returns -1 with ERR for those errors and when out of memory.
+ * At loading, a damaged file is only read: the save that replaces it keeps its copy, so that
+ * loading writes nothing (lees --bookmarks never does) and two readers make one copy.
  */
-static int read_disk(struct state *st, bool at_save, struct state **disk, bool *bad,
+static void damaged_at_load(struct state *st, const char *why)
+{
+    char copy[4096];
+
+    st->copy_time = state_now();
+    state_file_copy_name(st->path, st->copy_time, copy, sizeof copy);
+    warn(st,
+         "%s: %s; the rest is read, and the file as it was is kept as %s when bookmarks are "
+         "next saved",
+         st->path, why, base_name(copy));
+}
+
+/* At saving, a damaged file is copied (DATA, LEN) before it is replaced; -1 with ERR if not. */
+static int damaged_at_save(struct state *st, const char *why, const char *data, size_t len,
+                           struct lees_error *err)
+{
+    char copy[4096];
+
+    if (state_file_keep_copy(st->path, st->copy_time ? st->copy_time : state_now(), data, len, copy,
+                             sizeof copy) < 0)
+        return lees_error_set(err, LEES_ERR_FILE,
+                              "%s: %s, and a copy of it cannot be kept (%s); not saved", st->path,
+                              why, strerror(errno));
+    st->copy_time = 0;
+    warn(st, "%s: %s; the rest is kept, and the file as it was is kept as %s", st->path, why,
+         base_name(copy));
+    return 0;
+}
+
+/*
+ * Read and parse ST's file into *DISK: an empty state when there is none, or when it cannot be
+ * read or is a newer lees's (then nothing is written: ST is frozen for a newer one), and what
+ * could be read of a damaged one (*DAMAGED: at saving, its copy is kept first).  Problems are
+ * warnings at load and errors at save (AT_SAVE); returns -1 with ERR for those errors and when
+ * out of memory.
+ */
+static int read_disk(struct state *st, bool at_save, struct state **disk, bool *damaged,
                      struct lees_error *err)
 {
-    char *data, why[256], aside[4096], problem[512];
+    char *data, why[512];
     size_t len;
     enum state_parse_result r;
     struct state *d;
+    int rc = 0;
 
     *disk = NULL;
-    *bad = false;
+    *damaged = false;
     if ((d = state_new(st->path)) == NULL)
         return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
     if (state_file_read(st->path, &data, &len) < 0) {
         int e = errno;
-        if (e == ENOENT || e == ENOTDIR) {
+        if (e != ENOENT && e != ENOTDIR && e != ENOMEM && !at_save)
+            warn(st, "%s: %s; bookmarks will not be saved", st->path, unreadable(e));
+        if (e == ENOENT || e == ENOTDIR || (e != ENOMEM && !at_save)) {
             *disk = d;
             return 0;
         }
-        if (e == ENOMEM || at_save)
-            state_free(d);
+        state_free(d);
         if (e == ENOMEM)
             return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
-        snprintf(problem, sizeof problem, "%s",
-                 e == ELOOP    ? "is a symbolic link, not followed"
-                 : e == EINVAL ? "not a regular file"
-                 : e == EFBIG  ? "too large for a state file"
-                               : strerror(e));
-        if (at_save)
-            return lees_error_set(err, LEES_ERR_FILE, "%s: %s; not saved", st->path, problem);
-        warn(st, "%s: %s; bookmarks will not be saved", st->path, problem);
-        *disk = d;
-        return 0;
+        return lees_error_set(err, LEES_ERR_FILE, "%s: %s; not saved", st->path, unreadable(e));
     }
     r = state_parse(d, data, len, why, sizeof why);
-    free(data);
-    if (r == STATE_PARSE_OK) {
-        *disk = d;
-        return 0;
-    }
-    state_free(d);
-    if (r == STATE_PARSE_NOMEM)
-        return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
-    if (state_file_move_aside(st->path, aside, sizeof aside) < 0) {
-        int e = errno;
+    if (r == STATE_PARSE_DAMAGED) {
+        *damaged = true;
         if (at_save)
-            return lees_error_set(err, LEES_ERR_FILE,
-                                  "%s: %s, and it cannot be moved aside (%s); not saved", st->path,
-                                  why, strerror(e));
-        warn(st, "%s: %s, and it cannot be moved aside (%s); bookmarks will not be saved", st->path,
-             why, strerror(e));
-    } else {
-        warn(st, "%s: %s; moved aside to %s and started afresh", st->path, why, base_name(aside));
+            rc = damaged_at_save(st, why, data, len, err);
+        else
+            damaged_at_load(st, why);
     }
-    if ((*disk = state_new(st->path)) == NULL)
-        return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
-    *bad = true;
+    free(data);
+    if (r == STATE_PARSE_NEWER) {
+        /* its lines may mean something else now: none is read, and the file is never touched */
+        st->frozen = true;
+        if (at_save)
+            rc = lees_error_set(err, LEES_ERR_FILE, "%s: %s; bookmarks are not saved", st->path,
+                                why);
+        else
+            warn(st, "%s: %s; bookmarks are not read from it, nor saved", st->path, why);
+    }
+    if (r == STATE_PARSE_NOMEM)
+        rc = lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
+    if (rc < 0) {
+        state_free(d);
+        return -1;
+    }
+    *disk = d; /* empty for a newer file */
     return 0;
 }
 
@@ -958,20 +1002,17 @@ static int read_disk(struct state *st, bool at_save, struct state **disk, bool *
 int state_load(const char *path, struct state **out, struct lees_error *err)
 {
     struct state *st, *disk;
-    int lock;
-    bool bad;
+    bool damaged;
 
     *out = NULL;
     if ((st = state_new(path)) == NULL)
         return lees_error_set(err, LEES_ERR_NOMEM, "out of memory");
-    /* without a lock (no directory yet, a read-only one) it is read all the same */
-    lock = state_file_lock(path, false, NULL);
-    if (read_disk(st, false, &disk, &bad, err) < 0) {
-        state_file_unlock(lock);
+    /* No lock: the file is only ever replaced whole, by rename, so a reader sees one whole
+     * version; and loading creates nothing, not even the lock file. */
+    if (read_disk(st, false, &disk, &damaged, err) < 0) {
         state_free(st);
         return -1;
     }
-    state_file_unlock(lock);
     /* the parsed texts and history become this state */
     st->texts = disk->texts;
     st->ntexts = disk->ntexts;
@@ -1164,7 +1205,7 @@ static void pair(struct state *st, struct state *disk)
     }
 }
 
-/* Apply ST's journal to DISK; BAD: the file was moved aside, so all of ST goes in. */
+/* Apply ST's journal to DISK; BAD: lines of the file were skipped, so all of ST goes in. */
 static bool merge(struct state *st, struct state *disk, bool bad)
 {
     pair(st, disk);
@@ -1283,8 +1324,8 @@ int state_save(struct state *st, struct lees_error *err)
     bool bad;
 
     st->has_warning = false;
-    if (!state_dirty(st))
-        return 0;
+    if (st->frozen || !state_dirty(st))
+        return 0; /* a newer lees's file: said once, at loading or at the save that found it */
     if ((lock = state_file_lock(st->path, true, err)) < 0)
         return -1;
     state_file_sweep(st->path);

@@ -6,8 +6,9 @@
  * file (PATH.lock) that is never renamed or deleted: a lock on the state file itself would be
  * lost by the rename, and flock locks die with their process, so a killed reader never blocks
  * another.  The final component of the path is never followed as a symbolic link, for reading
- * or writing (the directories above it may be links: that is the user's choice).  A file that
- * is not a state file is moved aside under a new name, never overwritten.
+ * or writing (the directories above it may be links: that is the user's choice).  Before a
+ * damaged file is replaced, a copy of it is kept under a new name that never replaces a file,
+ * so that whatever lees could not read of it is still there.
  *
  * Tests can make any step fail through state_fault_hook, and set the clock through
  * state_clock_hook.
@@ -279,59 +280,56 @@ fail:
     return -1;
 }
 
-/* Move PATH aside, never over an existing file. */
-int state_file_move_aside(const char *path, char *dest, size_t cap)
+/* The first name offered to a copy made at WHEN. */
+void state_file_copy_name(const char *path, time_t when, char *dest, size_t cap)
 {
-    time_t now = state_now();
     struct tm tm;
     char stamp[32] = "00000000-000000";
-    char *dir;
-    int r = -1, e = 0;
 
-    if (localtime_r(&now, &tm) != NULL)
+    if (localtime_r(&when, &tm) != NULL)
         strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    if (fault(STATE_FAULT_MOVE_ASIDE))
+    snprintf(dest, cap, "%s.corrupt-%s", path, stamp);
+}
+
+/* Whether ERRNO from link() means that this file system has no hard links. */
+static bool no_hard_links(int e)
+{
+    return e == EPERM || e == EOPNOTSUPP || e == EXDEV || e == EMLINK || e == ENOSYS;
+}
+
+/*
+ * Give the finished file TMP its name: the first of PATH.corrupt-STAMP, .1, .2 … that is free.
+ * link() fails rather than replace a file; where there are no hard links, a name checked free
+ * is taken by rename (the caller holds the lock, so no lees takes it in between).
+ */
+static int name_copy(const char *tmp, const char *path, time_t when, char *dest, size_t cap)
+{
+    char first[4096];
+
+    if (strlen(path) + 32 > sizeof first) {
+        errno = ENAMETOOLONG;
         return -1;
-    for (int n = 0; n < 1000 && r < 0; n++) {
+    }
+    state_file_copy_name(path, when, first, sizeof first);
+    for (int n = 0; n < 1000; n++) {
         struct stat sb;
-        int w = n == 0 ? snprintf(dest, cap, "%s.corrupt-%s", path, stamp)
-                       : snprintf(dest, cap, "%s.corrupt-%s.%d", path, stamp, n);
+        int w = n == 0 ? snprintf(dest, cap, "%s", first) : snprintf(dest, cap, "%s.%d", first, n);
         if (w < 0 || (size_t)w >= cap) {
             errno = ENAMETOOLONG;
             return -1;
         }
-        /* link() fails rather than replace an existing file */
-        if (link(path, dest) == 0) {
-            if (unlink(path) == 0) {
-                r = 0;
-                break;
-            }
-            e = errno;
-            unlink(dest);
-            errno = e;
-            return -1;
-        }
+        if (link(tmp, dest) == 0)
+            return 0;
         if (errno == EEXIST)
             continue;
-        if (errno != EPERM && errno != EOPNOTSUPP && errno != EXDEV && errno != EMLINK &&
-            errno != ENOSYS)
+        if (!no_hard_links(errno))
             return -1;
-        /* no hard links here: check, then rename (the caller holds the lock) */
         if (lstat(dest, &sb) == 0)
             continue;
-        if (errno != ENOENT || rename(path, dest) < 0)
-            return -1;
-        r = 0;
+        return errno == ENOENT ? rename(tmp, dest) : -1;
     }
-    if (r < 0) {
-        errno = EEXIST;
-        return -1;
-    }
-    if ((dir = dir_of(path)) != NULL) {
-        sync_dir(dir);
-        free(dir);
-    }
-    return 0;
+    errno = EEXIST;
+    return -1;
 }
 
 /* Write all of DATA to FD; 0, or -1 with errno. */
@@ -350,6 +348,39 @@ static int write_all(int fd, const char *data, size_t len)
         len -= (size_t)w;
     }
     return 0;
+}
+
+/* Keep a copy of a damaged file, never over an existing file. */
+int state_file_keep_copy(const char *path, time_t when, const char *data, size_t len, char *dest,
+                         size_t cap)
+{
+    char *tmp = with_suffix(path, TMP_INFIX "XXXXXX"), *dir = dir_of(path);
+    int fd = -1, r = -1, e;
+
+    if (tmp == NULL || dir == NULL) {
+        errno = ENOMEM;
+        goto out;
+    }
+    if (fault(STATE_FAULT_COPY) || (fd = mkstemp(tmp)) < 0)
+        goto out;
+    if (fchmod(fd, 0600) == 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0) {
+        int c = close(fd);
+        fd = -1;
+        /* after EINTR it is closed, and fsync went well */
+        if ((c == 0 || errno == EINTR) && name_copy(tmp, path, when, dest, cap) == 0)
+            r = 0;
+    }
+    e = errno;
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp); /* a link to the copy, or what is left of a failed one */
+    if (r == 0)
+        sync_dir(dir); /* the save that follows syncs it again */
+    errno = e;
+out:
+    free(tmp);
+    free(dir);
+    return r;
 }
 
 /* Replace PATH atomically. */

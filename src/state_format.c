@@ -1,9 +1,13 @@
 /*
  * state_format.c: the state file's text, read and written.  The format is described at the
- * top of state.c (and in the man page).  The parser is strict: whatever it does not understand
- * makes the whole file bad, so that the caller moves it aside whole rather than keep half of
- * it; the writer writes one canonical form, so that parsing and writing again gives the same
- * bytes.  Strings are quoted with C-like escapes so that any byte round-trips.
+ * top of state.c (and in the man page).  The parser salvages: a line it does not understand,
+ * or one that breaks a rule (a second mark with one id, a second quick mark with one letter),
+ * is skipped and counted, and everything else is read, so that one bad line never costs the
+ * bookmarks of every text; the caller keeps a copy of such a file before it is replaced.  A
+ * file cut short keeps every line before the cut.  A newer version is not read at all: its
+ * lines may mean something else.  The writer writes one canonical form, so that parsing and
+ * writing again gives the same bytes.  Strings are quoted with C-like escapes so that any byte
+ * round-trips.
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -11,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistr.h>
+
+#include <xxhash.h>
 
 #include "lees/strbuf.h"
 #include "state_internal.h"
@@ -345,14 +351,98 @@ static bool keyword(struct cur *c, const char *kw)
     return true;
 }
 
+/* ---- a set of 64-bit values, to find duplicates in one pass however large the file ---- */
+
+struct idslot {
+    uint64_t v;
+    uint32_t gen;
+};
+
+struct idset {
+    struct idslot *slot; /* CAP of them, a power of two (or none) */
+    size_t cap, n;
+    uint32_t gen;  /* the slots of this generation are the set; the others are free */
+    uint64_t seed; /* random: no file can be made to put its values in one chain */
+};
+
+static size_t idset_home(const struct idset *s, uint64_t v)
+{
+    return (size_t)XXH3_64bits_withSeed(&v, sizeof v, s->seed) & (s->cap - 1);
+}
+
+static void idset_put(struct idset *s, uint64_t v)
+{
+    size_t i = idset_home(s, v);
+
+    while (s->slot[i].gen == s->gen)
+        i = (i + 1) & (s->cap - 1);
+    s->slot[i] = (struct idslot){v, s->gen};
+    s->n++;
+}
+
+/* Double the table, keeping the set; -1 when out of memory. */
+static int idset_grow(struct idset *s)
+{
+    struct idset old = *s;
+
+    s->cap = old.cap ? old.cap * 2 : 64;
+    if ((s->slot = calloc(s->cap, sizeof *s->slot)) == NULL) {
+        *s = old;
+        return -1;
+    }
+    s->n = 0;
+    s->gen = 1;
+    for (size_t i = 0; i < old.cap; i++)
+        if (old.slot[i].gen == old.gen)
+            idset_put(s, old.slot[i].v);
+    free(old.slot);
+    return 0;
+}
+
+/* Add V: 1, or 0 when it is there already, or -1 when out of memory. */
+static int idset_add(struct idset *s, uint64_t v)
+{
+    if ((s->n + 1) * 2 > s->cap && idset_grow(s) < 0)
+        return -1;
+    for (size_t i = idset_home(s, v); s->slot[i].gen == s->gen; i = (i + 1) & (s->cap - 1))
+        if (s->slot[i].v == v)
+            return 0;
+    idset_put(s, v);
+    return 1;
+}
+
+/* Empty the set, at once whatever its size: once for each text of a file. */
+static void idset_clear(struct idset *s)
+{
+    s->n = 0;
+    if (++s->gen == 0) {
+        if (s->cap > 0)
+            memset(s->slot, 0, s->cap * sizeof *s->slot);
+        s->gen = 1;
+    }
+}
+
+/* ---- parsing ---- */
+
+#define SHOWN 3 /* skipped lines named, with why, in the report */
+
 /* The parser's working state. */
 struct parser {
     struct state *st;
     struct state_text *text; /* the text the position and mark lines belong to */
+    bool text_skipped;       /* the last text line was skipped: its lines go with it */
     bool has_position;
-    uint64_t letters; /* the quick mark letters the text has, a bit each */
+    uint64_t letters;                      /* the quick mark letters the text has, a bit each */
+    size_t letter_at[52], letter_line[52]; /* the mark with each letter (index) and its line */
+    struct idset hashes, ids;              /* of the texts; of the marks of this text */
     struct strbuf s1, s2;
-    const char *why;
+    size_t line;     /* the line being read */
+    const char *why; /* why it is skipped */
+    size_t nskipped;
+    struct {
+        size_t line;
+        const char *why;
+    } shown[SHOWN]; /* the first lines skipped, in order */
     bool nomem;
 };
 
@@ -369,14 +459,29 @@ static bool nomem(struct parser *ps)
     return false;
 }
 
+/* Count LINE as skipped for WHY, and name it in the report if it is among the first. */
+static void skipped(struct parser *ps, size_t line, const char *why)
+{
+    size_t n = ps->nskipped < SHOWN ? ps->nskipped : SHOWN, i = n;
+
+    ps->nskipped++;
+    while (i > 0 && ps->shown[i - 1].line > line)
+        i--;
+    if (i == SHOWN)
+        return;
+    memmove(&ps->shown[i + 1], &ps->shown[i], (n - i - (n == SHOWN)) * sizeof *ps->shown);
+    ps->shown[i].line = line;
+    ps->shown[i].why = why;
+}
+
 static bool parse_search(struct parser *ps, struct cur *c)
 {
     char *p;
 
     if (!sep(c) || !string(c, &ps->s1) || !done(c))
-        return bad(ps, "bad search record");
+        return bad(ps, "a bad search line");
     if (memchr(ps->s1.p, '\0', ps->s1.len) != NULL)
-        return bad(ps, "NUL byte in a search pattern");
+        return bad(ps, "a NUL byte in a search pattern");
     p = strbuf_take(&ps->s1, NULL);
     if (p == NULL)
         return nomem(ps);
@@ -384,17 +489,26 @@ static bool parse_search(struct parser *ps, struct cur *c)
     return true;
 }
 
+/* A text line; when it is skipped, so are the position and mark lines that follow it. */
 static bool parse_text(struct parser *ps, struct cur *c)
 {
     struct state_text *t;
     uint64_t hash;
     time_t read;
+    int added;
 
-    if (!sep(c) || !hex64(c, &hash) || !sep(c) || !date(c, &read) || !sep(c) ||
-        !string(c, &ps->s1) || !done(c))
-        return bad(ps, "bad text record");
+    ps->text = NULL;
+    ps->text_skipped = true;
+    if (!sep(c) || !hex64(c, &hash))
+        return bad(ps, "a text with a bad hash");
+    if (!sep(c) || !date(c, &read))
+        return bad(ps, "a text with a bad date");
+    if (!sep(c) || !string(c, &ps->s1) || !done(c))
+        return bad(ps, "a text with a bad path");
     if (memchr(ps->s1.p, '\0', ps->s1.len) != NULL)
-        return bad(ps, "NUL byte in a path");
+        return bad(ps, "a NUL byte in a path");
+    if ((added = idset_add(&ps->hashes, hash)) <= 0)
+        return added < 0 ? nomem(ps) : bad(ps, "the same text a second time");
     t = state_text_new();
     if (t == NULL || state_append_text(ps->st, t) < 0) {
         state_text_free(t);
@@ -406,9 +520,17 @@ static bool parse_text(struct parser *ps, struct cur *c)
     if (ps->s1.len > 0 && (t->path = strbuf_take(&ps->s1, NULL)) == NULL)
         return nomem(ps);
     ps->text = t;
+    ps->text_skipped = false;
     ps->has_position = false;
     ps->letters = 0;
+    idset_clear(&ps->ids);
     return true;
+}
+
+/* Why a position or mark line has no text to go to. */
+static bool no_text(struct parser *ps)
+{
+    return bad(ps, ps->text_skipped ? "a line of a skipped text" : "a line before any text");
 }
 
 static bool parse_position(struct parser *ps, struct cur *c)
@@ -417,11 +539,13 @@ static bool parse_position(struct parser *ps, struct cur *c)
     size_t off;
 
     if (t == NULL)
-        return bad(ps, "position before any text");
+        return no_text(ps);
     if (ps->has_position)
-        return bad(ps, "two positions for one text");
-    if (!sep(c) || !number(c, &off) || !sep(c) || !string(c, &ps->s1) || !done(c))
-        return bad(ps, "bad position record");
+        return bad(ps, "a second position for one text");
+    if (!sep(c) || !number(c, &off))
+        return bad(ps, "a position with a bad offset");
+    if (!sep(c) || !string(c, &ps->s1) || !done(c))
+        return bad(ps, "a position with a bad quote");
     free(t->pos_quote);
     t->pos = off;
     if ((t->pos_quote = strbuf_take(&ps->s1, &t->pos_quote_len)) == NULL)
@@ -435,36 +559,79 @@ static bool is_letter(char k)
     return (k >= 'a' && k <= 'z') || (k >= 'A' && k <= 'Z');
 }
 
+/* The fields of a mark line into M (its strings still in the parser's buffers). */
+static bool mark_fields(struct parser *ps, struct cur *c, struct state_mark *m)
+{
+    const char *w, *k;
+    size_t n, kn;
+
+    if (!sep(c) || !hex64(c, &m->id) || m->id == 0)
+        return bad(ps, "a mark with a bad id");
+    if (!sep(c) || !number(c, &m->offset))
+        return bad(ps, "a mark with a bad offset");
+    if (!sep(c) || !date(c, &m->created))
+        return bad(ps, "a mark with a bad date");
+    if (!sep(c) || !word(c, &w, &n) ||
+        !((n == 2 && memcmp(w, "ok", 2) == 0) || (n == 4 && memcmp(w, "lost", 4) == 0)))
+        return bad(ps, "a mark neither ok nor lost");
+    m->lost = n == 4;
+    if (!sep(c) || !word(c, &k, &kn) || kn != 1 || (*k != '-' && !is_letter(*k)))
+        return bad(ps, "a mark's key is not a letter or -");
+    m->key = *k == '-' ? 0 : *k;
+    if (!sep(c) || !string(c, &ps->s1) || memchr(ps->s1.p, '\0', ps->s1.len) != NULL)
+        return bad(ps, "a mark with a bad name");
+    if (!sep(c) || !string(c, &ps->s2) || !done(c))
+        return bad(ps, "a mark with a bad quote");
+    return true;
+}
+
+/* Whether B is newer than A: of two quick marks with one letter, the newer keeps it. */
+static bool newer(const struct state_mark *a, const struct state_mark *b)
+{
+    return b->created > a->created || (b->created == a->created && b->id > a->id);
+}
+
+/*
+ * Give quick mark M its letter: false when the text's mark with that letter is newer (M's line
+ * is then skipped).  When M is newer, that mark's line is skipped and *AT is its index, for M
+ * to take its place; else *AT is the text's mark count.
+ */
+static bool claim_letter(struct parser *ps, const struct state_mark *m, size_t *at)
+{
+    int k = m->key >= 'a' ? m->key - 'a' : 26 + m->key - 'A';
+    uint64_t bit = (uint64_t)1 << k;
+
+    *at = ps->text->nmarks;
+    if (!(ps->letters & bit)) {
+        ps->letters |= bit;
+        ps->letter_at[k] = *at;
+        ps->letter_line[k] = ps->line;
+        return true;
+    }
+    if (!newer(&ps->text->marks[ps->letter_at[k]].m, m))
+        return bad(ps, "the older of two quick marks with one letter");
+    skipped(ps, ps->letter_line[k], "the older of two quick marks with one letter");
+    *at = ps->letter_at[k];
+    ps->letter_line[k] = ps->line;
+    return true;
+}
+
 static bool parse_mark(struct parser *ps, struct cur *c)
 {
     struct state_text *t = ps->text;
     struct state_mark m = {0};
-    const char *w, *k;
-    size_t n, kn;
+    size_t at;
+    int added;
 
     if (t == NULL)
-        return bad(ps, "mark before any text");
-    if (!sep(c) || !hex64(c, &m.id) || !sep(c) || !number(c, &m.offset) || !sep(c) ||
-        !date(c, &m.created) || !sep(c) || !word(c, &w, &n) || !sep(c) || !word(c, &k, &kn) ||
-        !sep(c) || !string(c, &ps->s1) || !sep(c) || !string(c, &ps->s2) || !done(c))
-        return bad(ps, "bad mark record");
-    if (n == 4 && memcmp(w, "lost", 4) == 0)
-        m.lost = true;
-    else if (!(n == 2 && memcmp(w, "ok", 2) == 0))
-        return bad(ps, "a mark neither ok nor lost");
-    if (kn != 1 || (*k != '-' && !is_letter(*k)))
-        return bad(ps, "a mark's key is not a letter or -");
-    m.key = *k == '-' ? 0 : *k;
-    if (m.id == 0)
-        return bad(ps, "a mark with id 0");
-    if (memchr(ps->s1.p, '\0', ps->s1.len) != NULL)
-        return bad(ps, "NUL byte in a mark's name");
-    if (m.key != 0) {
-        uint64_t bit = (uint64_t)1 << (m.key >= 'a' ? m.key - 'a' : 26 + m.key - 'A');
-        if (ps->letters & bit)
-            return bad(ps, "two quick marks with one letter");
-        ps->letters |= bit;
-    }
+        return no_text(ps);
+    if (!mark_fields(ps, c, &m))
+        return false;
+    if ((added = idset_add(&ps->ids, m.id)) <= 0)
+        return added < 0 ? nomem(ps) : bad(ps, "a second mark with one id");
+    at = t->nmarks;
+    if (m.key != 0 && !claim_letter(ps, &m, &at))
+        return false;
     m.name = strbuf_take(&ps->s1, &m.name_len);
     m.quote = strbuf_take(&ps->s2, &m.quote_len);
     if (m.name == NULL || m.quote == NULL) {
@@ -472,140 +639,114 @@ static bool parse_mark(struct parser *ps, struct cur *c)
         free(m.quote);
         return nomem(ps);
     }
-    if (state_text_append_mark(t, &m) < 0)
-        return nomem(ps);
-    return true;
-}
-
-static int u64_cmp(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-    return x < y ? -1 : x > y;
-}
-
-/*
- * Whether a hash appears twice among ST's texts, or an id twice among a text's marks (found by
- * sorting, so that a huge file cannot make this quadratic); -1 when out of memory.
- */
-static int duplicates(const struct state *st, const char **what)
-{
-    size_t most = st->ntexts;
-    uint64_t *v;
-    int dup = 0;
-
-    for (size_t i = 0; i < st->ntexts; i++)
-        if (st->texts[i]->nmarks > most)
-            most = st->texts[i]->nmarks;
-    if ((v = malloc((most + 1) * sizeof *v)) == NULL)
-        return -1;
-    for (size_t i = 0; i < st->ntexts; i++)
-        v[i] = st->texts[i]->hash;
-    qsort(v, st->ntexts, sizeof *v, u64_cmp);
-    for (size_t i = 1; i < st->ntexts && !dup; i++)
-        dup = v[i] == v[i - 1];
-    *what = "the same text twice";
-    for (size_t i = 0; i < st->ntexts && !dup; i++) {
-        const struct state_text *t = st->texts[i];
-        for (size_t j = 0; j < t->nmarks; j++)
-            v[j] = t->marks[j].m.id;
-        qsort(v, t->nmarks, sizeof *v, u64_cmp);
-        for (size_t j = 1; j < t->nmarks && !dup; j++)
-            dup = v[j] == v[j - 1];
-        if (dup)
-            *what = "two marks with one id";
+    if (at < t->nmarks) {
+        /* in the place of the older mark with its letter */
+        free(t->marks[at].m.name);
+        free(t->marks[at].m.quote);
+        t->marks[at].m = m;
+        return true;
     }
-    free(v);
-    return dup;
+    return state_text_append_mark(t, &m) == 0 || nomem(ps);
 }
 
-/* Parse a file's text into ST. */
+/* The first line: the version it names (1 for this one), or 0 when it names none. */
+static size_t version_line(struct cur *c)
+{
+    const char *w;
+    size_t n, v = 0;
+
+    if (!keyword(c, HEADER) || !sep(c) || !word(c, &w, &n))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (w[i] < '0' || w[i] > '9')
+            return 0;
+        v = v > (SIZE_MAX - 9) / 10 ? SIZE_MAX : v * 10 + (size_t)(w[i] - '0');
+    }
+    /* a newer version is told by its number alone: what follows is its business */
+    return v > STATE_FORMAT_VERSION || done(c) ? v : 0;
+}
+
+/* One record line (not the first, not empty, not a comment); false when it is skipped. */
+static bool parse_record(struct parser *ps, struct cur *c, bool *ended)
+{
+    if (keyword(c, "search"))
+        return parse_search(ps, c);
+    if (keyword(c, "text"))
+        return parse_text(ps, c);
+    if (keyword(c, "position"))
+        return parse_position(ps, c);
+    if (keyword(c, "mark"))
+        return parse_mark(ps, c);
+    if (keyword(c, "end"))
+        return (*ended = done(c)) || bad(ps, "a bad end line");
+    return bad(ps, "an unknown line");
+}
+
+/* What was skipped, and whether and where the file was cut short, in WHY. */
+static void report(const struct parser *ps, bool ended, size_t lines, bool last_ends, char *why,
+                   size_t cap)
+{
+    size_t n = ps->nskipped < SHOWN ? ps->nskipped : SHOWN, k = 0;
+
+    why[0] = '\0';
+    for (size_t i = 0; i < n && k < cap; i++)
+        k += (size_t)snprintf(why + k, cap - k, "%s line %zu (%s)", i ? "," : "skipped",
+                              ps->shown[i].line, ps->shown[i].why);
+    if (ps->nskipped > n && k < cap)
+        k += (size_t)snprintf(why + k, cap - k, " and %zu more line%s", ps->nskipped - n,
+                              ps->nskipped - n > 1 ? "s" : "");
+    if (!ended && k < cap)
+        snprintf(why + k, cap - k, "%scut short %s line %zu (no end line)", k ? "; " : "",
+                 last_ends ? "after" : "in", lines);
+}
+
+/* Parse a file's text into ST, skipping what is damaged. */
 enum state_parse_result state_parse(struct state *st, const char *data, size_t len, char *why,
                                     size_t cap)
 {
     struct parser ps = {.st = st};
     const char *p = data, *end = data + len;
-    size_t lineno = 0;
     bool ended = false;
     enum state_parse_result r = STATE_PARSE_OK;
 
     snprintf(why, cap, "?");
-    if (len == 0) {
-        snprintf(why, cap, "empty file");
-        return STATE_PARSE_BAD;
-    }
-    while (p < end) {
+    ps.hashes.seed = ps.ids.seed = state_new_id();
+    ps.hashes.gen = ps.ids.gen = 1;
+    while (p < end && !ps.nomem) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
-        struct cur c;
-        bool ok;
+        struct cur c = {p, nl != NULL ? nl : end};
+        size_t version;
 
-        lineno++;
-        if (nl == NULL) {
-            ps.why = "cut short (the last line has no end)";
-            break;
-        }
-        c = (struct cur){p, nl};
-        p = nl + 1;
-        if (ended) {
-            ps.why = "data after the end line";
-            break;
-        }
-        if (lineno == 1) {
-            size_t version;
-            if (!keyword(&c, HEADER)) {
-                ps.why = "not a lees state file";
-                break;
-            }
-            if (!sep(&c) || !number(&c, &version) || !done(&c) || version == 0) {
-                ps.why = "bad version line";
-                break;
-            }
-            if (version > STATE_FORMAT_VERSION) {
+        p = nl != NULL ? nl + 1 : end;
+        if (++ps.line == 1) {
+            if ((version = version_line(&c)) > STATE_FORMAT_VERSION) {
                 snprintf(why, cap, "written by a newer lees (format %zu; this one reads %d)",
                          version, STATE_FORMAT_VERSION);
-                return STATE_PARSE_NEWER;
+                r = STATE_PARSE_NEWER;
+                break;
             }
+            if (version == 0) /* read on as this version: most of it may be */
+                skipped(&ps, 1, "not a lees-state version line");
             continue;
         }
         if (c.p == c.e || *c.p == '#')
             continue;
-        if (keyword(&c, "search"))
-            ok = parse_search(&ps, &c);
-        else if (keyword(&c, "text"))
-            ok = parse_text(&ps, &c);
-        else if (keyword(&c, "position"))
-            ok = parse_position(&ps, &c);
-        else if (keyword(&c, "mark"))
-            ok = parse_mark(&ps, &c);
-        else if (keyword(&c, "end"))
-            ok = (ended = done(&c)) || bad(&ps, "bad end line");
-        else
-            ok = bad(&ps, "unknown record");
-        if (!ok)
-            break;
+        if (ended)
+            skipped(&ps, ps.line, "after the end line");
+        else if (!parse_record(&ps, &c, &ended) && !ps.nomem)
+            skipped(&ps, ps.line, ps.why);
     }
     if (ps.nomem || ps.s1.failed || ps.s2.failed) {
         r = STATE_PARSE_NOMEM;
-    } else if (ps.why != NULL) {
-        snprintf(why, cap, "line %zu: %s", lineno, ps.why);
-        r = STATE_PARSE_BAD;
-    } else if (!ended) {
-        snprintf(why, cap, "cut short (no end line)");
-        r = STATE_PARSE_BAD;
+    } else if (r == STATE_PARSE_OK && len > 0 && (ps.nskipped > 0 || !ended)) {
+        report(&ps, ended, ps.line, data[len - 1] == '\n', why, cap);
+        r = STATE_PARSE_DAMAGED;
     }
     free(ps.s1.p);
     free(ps.s2.p);
-    if (r == STATE_PARSE_OK) {
-        const char *what;
-        int dup = duplicates(st, &what);
-        if (dup < 0) {
-            r = STATE_PARSE_NOMEM;
-        } else if (dup) {
-            snprintf(why, cap, "%s", what);
-            r = STATE_PARSE_BAD;
-        }
-    }
-    for (size_t i = 0; r == STATE_PARSE_OK && i < st->ntexts; i++)
+    free(ps.hashes.slot);
+    free(ps.ids.slot);
+    for (size_t i = 0; r != STATE_PARSE_NOMEM && i < st->ntexts; i++)
         state_text_sort_marks(st->texts[i]);
     return r;
 }

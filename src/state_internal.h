@@ -1,8 +1,8 @@
 /*
  * state_internal.h: the state structures and what the state module's files share (state.c:
  * the model, the merge and re-anchoring; state_format.c: parsing and writing the text format;
- * state_file.c: the lock, atomic replacement, moving a bad file aside).  Not installed; the
- * unit tests and the fuzz target include it for the parser and the fault hooks.
+ * state_file.c: the lock, atomic replacement, keeping a copy of a damaged file).  Not installed;
+ * the unit tests and the fuzz target include it for the parser and the fault hooks.
  */
 #ifndef LEES_STATE_INTERNAL_H
 #define LEES_STATE_INTERNAL_H
@@ -67,13 +67,18 @@ struct state {
     size_t nadded;
     bool has_warning;
     char warning[1024];
+    /* The file was written by a newer lees: it is never written, and saving does nothing. */
+    bool frozen;
+    /* The file had damaged lines at loading: its copy, made by the save that replaces it, is
+     * named after this time (0 when there is none to make). */
+    time_t copy_time;
 };
 
 /* The result of parsing a state file. */
 enum state_parse_result {
     STATE_PARSE_OK,
-    STATE_PARSE_BAD,   /* not a state file, cut short or malformed */
-    STATE_PARSE_NEWER, /* a format version this lees does not know */
+    STATE_PARSE_DAMAGED, /* lines skipped or cut short: the rest was read */
+    STATE_PARSE_NEWER,   /* a format version this lees does not know: nothing was read */
     STATE_PARSE_NOMEM,
 };
 
@@ -93,8 +98,11 @@ void state_keep_recent(struct state *st);
 /* state_format.c */
 
 /*
- * Parse LEN bytes at DATA into ST (empty, as state_new makes it); on STATE_PARSE_BAD or
- * STATE_PARSE_NEWER, WHY (CAP bytes) says what and where.
+ * Parse LEN bytes at DATA into ST (empty, as state_new makes it).  A line that does not parse
+ * or breaks a rule is skipped (with the position and mark lines of a text whose line is
+ * skipped) and the rest is read: STATE_PARSE_DAMAGED, and WHY (CAP bytes) says which lines and
+ * why, and whether the file was cut short.  On STATE_PARSE_NEWER nothing is read and WHY says
+ * which version it is.  An empty file is an empty state.
  */
 enum state_parse_result state_parse(struct state *st, const char *data, size_t len, char *why,
                                     size_t cap);
@@ -114,7 +122,7 @@ enum state_fault_point {
     STATE_FAULT_CLOSE,
     STATE_FAULT_RENAME,
     STATE_FAULT_DIRSYNC,
-    STATE_FAULT_MOVE_ASIDE,
+    STATE_FAULT_COPY,
 };
 
 /* For tests: when set, called at each point; a nonzero result makes it fail with that errno. */
@@ -142,11 +150,17 @@ void state_file_unlock(int fd);
  */
 int state_file_read(const char *path, char **data, size_t *len);
 
+/* The name a copy of PATH made at WHEN is first offered: PATH.corrupt-YYYYMMDD-HHMMSS. */
+void state_file_copy_name(const char *path, time_t when, char *dest, size_t cap);
+
 /*
- * Move PATH aside to PATH.corrupt-YYYYMMDD-HHMMSS (with .1, .2 … when taken); the new name in
- * DEST (CAP bytes).  Returns 0, or -1 with errno.
+ * Keep LEN bytes at DATA (a damaged file's) as a new file beside PATH, named as
+ * state_file_copy_name says (with .1, .2 … when taken: no file is ever replaced), written
+ * whole and synced before it takes its name; the name in DEST (CAP bytes).  Returns 0, or -1
+ * with errno.
  */
-int state_file_move_aside(const char *path, char *dest, size_t cap);
+int state_file_keep_copy(const char *path, time_t when, const char *data, size_t len, char *dest,
+                         size_t cap);
 
 /*
  * Replace PATH by LEN bytes at DATA: a temporary file beside it, fsync, rename, fsync of the

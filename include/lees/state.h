@@ -7,8 +7,10 @@
  * on disk then, so two readers open at once both keep everything they did.  A text is known by
  * a 64-bit hash of its bytes and by its path; every position is a byte offset into the text,
  * kept with a short quote of the bytes there so that bookmarks can be found again after an edit
- * (state_reanchor).  Loading never fails for a bad file: it is moved aside and the state starts
- * empty, with a one-line warning.  The format is described at the top of src/state.c.
+ * (state_reanchor).  Loading never fails for a bad file, and never writes: a damaged line is
+ * skipped and the rest is read, with a one-line warning, and the save that replaces such a
+ * file first keeps a copy of it as it was.  A file written by a newer lees is not read and
+ * never written.  The format is described at the top of src/state.c.
  *
  * Ownership: the state owns its texts, their marks and the history.  A struct state_text
  * pointer stays valid until state_free (even when a save drops the text from the file).  A
@@ -56,12 +58,16 @@ struct state_mark {
 int state_default_path(char *buf, size_t cap);
 
 /*
- * Load the state file at PATH into *OUT.  A missing file is an empty state.  A file that does
- * not parse, is cut short or has a newer version is moved aside to PATH.corrupt-YYYYMMDD-HHMMSS
- * and the state starts empty; a file that cannot be read (or is a symbolic link) is left alone
- * and the state starts empty; both leave a warning (state_warning).  Returns 0, or -1 with ERR
- * only when out of memory.  Nothing is created on disk but the lock file, in an existing
- * directory.
+ * Load the state file at PATH into *OUT.  A missing or empty file is an empty state.  In a
+ * damaged file, each line that does not parse or breaks a rule is skipped (with the position
+ * and marks of a text whose own line is skipped) and the rest is read; a file cut short keeps
+ * what comes before the cut; the warning (state_warning) names the lines and the copy,
+ * PATH.corrupt-YYYYMMDD-HHMMSS, that the next state_save keeps before it replaces the file.
+ * A file a newer lees wrote is not read (the state starts empty) and is never written:
+ * state_save does nothing.  A file that cannot be read (or is a symbolic link) is left alone
+ * and the state starts empty.  Each leaves a warning.  Returns 0, or -1 with ERR only when out
+ * of memory.  Nothing is written, moved or created on disk, not even the lock file, so that
+ * lees --bookmarks changes nothing.
  */
 int state_load(const char *path, struct state **out, struct lees_error *err);
 
@@ -72,8 +78,9 @@ void state_free(struct state *st);
 const char *state_path(const struct state *st);
 
 /*
- * A one-line warning left by state_load or the last state_save (a file moved aside, a file
- * that could not be read), or NULL.  Valid until the next state_save or state_free.
+ * A one-line warning left by state_load or the last state_save (lines of a damaged file
+ * skipped and where its copy is, a newer lees's file, a file that could not be read), or NULL.
+ * Valid until the next state_save or state_free.
  */
 const char *state_warning(const struct state *st);
 
@@ -82,9 +89,12 @@ const char *state_warning(const struct state *st);
  * or save to it, keep the STATE_MAX_TEXTS texts read last, and replace the file atomically
  * (temporary file, fsync, rename, fsync of the directory); the state then holds the merged
  * result.  Creates the directory (0700) when missing; the file is 0600.  Does nothing when
- * there is nothing to save.  Returns 0, or -1 with ERR (the file on disk is then as it was,
+ * there is nothing to save.  A damaged file (see state_load) is first copied, under a name no
+ * file has (the warning says which), and what could be read of it is merged; when no copy can
+ * be made, nothing is written.  Returns 0, or -1 with ERR (the file on disk is then as it was,
  * and the changes are kept for a later save).  A state path that is a symbolic link is never
- * written through: saving fails.
+ * written through: saving fails.  A file a newer lees wrote is never written: the save that
+ * finds it fails once, saying so, and every save after it does nothing and returns 0.
  */
 int state_save(struct state *st, struct lees_error *err);
 

@@ -453,7 +453,8 @@ static void test_state_modes(void **state)
           (unsigned)(sf.st_mode & 07777));
 }
 
-/* A damaged state file is moved aside, with a notice, and the reader starts anyway. */
+/* A damaged state file: a notice, the reader starts anyway, the file is left as it is while
+ * reading, and the save at quitting keeps a copy of it as it was before writing a fresh one. */
 static void test_corrupt_state(void **state)
 {
     static const char garbage[] = "\x01\x02 this is no state file\n\xff\xfe garbage }{\n";
@@ -476,6 +477,12 @@ static void test_corrupt_state(void **state)
     e2e_send(e, "4g");
     WAIT_PAGE(e, 4);
 
+    size_t len;
+    char *kept = slurp(state_file_in(dir), &len);
+    bool same = kept && len == sizeof garbage - 1 && memcmp(kept, garbage, len) == 0;
+    free(kept);
+    CHECK(e, same, "%s was changed while reading", state_file_in(dir));
+    quit(e);
     DIR *d = opendir(sub);
     CHECK(e, d != NULL, "cannot read %s", sub);
     char aside[4600] = "";
@@ -484,12 +491,10 @@ static void test_corrupt_state(void **state)
             snprintf(aside, sizeof aside, "%s/%s", sub, de->d_name);
     closedir(d);
     CHECK(e, aside[0], "no state.corrupt-* file in %s", sub);
-    size_t len;
-    char *kept = slurp(aside, &len);
-    bool same = kept && len == sizeof garbage - 1 && memcmp(kept, garbage, len) == 0;
+    kept = slurp(aside, &len);
+    same = kept && len == sizeof garbage - 1 && memcmp(kept, garbage, len) == 0;
     free(kept);
     CHECK(e, same, "%s does not hold the damaged file as it was", aside);
-    quit(e);
     char *now = slurp(state_file_in(dir), NULL);
     bool fresh = now && strncmp(now, "lees-state 1\n", 13) == 0;
     free(now);

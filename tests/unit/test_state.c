@@ -1,9 +1,9 @@
 /*
  * test_state.c: the state module in memory and its text format: the default path, hashing,
  * quotes, the API over texts, marks and history, writing and parsing again (any byte in names,
- * quotes and paths), what the parser refuses, re-anchoring after edits, and the merge of two
- * writers.  The file handling (corrupt files, locks, faults, permissions, many processes) is in
- * test_state_file.c.
+ * quotes and paths), what the parser salvages of a damaged file and what it skips, re-anchoring
+ * after edits, and the merge of two writers.  The file handling (corrupt files, locks, faults,
+ * permissions, many processes) is in test_state_file.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -473,122 +473,399 @@ static const char good_file[] = "lees-state 1\n"
                                 "mark 0000000000000001 2 2026-11-28T14:03:22Z ok - \"n\" \"q\"\n"
                                 "end\n";
 
-/* Every damaged form is refused whole; a newer version is told apart. */
-static void test_parse_refuses(void **state)
+/* A file lees might have written: two texts, quick and named marks, searches (12 lines). */
+static const char *const base_lines[] = {
+    "lees-state 1\n",
+    "search \"Mechelen\"\n",
+    "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n",
+    "position 5120 \"De burgemeester\"\n",
+    "mark 0000000000000001 10 2026-11-28T14:03:22Z ok - \"een\" \"q1\"\n",
+    "mark 0000000000000002 20 2026-11-28T14:03:23Z ok a \"twee\" \"q2\"\n",
+    "mark 0000000000000003 30 2026-11-28T14:03:24Z lost - \"drie\" \"q3\"\n",
+    "text 00000000000000bb 2026-11-27T10:00:00Z \"/b.md\"\n",
+    "position 7 \"x\"\n",
+    "mark 0000000000000004 40 2026-11-27T09:00:00Z ok b \"vier\" \"q4\"\n",
+    "search \"economie\"\n",
+    "end\n",
+};
+
+#define NBASE (sizeof base_lines / sizeof *base_lines)
+
+/*
+ * The base file with its line AT (1-based) replaced by LINE (NULL: removed), or LINE put before
+ * it when INSERT; in a static buffer (one of two).
+ */
+static const char *edited(size_t at, const char *line, bool insert)
 {
-    static const char *bad[] = {
-        "",
-        "hello\n",
-        "lees-state\nend\n",
-        "lees-state 0\nend\n",
-        "lees-state one\nend\n",
-        "lees-state 1\r\nend\r\n",
-        "lees-state 1\n",
-        "lees-state 1\nend",
-        "lees-state 1\nend\nend\n",
-        "lees-state 1\nend\n\n",
-        "lees-state 1\nbogus\nend\n",
-        "lees-state 1\nend now\nend\n",
-        "lees-state 1\nsearch x\nend\n",
-        "lees-state 1\nsearch \"x\nend\n",
-        "lees-state 1\nsearch \"\\q\"\nend\n",
-        "lees-state 1\nsearch \"\\x4\"\nend\n",
-        "lees-state 1\nsearch \"a\x01\"\nend\n",
-        "lees-state 1\nsearch \"\\x00\"\nend\n",
-        "lees-state 1\nsearch \"x\" extra\nend\n",
-        "lees-state 1\nposition 0 \"\"\nend\n",
-        "lees-state 1\nmark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00aa 2026-01-01T00:00:00Z \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000zz 2026-01-01T00:00:00Z \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-02-30T00:00:00Z \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2025-02-29T00:00:00Z \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T24:00:00Z \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01 \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "text 00000000000000aa 2026-01-01T00:00:00Z \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "position 1 \"\"\nposition 2 \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "position -1 \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "position 99999999999999999999999 \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000000 0 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z fine - \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok ab \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok 1 \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\" \"\"\n"
-        "mark 0000000000000001 5 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
-        "mark 0000000000000002 5 2026-01-01T00:00:00Z ok a \"\" \"\"\nend\n",
-        "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-        "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"a\\x00b\" \"\"\nend\n",
-        "\x7f"
-        "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\n",
-    };
-    char why[256];
+    static char bufs[2][4096];
+    static int k;
+    char *b = bufs[k++ % 2];
+    size_t n = 0;
+
+    b[0] = '\0';
+    for (size_t i = 1; i <= NBASE + 1; i++) {
+        if (i == at && line != NULL)
+            n += (size_t)snprintf(b + n, sizeof bufs[0] - n, "%s", line);
+        if (i <= NBASE && (i != at || insert))
+            n += (size_t)snprintf(b + n, sizeof bufs[0] - n, "%s", base_lines[i - 1]);
+    }
+    return b;
+}
+
+/*
+ * FILE without its lines in LINES (0-terminated), into OUT (CAP bytes); a line 1 dropped is
+ * replaced by the version line, as a file lees writes has it.
+ */
+static const char *without(const char *file, const size_t *lines, char *out, size_t cap)
+{
+    size_t n = 0, line = 0;
+
+    out[0] = '\0';
+    for (const char *p = file; *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        int len = (int)(nl - p) + 1;
+        bool drop = false;
+        line++;
+        for (size_t j = 0; lines[j] != 0; j++)
+            drop |= lines[j] == line;
+        if (drop && line == 1)
+            n += (size_t)snprintf(out + n, cap - n, "lees-state 1\n");
+        else if (!drop)
+            n += (size_t)snprintf(out + n, cap - n, "%.*s", len, p);
+        p += len;
+    }
+    return out;
+}
+
+/* Parse LEN bytes at DATA into a new state, expecting RESULT; the report in WHY. */
+static struct state *parsed(const char *data, size_t len, enum state_parse_result result,
+                            char why[512])
+{
+    struct state *st = state_new("/nowhere");
+    enum state_parse_result r;
+
+    assert_non_null(st);
+    r = state_parse(st, data, len, why, 512);
+    if (r != result)
+        fail_msg("parse gave %d, not %d (%s), for:\n%.*s", (int)r, (int)result, why, (int)len,
+                 data);
+    return st;
+}
+
+/* Whether A and B hold the same: the same file text. */
+static void assert_same_state(const struct state *a, const struct state *b)
+{
+    size_t la, lb;
+    char *fa = state_format(a, &la), *fb = state_format(b, &lb);
+
+    assert_non_null(fa);
+    assert_non_null(fb);
+    if (la != lb || memcmp(fa, fb, la) != 0)
+        fail_msg("holds:\n%.*s\nexpected:\n%.*s", (int)la, fa, (int)lb, fb);
+    free(fa);
+    free(fb);
+}
+
+/*
+ * FILE is read as damaged, to what KEPT (the file without the lines skipped) reads as; the
+ * report names each line in LINES (0-terminated) and has SAYS.
+ */
+static void check_salvage(const char *file, const char *kept, const size_t *lines, const char *says)
+{
+    char why[512], why2[512], line[32];
+    struct state *a = parsed(file, strlen(file), STATE_PARSE_DAMAGED, why);
+    struct state *b = parsed(kept, strlen(kept), STATE_PARSE_OK, why2);
+
+    assert_same_state(a, b);
+    for (size_t i = 0; i < 3 && lines[i] != 0; i++) { /* the report names the first three */
+        snprintf(line, sizeof line, "line %zu ", lines[i]);
+        if (strstr(why, line) == NULL)
+            fail_msg("the report does not name %s: %s", line, why);
+    }
+    if (strstr(why, says) == NULL)
+        fail_msg("the report does not say \"%s\": %s", says, why);
+    assert_null(strchr(why, '\n'));
+    state_free(a);
+    state_free(b);
+}
+
+/* A mark with an impossible date is skipped; the other marks, texts, positions are kept. */
+static void test_salvage_bad_date(void **state)
+{
+    static const size_t six[] = {6, 0}, text[] = {3, 4, 5, 6, 7, 0};
+    char file[4096], kept[4096];
 
     (void)state;
-    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        struct state *st = state_new("/nowhere");
-        size_t len = strlen(bad[i]);
-        if (i == sizeof bad / sizeof *bad - 1)
-            len = 17; /* with its NUL bytes */
-        if (state_parse(st, bad[i], len, why, sizeof why) != STATE_PARSE_BAD)
-            fail_msg("accepted case %zu: %s", i, bad[i]);
-        assert_true(strlen(why) > 0);
-        state_free(st);
-    }
+    check_salvage(
+        edited(6, "mark 0000000000000002 20 9999-99-99T99:99:99Z ok a \"\" \"q\"\n", false),
+        edited(6, NULL, false), six, "a mark with a bad date");
+    /* a text's bad date: its position and marks have no text to go to */
+    snprintf(file, sizeof file, "%s",
+             edited(3, "text 00000000000000aa 2026-13-01T00:00:00Z \"/a.md\"\n", false));
+    check_salvage(file, without(file, text, kept, sizeof kept), text, "a text with a bad date");
+}
+
+/* A second mark with an id the text has is skipped; the first is kept. */
+static void test_salvage_duplicate_id(void **state)
+{
+    (void)state;
+    check_salvage(
+        edited(8, "mark 0000000000000001 99 2026-11-28T14:09:00Z ok - \"dup\" \"d\"\n", true),
+        edited(0, NULL, false), (const size_t[]){8, 0}, "a second mark with one id");
+}
+
+/* Two quick marks with one letter: the newer keeps it, whichever line comes first. */
+static void test_salvage_duplicate_letter(void **state)
+{
+    char older[4096], newer[4096], kept[4096];
+    static const size_t six[] = {6, 0};
+
+    (void)state;
+    /* line 8, older than line 6's 'a': line 8 goes */
+    check_salvage(
+        edited(8, "mark 0000000000000009 50 2026-11-01T00:00:00Z ok a \"oud\" \"q9\"\n", true),
+        edited(0, NULL, false), (const size_t[]){8, 0}, "two quick marks with one letter");
+    /* line 8, newer: line 6 goes, and line 8's mark is kept */
+    snprintf(
+        newer, sizeof newer, "%s",
+        edited(8, "mark 0000000000000009 50 2026-12-01T00:00:00Z ok a \"nieuw\" \"q9\"\n", true));
+    check_salvage(newer, without(newer, six, kept, sizeof kept), six,
+                  "the older of two quick marks");
+    /* the same letter in another case, or in another text, is no clash */
+    snprintf(older, sizeof older, "%s",
+             edited(8, "mark 0000000000000009 50 2026-11-01T00:00:00Z ok A \"\" \"\"\n", true));
     {
-        struct state *st = state_new("/nowhere");
-        const char *newer = "lees-state 2\nwhatever comes in version 2\n";
-        assert_int_equal(state_parse(st, newer, strlen(newer), why, sizeof why), STATE_PARSE_NEWER);
-        assert_non_null(strstr(why, "newer"));
-        state_free(st);
-    }
-    {
-        struct state *st = state_new("/nowhere");
-        assert_int_equal(state_parse(st, good_file, sizeof good_file - 1, why, sizeof why),
-                         STATE_PARSE_OK);
-        state_free(st);
-    }
-    {
-        /* letters are case-sensitive; an id may recur in another text */
-        static const char ok[] = "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
-                                 "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
-                                 "mark 0000000000000002 0 2026-01-01T00:00:00Z ok A \"\" \"\"\n"
-                                 "mark 0000000000000003 0 2026-01-01T00:00:00Z ok z \"\" \"\"\n"
-                                 "mark 0000000000000004 0 2026-01-01T00:00:00Z ok Z \"\" \"\"\n"
-                                 "text 00000000000000bb 2026-01-01T00:00:00Z \"\"\n"
-                                 "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
-                                 "end\n";
-        struct state *st = state_new("/nowhere");
-        assert_int_equal(state_parse(st, ok, sizeof ok - 1, why, sizeof why), STATE_PARSE_OK);
+        char why[512];
+        struct state *st = parsed(older, strlen(older), STATE_PARSE_OK, why);
         assert_int_equal(state_mark_count(state_text_at(st, 0)), 4);
         state_free(st);
     }
 }
 
-/* A file cut anywhere is refused: every proper prefix of a good file. */
-static void test_parse_every_prefix(void **state)
+/* Lines that do not parse are skipped one by one; a bad text line takes its lines with it. */
+static void test_salvage_malformed_lines(void **state)
 {
-    char why[256];
+    static const struct {
+        size_t at;
+        const char *line;
+        bool insert;
+        const char *says;
+        size_t skipped[6];
+    } cases[] = {
+        {5, "bogus line\n", true, "an unknown line", {5}},
+        {5, "\x01\x02\xff garbage }{\n", true, "an unknown line", {5}},
+        {2, "search \"unterminated\n", false, "a bad search line", {2}},
+        {2, "search \"a\\x00b\"\n", false, "NUL", {2}},
+        {4, "position -1 \"De burgemeester\"\n", false, "bad offset", {4}},
+        {4, "position 99999999999999999999999 \"x\"\n", false, "bad offset", {4}},
+        {5, "position 1 \"second\"\n", true, "a second position", {5}},
+        {5, "mark 0000000000000001 10 2026-11-28T14:03:22Z ok -\n", false, "bad name", {5}},
+        {5, "mark 0000000000000000 10 2026-11-28T14:03:22Z ok - \"\" \"\"\n", false, "bad id", {5}},
+        {5,
+         "mark 0000000000000001 10 2026-11-28T14:03:22Z fine - \"\" \"\"\n",
+         false,
+         "neither ok nor lost",
+         {5}},
+        {5,
+         "mark 0000000000000001 10 2026-11-28T14:03:22Z ok 1 \"\" \"\"\n",
+         false,
+         "not a letter",
+         {5}},
+        {5,
+         "mark 0000000000000001 10 2026-11-28T14:03:22Z ok - \"a\\x00\" \"\"\n",
+         false,
+         "bad name",
+         {5}},
+        {5,
+         "mark 0000000000000001 10 2026-11-28T14:03:22Z ok - \"\" \"\" more\n",
+         false,
+         "bad quote",
+         {5}},
+        {3,
+         "mark 0000000000000007 1 2026-11-28T14:03:22Z ok - \"\" \"\"\n",
+         true,
+         "before any text",
+         {3}},
+        /* a bad text line: its position and marks have nowhere to go */
+        {8,
+         "text 00000000000000zz 2026-11-27T10:00:00Z \"/b.md\"\n",
+         false,
+         "bad hash",
+         {8, 9, 10}},
+        {3, "text 00000000000000aa 2026-11-28T14:05:00Z\n", false, "bad path", {3, 4, 5, 6, 7}},
+        /* the same text twice: the second, with its lines */
+        {11,
+         "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\nposition 1 \"\"\n",
+         true,
+         "the same text a second time",
+         {11, 12}},
+        {12, "end now\n", true, "a bad end line", {12}},
+        {1, "lees-stat 1\n", false, "not a lees-state version line", {1}},
+        {1, "lees-state one\n", false, "not a lees-state version line", {1}},
+        {1, "lees-state 0\n", false, "not a lees-state version line", {1}},
+        {1, "lees-state 1\r\n", false, "not a lees-state version line", {1}},
+    };
 
     (void)state;
-    for (size_t n = 0; n < sizeof good_file - 1; n++) {
-        struct state *st = state_new("/nowhere");
-        if (state_parse(st, good_file, n, why, sizeof why) != STATE_PARSE_BAD)
-            fail_msg("accepted a file cut at byte %zu", n);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char file[4096], kept[4096];
+        snprintf(file, sizeof file, "%s", edited(cases[i].at, cases[i].line, cases[i].insert));
+        without(file, cases[i].skipped, kept, sizeof kept);
+        check_salvage(file, kept, cases[i].skipped, cases[i].says);
+    }
+}
+
+/* Lines after the end line are skipped (blank ones are no damage); many skipped are counted. */
+static void test_salvage_after_end(void **state)
+{
+    char file[8192], why[512];
+    size_t n;
+    struct state *st, *base;
+
+    (void)state;
+    n = (size_t)snprintf(file, sizeof file, "%s\n\n", edited(0, NULL, false));
+    st = parsed(file, n, STATE_PARSE_OK, why);
+    base = parsed(file, n, STATE_PARSE_OK, why);
+    state_free(st);
+    n += (size_t)snprintf(file + n, sizeof file - n, "search \"late\"\n");
+    for (int i = 0; i < 5; i++)
+        n += (size_t)snprintf(file + n, sizeof file - n, "junk %d\n", i);
+    st = parsed(file, n, STATE_PARSE_DAMAGED, why);
+    assert_same_state(st, base);
+    assert_non_null(strstr(why, "line 15 (after the end line)"));
+    assert_non_null(strstr(why, "and 3 more lines"));
+    assert_null(strstr(why, "cut short"));
+    state_free(st);
+    state_free(base);
+}
+
+/*
+ * A file cut at any byte keeps every line before the cut (and the last one when only its
+ * newline is missing), and says it was cut short.  An empty file is an empty state.
+ */
+static void test_salvage_cut_short(void **state)
+{
+    const char *full = edited(0, NULL, false);
+    size_t len = strlen(full);
+    char why[512], prefix[4096], at6[64];
+
+    (void)state;
+    for (size_t n = 0; n < len; n++) {
+        struct state *cut, *want;
+        size_t keep = n;
+        while (keep > 0 && full[keep - 1] != '\n' && full[keep] != '\n')
+            keep--; /* back to the last whole line */
+        if (n == 0 || n == len - 1) {
+            /* nothing, or all but the last newline: nothing is lost */
+            cut = parsed(full, n, STATE_PARSE_OK, why);
+        } else {
+            cut = parsed(full, n, STATE_PARSE_DAMAGED, why);
+            if (strstr(why, "cut short") == NULL)
+                fail_msg("cut at %zu: the report does not say so: %s", n, why);
+        }
+        if (n == len - 1) {
+            want = parsed(full, len, STATE_PARSE_OK, why);
+        } else if (memchr(full, '\n', keep) == NULL && full[keep] != '\n') {
+            want = state_new("/nowhere"); /* not even the version line */
+        } else {
+            snprintf(prefix, sizeof prefix, "%.*s%send\n", (int)keep, full,
+                     full[keep] == '\n' ? "\n" : "");
+            want = parsed(prefix, strlen(prefix), STATE_PARSE_OK, why);
+        }
+        assert_same_state(cut, want);
+        state_free(cut);
+        state_free(want);
+    }
+    /* cut at line 6: after it, and in it */
+    {
+        const char *six = strstr(full, base_lines[5]);
+        size_t after = (size_t)(six - full) + strlen(base_lines[5]);
+        struct state *st = parsed(full, after, STATE_PARSE_DAMAGED, why);
+        assert_non_null(strstr(why, "cut short after line 6"));
+        assert_int_equal(state_mark_count(state_text_at(st, 0)), 2);
+        state_free(st);
+        st = parsed(full, after - 10, STATE_PARSE_DAMAGED, why);
+        snprintf(at6, sizeof at6, "skipped line 6 (");
+        assert_non_null(strstr(why, at6));
+        assert_non_null(strstr(why, "cut short in line 6"));
+        assert_int_equal(state_mark_count(state_text_at(st, 0)), 1);
+        assert_int_equal(state_position(state_text_at(st, 0)), 5120);
         state_free(st);
     }
+}
+
+/* A newer version is told by its number alone, and nothing of it is read. */
+static void test_parse_newer(void **state)
+{
+    static const char *const heads[] = {
+        "lees-state 2\n",
+        "lees-state 12 with words after\n",
+        "lees-state 99999999999999999999999999\n",
+    };
+    char why[512], file[4096];
+
+    (void)state;
+    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++) {
+        struct state *st;
+        /* with lines version 1 would read */
+        snprintf(file, sizeof file, "%s%s", heads[i], edited(1, NULL, false));
+        st = parsed(file, strlen(file), STATE_PARSE_NEWER, why);
+        assert_non_null(strstr(why, "newer"));
+        assert_int_equal(state_text_count(st), 0);
+        assert_int_equal(state_history_count(st), 0);
+        state_free(st);
+    }
+}
+
+/* The base file, the canonical form and every rule's edge that is allowed, read whole. */
+static void test_parse_accepts(void **state)
+{
+    /* letters are case-sensitive; an id may recur in another text */
+    static const char ok[] = "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+                             "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
+                             "mark 0000000000000002 0 2026-01-01T00:00:00Z ok A \"\" \"\"\n"
+                             "mark 0000000000000003 0 2026-01-01T00:00:00Z ok z \"\" \"\"\n"
+                             "mark 0000000000000004 0 2026-01-01T00:00:00Z ok Z \"\" \"\"\n"
+                             "text 00000000000000bb 2026-01-01T00:00:00Z \"\"\n"
+                             "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
+                             "end\n";
+    const char *full = edited(0, NULL, false);
+    char why[512];
+    struct state *st;
+
+    (void)state;
+    st = parsed(ok, sizeof ok - 1, STATE_PARSE_OK, why);
+    assert_int_equal(state_mark_count(state_text_at(st, 0)), 4);
+    state_free(st);
+    st = parsed(good_file, sizeof good_file - 1, STATE_PARSE_OK, why);
+    state_free(st);
+    st = parsed(full, strlen(full), STATE_PARSE_OK, why);
+    assert_int_equal(state_text_count(st), 2);
+    assert_int_equal(state_mark_count(state_text_at(st, 0)), 3);
+    assert_int_equal(state_history_count(st), 2);
+    state_free(st);
+    st = parsed("", 0, STATE_PARSE_OK, why);
+    assert_int_equal(state_text_count(st), 0);
+    state_free(st);
+}
+
+/* Whatever the bytes, parsing ends, and a binary file is read as damaged, to nothing. */
+static void test_salvage_binary(void **state)
+{
+    char data[4096], why[512];
+    struct state *st;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (char)(i * 31 + 7);
+    st = parsed(data, sizeof data, STATE_PARSE_DAMAGED, why);
+    assert_int_equal(state_text_count(st), 0);
+    assert_non_null(strstr(why, "skipped line 1 ("));
+    state_free(st);
+    st = parsed("\x7f"
+                "ELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\n",
+                17, STATE_PARSE_DAMAGED, why);
+    state_free(st);
 }
 
 static void test_reanchor(void **state)
@@ -1050,8 +1327,15 @@ int main(void)
         T(test_history),
         T(test_round_trip_any_byte),
         T(test_format_golden),
-        T(test_parse_refuses),
-        T(test_parse_every_prefix),
+        T(test_parse_accepts),
+        T(test_parse_newer),
+        T(test_salvage_bad_date),
+        T(test_salvage_duplicate_id),
+        T(test_salvage_duplicate_letter),
+        T(test_salvage_malformed_lines),
+        T(test_salvage_after_end),
+        T(test_salvage_cut_short),
+        T(test_salvage_binary),
         T(test_reanchor),
         T(test_reanchor_saved),
         T(test_reanchor_nearest),

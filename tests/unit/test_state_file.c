@@ -1,6 +1,8 @@
 /*
- * test_state_file.c: the state file on disk: bad files moved aside byte for byte (never over
- * an earlier copy), failed writes that leave the old file whole (injected faults, a file size
+ * test_state_file.c: the state file on disk: damaged files read as far as they can be, left
+ * as they are at loading, copied byte for byte (never over an earlier copy) by the save that
+ * replaces them; newer files never touched; loading that writes nothing (lees --bookmarks);
+ * failed writes that leave the old file whole (injected faults, a file size
  * limit, a full and a read-only tmpfs where mounting is allowed), permissions, symbolic links
  * never written through, the 500-text cap, stale temporary files, and many processes saving
  * at once without losing anything.
@@ -131,7 +133,7 @@ static const char *listing(const char *dir)
     return out;
 }
 
-/* The name a bad file moved aside at the fake time gets. */
+/* The name the copy of a damaged file gets at the fake time. */
 static const char *aside_name(void)
 {
     static char name[64];
@@ -163,7 +165,7 @@ static uint64_t make_file(const char *path, char **data, size_t *len)
 
 /* ---- tests ---- */
 
-/* No file: an empty state, no warning, nothing created but the lock in an existing place. */
+/* No file: an empty state, no warning, and nothing created, not even the lock. */
 static void test_missing_file(void **state)
 {
     struct state *st = test_state_load(in(state, "sub/lees/state"));
@@ -176,90 +178,197 @@ static void test_missing_file(void **state)
     state_free(st);
     st = test_state_load(in(state, "state"));
     assert_null(state_warning(st));
-    assert_string_equal(listing(*state), "state.lock");
+    assert_string_equal(listing(*state), "");
     state_free(st);
 }
 
-/* Every bad form: moved aside byte for byte, a warning, a clean start; saving works after. */
-static void test_corrupt_forms(void **state)
+/* The state file of the reviewer's report: two texts, and a mark with an impossible date. */
+static const char damaged[] =
+    "lees-state 1\n"
+    "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+    "position 5120 \"De burgemeester\"\n"
+    "mark 0000000000000001 10 2026-11-28T14:03:22Z ok - \"een\" \"q1\"\n"
+    "mark 0000000000000002 20 9999-99-99T99:99:99Z ok a \"twee\" \"q2\"\n"
+    "mark 0000000000000003 30 2026-11-28T14:03:24Z lost - \"drie\" \"q3\"\n"
+    "text 00000000000000bb 2026-11-27T10:00:00Z \"/b.md\"\n"
+    "position 7 \"x\"\n"
+    "mark 0000000000000004 40 2026-11-27T09:00:00Z ok b \"vier\" \"q4\"\n"
+    "end\n";
+
+/* The same without the bad line, with the search the test adds, as lees writes it. */
+static const char salvaged[] =
+    "lees-state 1\n"
+    "# lees: reading positions and bookmarks; the format is in lees(1), STATE FILE.\n"
+    "search \"Mechelen\"\n"
+    "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+    "position 5120 \"De burgemeester\"\n"
+    "mark 0000000000000001 10 2026-11-28T14:03:22Z ok - \"een\" \"q1\"\n"
+    "mark 0000000000000003 30 2026-11-28T14:03:24Z lost - \"drie\" \"q3\"\n"
+    "text 00000000000000bb 2026-11-27T10:00:00Z \"/b.md\"\n"
+    "position 7 \"x\"\n"
+    "mark 0000000000000004 40 2026-11-27T09:00:00Z ok b \"vier\" \"q4\"\n"
+    "end\n";
+
+/*
+ * One bad line costs that line only: the rest is read, the file is left as it is until a save,
+ * which keeps a copy of it as it was and then writes the salvaged state, read back the same.
+ */
+static void test_salvage_on_disk(void **state)
+{
+    const char *path = in(state, "state");
+    char copy[4096], expect[256], *before, *after;
+    size_t lb, la;
+    struct state *st, *back;
+    const char *w;
+
+    write_file(path, damaged, sizeof damaged - 1);
+    st = test_state_load(path);
+    w = state_warning(st);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "line 5 (a mark with a bad date)"));
+    assert_non_null(strstr(w, aside_name()));
+    assert_null(strchr(w, '\n'));
+    assert_int_equal(state_text_count(st), 2);
+    assert_int_equal(state_mark_count(state_text_at(st, 0)), 2);
+    assert_int_equal(state_position(state_text_at(st, 0)), 5120);
+    assert_int_equal(state_mark_count(state_text_at(st, 1)), 1);
+    assert_non_null(state_mark_key(state_text_at(st, 1), 'b'));
+    /* loading wrote nothing */
+    assert_string_equal(listing(*state), "state");
+    assert_true(same_bytes(path, damaged, sizeof damaged - 1));
+    /* the next save keeps the copy, then writes the salvaged state */
+    fake_now += 5; /* the copy is named for the time of loading, as the warning said */
+    assert_int_equal(state_history_add(st, "Mechelen"), 0);
+    test_state_save(st);
+    w = state_warning(st);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "line 5"));
+    fake_now -= 5;
+    assert_non_null(strstr(w, aside_name()));
+    snprintf(copy, sizeof copy, "%s/%s", (const char *)*state, aside_name());
+    assert_true(same_bytes(copy, damaged, sizeof damaged - 1));
+    snprintf(expect, sizeof expect, "state %s state.lock", aside_name());
+    assert_string_equal(listing(*state), expect);
+    assert_true(same_bytes(path, salvaged, sizeof salvaged - 1));
+    /* read back: the same, without a warning; and saving again makes no other copy */
+    back = test_state_load(path);
+    assert_null(state_warning(back));
+    before = state_format(st, &lb);
+    after = state_format(back, &la);
+    assert_int_equal(lb, la);
+    assert_memory_equal(before, after, la);
+    assert_non_null(state_text(back, 0xcc, "/c.md"));
+    test_state_save(back);
+    assert_null(state_warning(back));
+    assert_string_equal(listing(*state), expect);
+    free(before);
+    free(after);
+    state_free(back);
+    state_free(st);
+}
+
+/*
+ * Other damaged forms: what can be read is, nothing is written at loading, and a copy byte for
+ * byte is made by the save that replaces the file.  An empty file is an empty state.
+ */
+static void test_damaged_forms(void **state)
 {
     static const char cut[] = "lees-state 1\n"
                               "text 00000000000000aa 2026-11-28T14:05:00Z \"/a\"\n"
                               "mark 0000000000000001 2 2026-11-28T14:0";
-    static const char newer[] = "lees-state 2\nsomething new\nend\n";
     char binary[1024];
     struct {
         const char *name, *data;
-        size_t len;
+        size_t len, texts;
+        const char *says;
     } cases[] = {
-        {"garbage", "this is not\na state file\n", 25},
-        {"cut short", cut, sizeof cut - 1},
-        {"newer", newer, sizeof newer - 1},
-        {"empty", "", 0},
-        {"binary", binary, sizeof binary},
+        {"garbage", "this is not\na state file\n", 25, 0, "not a lees-state version line"},
+        {"cut short", cut, sizeof cut - 1, 1, "cut short in line 3"},
+        {"binary", binary, sizeof binary, 0, "skipped line 1"},
+        {"duplicate id",
+         "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+         "mark 0000000000000001 0 2026-01-01T00:00:00Z ok - \"\" \"\"\n"
+         "mark 0000000000000001 5 2026-01-01T00:00:00Z ok - \"\" \"\"\nend\n",
+         0, 1, "line 4 (a second mark with one id)"},
+        {"duplicate letter",
+         "lees-state 1\ntext 00000000000000aa 2026-01-01T00:00:00Z \"\"\n"
+         "mark 0000000000000001 0 2026-01-01T00:00:00Z ok a \"\" \"\"\n"
+         "mark 0000000000000002 5 2026-01-01T00:00:00Z ok a \"\" \"\"\nend\n",
+         0, 1, "line 3 (the older of two quick marks with one letter)"},
     };
 
     for (size_t i = 0; i < sizeof binary; i++)
         binary[i] = (char)(i * 31 + 7);
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char dir[1024], path[2048], aside[2048], expect[256];
+        char dir[1024], path[2048], copy[2048], expect[256];
         struct state *st;
         const char *w;
+        size_t len = cases[i].len ? cases[i].len : strlen(cases[i].data);
 
         snprintf(dir, sizeof dir, "%s/%zu", (const char *)*state, i);
         snprintf(path, sizeof path, "%s/state", dir);
         assert_int_equal(mkdir(dir, 0700), 0);
-        write_file(path, cases[i].data, cases[i].len);
+        write_file(path, cases[i].data, len);
         st = test_state_load(path);
         w = state_warning(st);
-        if (w == NULL)
-            fail_msg("%s: no warning", cases[i].name);
-        assert_non_null(strstr(w, "moved aside to state.corrupt-"));
+        if (w == NULL || strstr(w, cases[i].says) == NULL)
+            fail_msg("%s: the warning is %s", cases[i].name, w ? w : "(none)");
+        assert_non_null(strstr(w, aside_name()));
         assert_null(strchr(w, '\n'));
-        if (strcmp(cases[i].name, "newer") == 0)
-            assert_non_null(strstr(w, "newer"));
-        assert_int_equal(state_text_count(st), 0);
-        snprintf(aside, sizeof aside, "%s/%s", dir, aside_name());
-        snprintf(expect, sizeof expect, "%s state.lock", aside_name());
-        assert_string_equal(listing(dir), expect);
-        assert_true(same_bytes(aside, cases[i].data, cases[i].len));
-        /* a clean start that saves */
+        assert_int_equal(state_text_count(st), cases[i].texts);
+        assert_string_equal(listing(dir), "state");
+        assert_true(same_bytes(path, cases[i].data, len));
+        /* the save keeps the copy, then writes */
         assert_non_null(state_text(st, 1, "/x"));
         test_state_save(st);
-        assert_null(state_warning(st));
+        assert_non_null(strstr(state_warning(st), aside_name()));
+        snprintf(copy, sizeof copy, "%s/%s", dir, aside_name());
+        snprintf(expect, sizeof expect, "state %s state.lock", aside_name());
+        assert_string_equal(listing(dir), expect);
+        assert_true(same_bytes(copy, cases[i].data, len));
         state_free(st);
         st = test_state_load(path);
         assert_null(state_warning(st));
-        assert_int_equal(state_text_count(st), 1);
-        assert_true(same_bytes(aside, cases[i].data, cases[i].len));
+        assert_int_equal(state_text_count(st), cases[i].texts + 1);
+        state_free(st);
+    }
+    /* empty: nothing was there to lose */
+    write_file(in(state, "state"), "", 0);
+    {
+        struct state *st = test_state_load(in(state, "state"));
+        assert_null(state_warning(st));
+        assert_int_equal(state_text_count(st), 0);
+        assert_non_null(state_text(st, 1, "/x"));
+        test_state_save(st);
         state_free(st);
     }
 }
 
-/* A second bad file in the same second does not overwrite the first copy. */
+/* Two damaged files saved over in the same second: the second copy does not replace the first. */
 static void test_corrupt_twice_same_second(void **state)
 {
     const char *path = in(state, "state");
     char first[2048], second[4096], third[4096];
-    struct state *st;
+    const char *bad[] = {"first bad\n", "second bad\n", "third\n"};
 
     snprintf(first, sizeof first, "%s/%s", (const char *)*state, aside_name());
     snprintf(second, sizeof second, "%s.1", first);
     snprintf(third, sizeof third, "%s.2", first);
-    write_file(path, "first bad\n", 10);
-    state_free(test_state_load(path));
-    write_file(path, "second bad\n", 11);
-    st = test_state_load(path);
-    assert_non_null(strstr(state_warning(st), ".corrupt-"));
-    state_free(st);
-    write_file(path, "third\n", 6);
-    state_free(test_state_load(path));
+    for (int i = 0; i < 3; i++) {
+        struct state *st;
+        write_file(path, bad[i], strlen(bad[i]));
+        st = test_state_load(path);
+        assert_non_null(state_text(st, 1, "/x"));
+        test_state_save(st);
+        assert_non_null(strstr(state_warning(st), ".corrupt-"));
+        state_free(st);
+    }
     assert_true(same_bytes(first, "first bad\n", 10));
     assert_true(same_bytes(second, "second bad\n", 11));
     assert_true(same_bytes(third, "third\n", 6));
 }
 
-/* The file went bad after loading: saving moves it aside and writes this state whole. */
+/* The file went bad after loading: saving keeps a copy of it and writes this state whole. */
 static void test_corrupt_found_at_save(void **state)
 {
     const char *path = in(state, "state");
@@ -276,7 +385,7 @@ static void test_corrupt_found_at_save(void **state)
     second = state_mark_add(state_text(st, 77, "/t.md"), "second", 9, text, sizeof text - 1);
     test_state_save(st);
     assert_non_null(state_warning(st));
-    assert_non_null(strstr(state_warning(st), "moved aside"));
+    assert_non_null(strstr(state_warning(st), "kept as state.corrupt-"));
     snprintf(aside, sizeof aside, "%s/%s", (const char *)*state, aside_name());
     assert_true(same_bytes(aside, "\x00garbage", 8));
     back = test_state_load(path);
@@ -289,27 +398,122 @@ static void test_corrupt_found_at_save(void **state)
     state_free(st);
 }
 
-/* A bad file that cannot be moved aside is never overwritten. */
-static void test_corrupt_cannot_move_aside(void **state)
+/* A damaged file whose copy cannot be made is never overwritten. */
+static void test_damaged_cannot_copy(void **state)
 {
+    static const enum state_fault_point points[] = {STATE_FAULT_COPY, STATE_FAULT_WRITE};
+    const char *path = in(state, "state");
+
+    for (size_t i = 0; i < sizeof points / sizeof *points; i++) {
+        struct state *st;
+        struct lees_error err = {0};
+        write_file(path, damaged, sizeof damaged - 1);
+        st = test_state_load(path);
+        assert_non_null(state_text(st, 1, "/x"));
+        state_fault_hook = fault_hook;
+        fail_at = points[i];
+        fail_errno = ENOSPC;
+        assert_int_equal(state_save(st, &err), -1);
+        assert_non_null(strstr(err.msg, "cannot be kept"));
+        assert_non_null(strstr(err.msg, "not saved"));
+        assert_true(same_bytes(path, damaged, sizeof damaged - 1));
+        assert_string_equal(listing(*state), "state state.lock");
+        state_fault_hook = NULL;
+        test_state_save(st);
+        assert_non_null(strstr(state_warning(st), "kept as state.corrupt-"));
+        state_free(st);
+        st = test_state_load(path);
+        assert_null(state_warning(st));
+        assert_int_equal(state_text_count(st), 3);
+        state_free(st);
+        test_remove_tree(in(state, aside_name()));
+        unlink(in(state, "state.lock"));
+    }
+}
+
+/* A file a newer lees wrote is never moved, copied, or written: not at loading, not at saving. */
+static void test_newer_untouched(void **state)
+{
+    static const char newer[] = "lees-state 2\n"
+                                "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+                                "something version 2 has\n"
+                                "end\n";
     const char *path = in(state, "state");
     struct state *st;
     struct lees_error err = {0};
+    struct stat sb, sb2;
+    const char *w;
 
-    write_file(path, "bad\n", 4);
-    state_fault_hook = fault_hook;
-    fail_at = STATE_FAULT_MOVE_ASIDE;
-    fail_errno = EACCES;
+    write_file(path, newer, sizeof newer - 1);
+    assert_int_equal(stat(path, &sb), 0);
     st = test_state_load(path);
-    assert_non_null(strstr(state_warning(st), "cannot be moved aside"));
-    assert_non_null(state_text(st, 1, "/x"));
-    assert_int_equal(state_save(st, &err), -1);
-    assert_non_null(strstr(err.msg, "not saved"));
-    assert_true(same_bytes(path, "bad\n", 4));
-    state_fault_hook = NULL;
-    test_state_save(st);
-    assert_non_null(strstr(state_warning(st), "moved aside"));
+    w = state_warning(st);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "newer lees"));
+    assert_non_null(strstr(w, "nor saved"));
+    assert_int_equal(state_text_count(st), 0);
+    state_mark_add(state_text(st, 1, "/x"), "m", 0, NULL, 0);
+    assert_int_equal(state_history_add(st, "p"), 0);
+    /* saving does nothing, and says nothing more */
+    assert_int_equal(state_save(st, &err), 0);
+    assert_null(state_warning(st));
+    assert_int_equal(state_save(st, &err), 0);
+    assert_true(same_bytes(path, newer, sizeof newer - 1));
+    assert_int_equal(stat(path, &sb2), 0);
+    assert_int_equal(sb.st_ino, sb2.st_ino);
+    assert_string_equal(listing(*state), "state");
     state_free(st);
+
+    /* written by a newer lees after this one loaded: the save that finds it says so, once */
+    assert_int_equal(unlink(path), 0);
+    make_file(path, NULL, NULL);
+    st = test_state_load(path);
+    assert_null(state_warning(st));
+    assert_non_null(state_text(st, 2, "/y"));
+    write_file(path, newer, sizeof newer - 1);
+    assert_int_equal(state_save(st, &err), -1);
+    assert_non_null(strstr(err.msg, "newer lees"));
+    assert_non_null(strstr(err.msg, "not saved"));
+    assert_true(same_bytes(path, newer, sizeof newer - 1));
+    assert_int_equal(state_save(st, &err), 0);
+    assert_true(same_bytes(path, newer, sizeof newer - 1));
+    assert_string_equal(listing(*state), "state state.lock");
+    state_free(st);
+}
+
+/*
+ * What lees --bookmarks does (load, find its text, re-anchor, read the marks, free) writes
+ * nothing, whatever the file: good, damaged, cut short, newer, or none.
+ */
+static void test_read_only_writes_nothing(void **state)
+{
+    static const char cut[] = "lees-state 1\n"
+                              "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+                              "mark 0000000000000001 10 2026-11-28T14";
+    const char *files[] = {salvaged, damaged, cut, "lees-state 2\nend\n", NULL};
+
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+        char dir[1024], path[2048];
+        size_t len = files[i] != NULL ? strlen(files[i]) : 0;
+        struct state *st;
+        struct state_text *t;
+
+        snprintf(dir, sizeof dir, "%s/%zu", (const char *)*state, i);
+        snprintf(path, sizeof path, "%s/state", dir);
+        assert_int_equal(mkdir(dir, 0700), 0);
+        if (files[i] != NULL)
+            write_file(path, files[i], len);
+        st = test_state_load(path);
+        t = state_text(st, 0xaa, "/a.md");
+        assert_non_null(t);
+        state_reanchor(t, text, sizeof text - 1);
+        for (size_t j = 0; j < state_mark_count(t); j++)
+            assert_non_null(state_mark_at(t, j));
+        state_free(st);
+        assert_string_equal(listing(dir), files[i] != NULL ? "state" : "");
+        if (files[i] != NULL)
+            assert_true(same_bytes(path, files[i], len));
+    }
 }
 
 /* Something that is not a regular file is left alone: a directory, a FIFO (no hang). */
@@ -808,10 +1012,13 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_missing_file),
-        T(test_corrupt_forms),
+        T(test_salvage_on_disk),
+        T(test_damaged_forms),
         T(test_corrupt_twice_same_second),
         T(test_corrupt_found_at_save),
-        T(test_corrupt_cannot_move_aside),
+        T(test_damaged_cannot_copy),
+        T(test_newer_untouched),
+        T(test_read_only_writes_nothing),
         T(test_not_a_file),
         T(test_permissions),
         T(test_symlink_not_followed),
