@@ -914,10 +914,9 @@ static void damaged_at_load(struct state *st, const char *why)
 
     st->copy_time = state_now();
     state_file_copy_name(st->path, st->copy_time, copy, sizeof copy);
-    warn(st,
-         "%s: %s; the rest is read, and the file as it was is kept as %s when bookmarks are "
-         "next saved",
-         st->path, why, base_name(copy));
+    /* the copy first: a status line may show no more than the start */
+    warn(st, "%s: damaged, read in part; the next save first copies it to %s: %s", st->path,
+         base_name(copy), why);
 }
 
 /* At saving, a damaged file is copied (DATA, LEN) before it is replaced; -1 with ERR if not. */
@@ -929,11 +928,11 @@ static int damaged_at_save(struct state *st, const char *why, const char *data, 
     if (state_file_keep_copy(st->path, st->copy_time ? st->copy_time : state_now(), data, len, copy,
                              sizeof copy) < 0)
         return lees_error_set(err, LEES_ERR_FILE,
-                              "%s: %s, and a copy of it cannot be kept (%s); not saved", st->path,
-                              why, strerror(errno));
+                              "%s: damaged, and a copy of it cannot be made (%s); not saved: %s",
+                              st->path, strerror(errno), why);
     st->copy_time = 0;
-    warn(st, "%s: %s; the rest is kept, and the file as it was is kept as %s", st->path, why,
-         base_name(copy));
+    warn(st, "%s: damaged, read in part; copied to %s before it was saved: %s", st->path,
+         base_name(copy), why);
     return 0;
 }
 

@@ -385,7 +385,7 @@ static void test_corrupt_found_at_save(void **state)
     second = state_mark_add(state_text(st, 77, "/t.md"), "second", 9, text, sizeof text - 1);
     test_state_save(st);
     assert_non_null(state_warning(st));
-    assert_non_null(strstr(state_warning(st), "kept as state.corrupt-"));
+    assert_non_null(strstr(state_warning(st), "copied to state.corrupt-"));
     snprintf(aside, sizeof aside, "%s/%s", (const char *)*state, aside_name());
     assert_true(same_bytes(aside, "\x00garbage", 8));
     back = test_state_load(path);
@@ -414,13 +414,13 @@ static void test_damaged_cannot_copy(void **state)
         fail_at = points[i];
         fail_errno = ENOSPC;
         assert_int_equal(state_save(st, &err), -1);
-        assert_non_null(strstr(err.msg, "cannot be kept"));
+        assert_non_null(strstr(err.msg, "cannot be made"));
         assert_non_null(strstr(err.msg, "not saved"));
         assert_true(same_bytes(path, damaged, sizeof damaged - 1));
         assert_string_equal(listing(*state), "state state.lock");
         state_fault_hook = NULL;
         test_state_save(st);
-        assert_non_null(strstr(state_warning(st), "kept as state.corrupt-"));
+        assert_non_null(strstr(state_warning(st), "copied to state.corrupt-"));
         state_free(st);
         st = test_state_load(path);
         assert_null(state_warning(st));
