@@ -12,28 +12,42 @@
 #define DETAIL_LINES 4 /* under the list: the first detail line, then the second wrapped */
 
 /* Draw TEXT from ROW on, wrapped at ", " to WIDTH cells, in at most LINES rows. */
-static void put_wrapped(int row, int col, const char *text, int width, int lines, attr_t attr)
+/* Where a line of TEXT (N bytes, FIT of them fit) is best cut: for ENTRIES, after the last
+ * ", " that fits (an entry of a list is not split); else after the last space (nor is a word);
+ * else at FIT. */
+static size_t wrap_cut(const char *text, size_t n, size_t fit, bool entries)
 {
+    if (fit >= n)
+        return fit;
+    for (size_t i = fit; entries && i > 1; i--)
+        if (text[i - 2] == ',' && text[i - 1] == ' ')
+            return i;
+    for (size_t i = fit; i > 1; i--)
+        if (text[i - 1] == ' ')
+            return i;
+    return fit;
+}
+
+/* TEXT over at most LINES rows from ROW on, a list of ENTRIES or prose; the rows it took. */
+static int put_wrapped(int row, int col, const char *text, int width, int lines, bool entries,
+                       attr_t attr)
+{
+    int used = 0;
+
     while (*text != '\0' && lines-- > 0) {
-        size_t n = strlen(text), fit = glyph_fit(text, n, (size_t)width), cut = fit;
-        if (fit < n) {
-            /* Back to the last separator that fits, so an entry is not split. */
-            for (size_t i = fit; i > 1; i--) {
-                if (text[i - 2] == ',' && text[i - 1] == ' ') {
-                    cut = i;
-                    break;
-                }
-            }
-        }
+        size_t n = strlen(text), fit = glyph_fit(text, n, (size_t)width);
+        size_t cut = wrap_cut(text, n, fit, entries);
+        used++;
         {
             char *part = strndup(text, cut);
             if (part == NULL)
-                return;
+                return used;
             ui_put(row++, col, part, width, attr);
             free(part);
         }
         text += cut;
     }
+    return used;
 }
 
 /* Rows for entries: all but the heading, the status line and any detail lines. */
@@ -107,10 +121,16 @@ static void list_draw(struct ui *ui, struct ui_view *view)
                  l->growing ? "…" : "");
     if (l->detail != NULL && l->n > 0) {
         char d1[2048], d2[2048];
+        int used;
         d1[0] = d2[0] = '\0';
         l->detail(ui, l, d1, d2, sizeof d1);
-        ui_put(LINES - 1 - DETAIL_LINES, left + 1, d1, width - 2, A_NORMAL);
-        put_wrapped(LINES - DETAIL_LINES, left + 1, d2, width - 2, DETAIL_LINES - 1, A_DIM);
+        /* The first wrapped too (a gloss), leaving the second at least a row. */
+        used = put_wrapped(LINES - 1 - DETAIL_LINES, left + 1, d1, width - 2, DETAIL_LINES - 1,
+                           false, A_NORMAL);
+        if (used < 1)
+            used = 1;
+        put_wrapped(LINES - 1 - DETAIL_LINES + used, left + 1, d2, width - 2, DETAIL_LINES - used,
+                    true, A_DIM);
     }
     if (ui->notice[0] != '\0') {
         /* What the last key did (a bookmark not renamed, no memory) says more than the hint. */

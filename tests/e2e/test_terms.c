@@ -347,12 +347,27 @@ static void test_terms_file(void **state)
     CHECK(e, row_end_number(e, list_row(e, "appel")) == 2, "appel should be counted twice");
 }
 
+/* A gloss longer than the row wraps at a space over the rows under the list, to its last
+ * word, instead of being cut in the middle of one. */
+static void test_terms_gloss_wraps(void **state)
+{
+    struct e2e *e = lees_open(state, 24, 80, NULL);
+
+    e2e_send(e, "T");
+    WAIT_TEXT(e, "kansengroepen");
+    e2e_send(e, "j");
+    WAIT_TEXT(e, "groepen met minder kansen op werk");
+    WAIT_TEXT(e, "met een handicap");
+    CHECK(e, text_row_of(e, "mensen me") < 0 || text_row_of(e, "mensen met") >= 0,
+          "the gloss is cut in the middle of a word");
+}
+
 int group_terms(void)
 {
     const struct CMUnitTest tests[] = {
         E2E_TEST(test_term_colour), E2E_TEST(test_term_no_color),     E2E_TEST(test_term_toggle),
         E2E_TEST(test_terms_list),  E2E_TEST(test_terms_occurrences), E2E_TEST(test_terms_option),
-        E2E_TEST(test_terms_file),
+        E2E_TEST(test_terms_file),  E2E_TEST(test_terms_gloss_wraps),
     };
     return cmocka_run_group_tests_name("terms", tests, NULL, NULL);
 }
