@@ -127,15 +127,23 @@ static bool too_small(void)
     return COLS < MIN_COLS || LINES < MIN_ROWS;
 }
 
+/* What is wrong, in the longest form the row has room for: the size needed comes first to go
+ * last, as it is what the reader must know to fix it. */
 static void draw_too_small(void)
 {
-    char msg[64];
+    char forms[4][64];
+    int k = 0;
 
     erase();
-    snprintf(msg, sizeof msg, "Terminal too small (%dx%d); lees needs %dx%d.", COLS, LINES,
-             MIN_COLS, MIN_ROWS);
+    snprintf(forms[0], sizeof forms[0], "Terminal too small (%dx%d); lees needs %dx%d.", COLS,
+             LINES, MIN_COLS, MIN_ROWS);
+    snprintf(forms[1], sizeof forms[1], "Too small: %dx%d", MIN_COLS, MIN_ROWS);
+    snprintf(forms[2], sizeof forms[2], "Needs %dx%d", MIN_COLS, MIN_ROWS);
+    snprintf(forms[3], sizeof forms[3], "%dx%d", MIN_COLS, MIN_ROWS);
+    while (k < 3 && (int)strlen(forms[k]) > COLS)
+        k++;
     attrset(A_BOLD);
-    mvaddnstr(0, 0, msg, COLS);
+    mvaddnstr(0, 0, forms[k], COLS);
     attrset(A_NORMAL);
 }
 

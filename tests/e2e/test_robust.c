@@ -282,7 +282,7 @@ static bool cond_text_and_status(struct e2e *e, void *arg)
 {
     (void)arg;
     return first_text_row(e) >= 0 && e2e_row_first_col(e, -1) >= 0 &&
-           cells_have(e, -1, 0, e2e_cols(e), ATTR_REVERSE) && !e2e_find(e, "too small", NULL, NULL);
+           cells_have(e, -1, 0, e2e_cols(e), ATTR_REVERSE) && !e2e_find(e, "oo small", NULL, NULL);
 }
 
 /* 20x6 is enough; one row or one column less is too small. */
@@ -293,18 +293,20 @@ static void test_small_terminal(void **state)
     CHECK(e, e2e_wait(e, cond_text_and_status, NULL, T_START),
           "at 20x6 there should be text and a status line");
     e2e_resize_blank(e, 6, 19);
-    WAIT_TEXT(e, "Terminal too small");
+    WAIT_TEXT(e, "Too small: 20x6"); /* what fits of it, the size needed whole */
     e2e_resize_blank(e, 6, 20);
     CHECK(e, e2e_wait(e, cond_text_and_status, NULL, T_WAIT),
           "back at 20x6 the text and the status line did not come back");
     e2e_resize_blank(e, 5, 20);
-    WAIT_TEXT(e, "Terminal too small");
+    WAIT_TEXT(e, "Too small: 20x6");
     e2e_resize_blank(e, 24, 80);
     CHECK(e, wait_status(e, T_WAIT), "at 80x24 again the status line did not come back");
     WAIT_TEXT(e, "Handen");
 
     e = lees_spawn(state, 5, 19, argv, NULL);
-    WAIT_TEXT(e, "Terminal too small");
+    WAIT_TEXT(e, "Too small: 20x6");
+    e = lees_spawn(state, 3, 10, argv, NULL);
+    WAIT_TEXT(e, "Needs 20x6");
 }
 
 /* CRLF line ends and a byte order mark are read as text. */
