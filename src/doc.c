@@ -817,21 +817,27 @@ int doc_open_file(const char *path, enum doc_format format, struct doc **out,
 }
 
 /*
- * Whether the file ST is DOC's own, grown longer, and DOC's sections can carry over to it: DOC
- * was scanned (a text parsed whole at open is short, and is parsed again as quickly), and its
- * scan did not end inside a last line that the file may since have made longer.
+ * Whether DOC's sections can carry over to a longer text that begins with its bytes: DOC was
+ * scanned (a text parsed whole at open is short, and is parsed again as quickly), and its scan
+ * did not end inside a last line that the longer text may make longer.
  */
+static bool can_carry(const struct doc *doc)
+{
+    if (doc->whole != NULL || doc->failed || doc->origin != 0)
+        return false;
+    return !doc->scan.done || (doc->len > 0 && doc->data[doc->len - 1] == '\n');
+}
+
+/* Whether the file ST is DOC's own, grown longer, and DOC's sections can carry over to it. */
 static bool grown_from(const struct doc *doc, const struct stat *st)
 {
     struct stat own;
 
-    if (doc->own != DOC_MAPPED || doc->fd < 0 || doc->whole != NULL || doc->failed ||
-        doc->origin != 0 || !S_ISREG(st->st_mode) || fstat(doc->fd, &own) != 0)
+    if (doc->own != DOC_MAPPED || doc->fd < 0 || !can_carry(doc) || !S_ISREG(st->st_mode) ||
+        fstat(doc->fd, &own) != 0)
         return false;
-    if (own.st_dev != st->st_dev || own.st_ino != st->st_ino ||
-        (uintmax_t)st->st_size <= (uintmax_t)doc->base_len)
-        return false;
-    return !doc->scan.done || (doc->len > 0 && doc->data[doc->len - 1] == '\n');
+    return own.st_dev == st->st_dev && own.st_ino == st->st_ino &&
+           (uintmax_t)st->st_size > (uintmax_t)doc->base_len;
 }
 
 /* FROM's sections, title and scan, carried over to TO, the same text grown longer; -1 when out
@@ -892,6 +898,33 @@ int doc_reopen(const struct doc *doc, const char *path, struct doc **out, struct
         return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", path);
     }
     *out = grown;
+    return 0;
+}
+
+/* A doc over more of the bytes DOC borrows (see doc.h). */
+int doc_open_longer(const struct doc *doc, const char *data, size_t len, struct doc **out,
+                    struct lees_error *err)
+{
+    struct doc *longer;
+    size_t skip;
+
+    /* The same bytes, which never move (a stream's): DOC's may start past a byte order mark. */
+    if (doc->own != DOC_BORROWED || doc->data < data || doc->data > data + 3 || !can_carry(doc))
+        return doc_open_memory(data, len, doc->name, doc->format, out, err);
+    skip = (size_t)(doc->data - data);
+    if (len <= skip || len - skip < doc->len)
+        return doc_open_memory(data, len, doc->name, doc->format, out, err);
+    longer = doc_alloc(doc->name);
+    if (longer == NULL)
+        return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", doc->name);
+    longer->data = doc->data;
+    longer->len = len - skip;
+    longer->own = DOC_BORROWED;
+    if (carry_sections(longer, doc) != 0) {
+        doc_free(longer);
+        return lees_error_set(err, LEES_ERR_NOMEM, "%s: out of memory", doc->name);
+    }
+    *out = longer;
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "lees/page.h"
 
@@ -298,6 +299,34 @@ void page_goto_offset(struct page *page, size_t offset)
 
     page->section = doc_section_at(page->doc, offset);
     page->top = layout_line_at(page->layout, page->section, offset) / h * h;
+}
+
+/* The page numbers OLD has counted, for PAGE over a longer text (see page.h). */
+void page_take_counts(struct page *page, const struct page *old)
+{
+    size_t k = 0, limit = old->indexed;
+
+    if (old->first_page == NULL || page->first_page != NULL || old->height != page->height ||
+        old->flags != page->flags || layout_width(old->layout) != layout_width(page->layout))
+        return;
+    /* The last section found so far ends where the look for sections has got to, for now. */
+    if (limit + 1 > doc_sections_found(page->doc) && !doc_index_done(page->doc))
+        limit = doc_sections_found(page->doc) > 0 ? doc_sections_found(page->doc) - 1 : 0;
+    if (limit > doc_sections_found(page->doc))
+        limit = doc_sections_found(page->doc);
+    /* Sections tile the text from its start: those of the same sizes are the same bytes, laid
+     * out the same.  The old text's last may have grown, and stops the copy. */
+    while (k < limit && k + 1 < doc_sections_found(old->doc) &&
+           doc_section_size(old->doc, k) == doc_section_size(page->doc, k))
+        k++;
+    if (k == 0)
+        return;
+    page->first_page = malloc((k + 1 < 1024 ? 1024 : k + 1) * sizeof *page->first_page);
+    if (page->first_page == NULL)
+        return;
+    page->cap = k + 1 < 1024 ? 1024 : k + 1;
+    memcpy(page->first_page, old->first_page, (k + 1) * sizeof *page->first_page);
+    page->indexed = k;
 }
 
 /* Show the line that holds byte OFFSET at the top. */

@@ -202,3 +202,10 @@ int stream_doc_new(const struct stream *s, enum doc_format format, struct doc **
 {
     return doc_open_memory(s->base, stream_whole_len(s), s->name, format, out, err);
 }
+
+/* A snapshot after PREV (see stream.h). */
+int stream_doc_after(const struct stream *s, const struct doc *prev, struct doc **out,
+                     struct lees_error *err)
+{
+    return doc_open_longer(prev, s->base, stream_whole_len(s), out, err);
+}

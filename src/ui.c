@@ -407,9 +407,23 @@ static void install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
+/*
+ * Whether the key terms are counted, or need not be now: on standard input still coming in,
+ * each snapshot would start the count again (100 MB a second from `yes`), so it waits for the
+ * end.
+ */
 static bool terms_counted(const struct ui *ui)
 {
-    return ui->terms_index == NULL || terms_index_counted(ui->terms_index);
+    return ui->terms_index == NULL || terms_index_counted(ui->terms_index) || ui_stream_live(ui);
+}
+
+/* Whether pages are still to be counted: all of them for the total, but on standard input
+ * still coming in (no total is shown until it ends) only as far as the page on screen. */
+static bool pages_to_count(const struct ui *ui)
+{
+    if (page_total_known(ui->page))
+        return false;
+    return !ui_stream_live(ui) || !page_number_known(ui->page);
 }
 
 /* A step of the counting done while no key comes: what the status line shows first (the
@@ -418,9 +432,9 @@ static void count_step(struct ui *ui)
 {
     if (ui_search_counting(ui))
         search_count_step(ui->search.confirmed, IDLE_SEARCHED);
-    else if (!page_total_known(ui->page))
+    else if (pages_to_count(ui))
         page_index_step(ui->page, IDLE_LAID_OUT);
-    else
+    else if (!terms_counted(ui))
         terms_index_count_step(ui->terms_index, IDLE_LAID_OUT);
 }
 
@@ -433,7 +447,7 @@ static void count_step(struct ui *ui)
 static int next_key(struct ui *ui, bool *worked)
 {
     int key;
-    bool counting = ui_search_counting(ui) || !page_total_known(ui->page) || !terms_counted(ui);
+    bool counting = ui_search_counting(ui) || pages_to_count(ui) || !terms_counted(ui);
 
     *worked = false;
     if (ui_follow_wait_ms(ui) >= 0) {

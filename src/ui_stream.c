@@ -88,7 +88,10 @@ static bool swap(struct ui *ui)
     struct terms_index *ix;
     bool at_top;
 
-    if (stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err) != 0) {
+    /* The first snapshot decides the format when none was asked for: the later ones carry
+     * over its sections. */
+    if ((ui->stream.shown > 0 ? stream_doc_after(ui->stream.s, ui->doc, &doc, &err)
+                              : stream_doc_new(ui->stream.s, ui->stream.format, &doc, &err)) != 0) {
         ui_notice(ui, "%s", err.msg);
         ui->stream.final = true; /* no memory: what is shown is all there will be */
         return false;
@@ -99,6 +102,9 @@ static bool swap(struct ui *ui)
         ui->stream.final = true;
         return false;
     }
+    /* Counted again from where the last snapshot's count had got to, not from the top: on a
+     * fast pipe each snapshot restarted a count that then never ended. */
+    page_take_counts(page, ui->page);
     /* A new page opens at the top: the reader is still there when the old one is too (its
      * first line need not start at offset 0: "# Title" shows from byte 2). */
     at_top = page_offset(ui->page) <= page_offset(page);
@@ -109,7 +115,7 @@ static bool swap(struct ui *ui)
         page_last(ui->page);
         if (ui->stream.final) {
             ui->follow.on = false;
-            ui_notice(ui, "Standard input has ended: nothing more will come");
+            ui_notice(ui, "%s has ended: nothing more will come", ui_stream_source(ui, true));
         }
         return true;
     }

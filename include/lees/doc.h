@@ -101,6 +101,15 @@ int doc_open_file(const char *path, enum doc_format format, struct doc **out,
  * all of it.  DOC stays as it was (doc_free it after).  0, or -1 with ERR.
  */
 int doc_reopen(const struct doc *doc, const char *path, struct doc **out, struct lees_error *err);
+/*
+ * A doc over LEN bytes at DATA, borrowed as by doc_open_memory, that begin with the bytes DOC
+ * borrows, at the same place (a stream's, read further: they never move): DOC's sections carry
+ * over and the search for more goes on from where DOC's had reached, as in doc_reopen, so each
+ * snapshot of a long pipe costs a look at what was added.  Opened anew, in DOC's format, when
+ * they cannot carry over.  DOC stays as it was.  0, or -1 with ERR.
+ */
+int doc_open_longer(const struct doc *doc, const char *data, size_t len, struct doc **out,
+                    struct lees_error *err);
 /* Read all of FD (standard input, a FIFO) and parse it; NAME is used in messages and the title. */
 int doc_open_fd(int fd, const char *name, enum doc_format format, struct doc **out,
                 struct lees_error *err);

@@ -51,6 +51,14 @@ struct page_pos {
 struct page_pos page_position(const struct page *page);
 void page_set_position(struct page *page, struct page_pos pos);
 
+/*
+ * The page numbers OLD has counted, taken over by PAGE, a fresh page at the same size over a
+ * longer text that begins with OLD's sections (doc_open_longer: a newer snapshot of a pipe), so
+ * that only the sections after them are counted again.  Nothing is taken at another size, or
+ * where the sections differ; the last of OLD's text, which may have grown, never.
+ */
+void page_take_counts(struct page *page, const struct page *old);
+
 /* Show the page that holds byte OFFSET. */
 void page_goto_offset(struct page *page, size_t offset);
 

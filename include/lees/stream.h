@@ -60,4 +60,12 @@ size_t stream_whole_len(const struct stream *s);
 int stream_doc_new(const struct stream *s, enum doc_format format, struct doc **out,
                    struct lees_error *err);
 
+/*
+ * A newer snapshot than PREV (a doc made from this stream, in the format it was found to be):
+ * the sections PREV had found carry over (doc_open_longer), so that a long pipe does not cost
+ * a scan from its top at each snapshot.  It borrows the stream's bytes.  0, or -1 with ERR.
+ */
+int stream_doc_after(const struct stream *s, const struct doc *prev, struct doc **out,
+                     struct lees_error *err);
+
 #endif

@@ -460,3 +460,20 @@ bool cond_not_row0(struct e2e *e, void *arg)
 {
     return !cond_row0(e, arg);
 }
+
+/* CPU ticks (user and system) process PID has used, or -1. */
+long cpu_ticks(int pid)
+{
+    char path[64], buf[1024], *p;
+    long user = -1, sys = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/stat", pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) != NULL)
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &user, &sys);
+    fclose(f);
+    return user < 0 || sys < 0 ? -1 : user + sys;
+}

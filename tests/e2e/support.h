@@ -79,6 +79,9 @@ bool wait_page(struct e2e *e, int page, int timeout_ms);
 /* Until the status line shows a page at all (the reader is drawn). */
 bool wait_status(struct e2e *e, int timeout_ms);
 
+/* CPU ticks (user and system) process PID has used, or -1. */
+long cpu_ticks(int pid);
+
 /* The first and the last non-blank row above the status line, or -1. */
 int first_text_row(struct e2e *e);
 int last_text_row(struct e2e *e);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -204,6 +205,35 @@ static void test_stdin_first_page_at_once(void **state)
     remove(go);
 }
 
+/* A pipe that never ends and writes fast (yes): after G, stopped by a key, the reader uses no
+ * CPU while no key comes.  Each snapshot of it counted the pages from the top again, and the
+ * last one (256 MiB of lines ahead of the page) took half a minute. */
+static void test_stdin_fast_pipe_rests(void **state)
+{
+    char fifo[4096];
+    const char *script = "yes > \"$1\" & exec \"$0\" < \"$1\"";
+    const char *argv[] = {"sh", "-c", script, e2e_lees_path(), fifo, NULL};
+    struct e2e *e;
+    long before;
+
+    snprintf(fifo, sizeof fifo, "%s/yes-%d", e2e_fixture_dir(), (int)getpid());
+    remove(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    e = lees_spawn(state, 24, 80, argv, NULL);
+    WAIT_STATUS(e, "more coming");
+    e2e_send(e, "G");
+    usleep(300 * 1000);
+    e2e_send(e, "j"); /* stops G */
+    usleep(1500 * 1000);
+    before = cpu_ticks(e2e_pid(e));
+    usleep(1000 * 1000);
+    CHECK(e, before >= 0 && cpu_ticks(e2e_pid(e)) - before < 20,
+          "the reader kept a CPU busy with no key pressed (%ld ticks in 1 s)",
+          cpu_ticks(e2e_pid(e)) - before);
+    remove(fifo);
+    e2e_send(e, "q");
+}
+
 /* The place left in a text from a pipe is kept by its content, and taken up again once the
  * same text has come in whole, while the reader has not moved from its top. */
 static void test_stdin_place_kept(void **state)
@@ -362,6 +392,7 @@ int group_input(void)
         E2E_TEST(test_stdin_count_next_stops),
         E2E_TEST(test_stdin_first_page_at_once),
         E2E_TEST(test_stdin_place_kept),
+        E2E_TEST(test_stdin_fast_pipe_rests),
         E2E_TEST(test_stdin_dash),
         E2E_TEST(test_wide_characters),
         E2E_TEST(test_wide_wrap),

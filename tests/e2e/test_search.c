@@ -547,23 +547,6 @@ static void test_open_at_pattern(void **state)
     WAIT_STATUS(e, "match 2/2");
 }
 
-/* CPU ticks (user and system) process PID has used, or -1. */
-static long cpu_ticks(int pid)
-{
-    char path[64], buf[1024], *p;
-    long user = -1, sys = -1;
-    FILE *f;
-
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -1;
-    if (fgets(buf, sizeof buf, f) != NULL && (p = strrchr(buf, ')')) != NULL)
-        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %ld %ld", &user, &sys);
-    fclose(f);
-    return user < 0 || sys < 0 ? -1 : user + sys;
-}
-
 /* A count before n with one match in the text stops once it is back at that match, instead
  * of going round the text a hundred million times, the CPU busy, until a key comes. */
 static void test_search_count_one_match(void **state)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "lees/page.h"
 #include "lees/stream.h"
 #include "unit.h"
 
@@ -39,6 +40,15 @@ static long take(struct pipe_stream *p)
 
     assert_true(n >= 0);
     return n;
+}
+
+/* Write and read N bytes, a pipe's worth at a time. */
+static void put_all(struct pipe_stream *p, const char *bytes, size_t n)
+{
+    for (size_t k = 0; k < n; k += 16384) {
+        put(p, bytes + k, n - k < 16384 ? n - k : 16384);
+        take(p);
+    }
 }
 
 static void close_pipe(struct pipe_stream *p)
@@ -161,13 +171,63 @@ static void test_read_limits(void **state)
     close_pipe(&p);
 }
 
+/* A newer snapshot goes on from the sections its predecessor found (stream_doc_after): the same
+ * sections as a doc opened over the same bytes, without looking at the old ones again; and its
+ * page takes over the pages counted (page_take_counts), to the same numbers. */
+static void test_snapshot_after(void **state)
+{
+    struct pipe_stream p;
+    struct lees_error err = {0};
+    struct doc *first, *second, *fresh;
+    struct page *pf, *ps, *pfresh;
+    static char text[400000];
+    size_t n = 0, half, progress;
+
+    (void)state;
+    while (n < sizeof text - 100)
+        n += (size_t)sprintf(text + n, n % 5000 < 40 ? "## Deel %zu\n\n" : "regel %zu\n", n);
+    half = n / 2;
+    while (text[half - 1] != '\n')
+        half++;
+    doc_set_whole_limit(0);
+    open_pipe(&p);
+    put_all(&p, text, half);
+    assert_int_equal(stream_doc_new(p.s, DOC_FORMAT_MARKDOWN, &first, &err), 0);
+    pf = page_new(first, 40, 10, 0);
+    page_total(pf); /* every section found and counted */
+    progress = doc_index_progress(first);
+    put_all(&p, text + half, n - half);
+    assert_int_equal(stream_doc_after(p.s, first, &second, &err), 0);
+    assert_true(doc_index_progress(second) >= progress); /* carried over */
+    assert_int_equal(doc_open_memory(text, n, "-", DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
+    assert_int_equal(doc_section_count(second), doc_section_count(fresh));
+    for (size_t i = 0; i < doc_section_count(fresh); i++) {
+        assert_int_equal(doc_section(second, i)->start, doc_section(fresh, i)->start);
+        assert_int_equal(doc_section(second, i)->end, doc_section(fresh, i)->end);
+    }
+    ps = page_new(second, 40, 10, 0);
+    page_take_counts(ps, pf);
+    assert_true(page_section_counted(ps, doc_sections_found(first) / 2)); /* not counted again */
+    pfresh = page_new(fresh, 40, 10, 0);
+    assert_int_equal(page_total(ps), page_total(pfresh));
+    for (size_t i = 0; i < doc_section_count(fresh); i += 7)
+        assert_int_equal(page_of_section(ps, i), page_of_section(pfresh, i));
+    page_free(pf);
+    page_free(ps);
+    page_free(pfresh);
+    doc_free(first);
+    doc_free(second);
+    doc_free(fresh);
+    close_pipe(&p);
+    doc_set_whole_limit(SIZE_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_whole_lines),
-        cmocka_unit_test(test_long_line),
-        cmocka_unit_test(test_bytes_never_move),
-        cmocka_unit_test(test_read_limits),
+        cmocka_unit_test(test_whole_lines),      cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_bytes_never_move), cmocka_unit_test(test_read_limits),
+        cmocka_unit_test(test_snapshot_after),
     };
     return cmocka_run_group_tests_name("stream", tests, NULL, NULL);
 }
