@@ -476,10 +476,13 @@ static int next_key(struct ui *ui, bool *worked)
     key = read_key();
     nodelay(stdscr, FALSE);
     if (key == ERR && !quit_signal && ui_stream_live(ui)) {
-        /* Standard input first (what has come is shown soon), then the counting; with
-         * nothing to count, wait for either a key or more text, not polling. */
+        /* Standard input first (what has come is shown soon), then a step of the counting,
+         * which a pipe that keeps writing must not starve (the page's number stayed "?"
+         * while 256 MiB of `yes` came in); with nothing to count, wait for either a key or
+         * more text, not polling. */
         *worked = true;
-        if (ui_stream_step(ui, counting ? 0 : -1) || !counting)
+        ui_stream_step(ui, counting ? 0 : -1);
+        if (!counting)
             return ERR;
     }
     if (key == ERR && !quit_signal) {

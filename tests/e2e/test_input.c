@@ -224,6 +224,10 @@ static void test_stdin_fast_pipe_rests(void **state)
     e2e_send(e, "G");
     usleep(300 * 1000);
     e2e_send(e, "j"); /* stops G */
+    /* At the top, where the page's number is known at once: a page deep in what has come would
+     * be numbered by counting up to it while idle, which is work the reader asked for. */
+    e2e_send(e, "g");
+    WAIT_STATUS(e, "page 1/?");
     usleep(1500 * 1000);
     before = cpu_ticks(e2e_pid(e));
     usleep(1000 * 1000);
