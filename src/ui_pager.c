@@ -116,6 +116,10 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
         addnstr(c.bytes, (int)c.len);
         col += c.width;
     }
+    /* Spaces a wrapped line ends in are not drawn: in emphasis on a terminal without italics
+     * they were underlined past the last word. */
+    while (n > 0 && (run[n - 1] & A_CHARTEXT) == ' ')
+        n--;
     run_flush(run, &n, row, run_col);
     attrset(A_NORMAL);
 }

@@ -195,6 +195,20 @@ static void test_emphasis_without_italics(void **state)
           "*emphasis* is sent as italic to a terminal that has none");
     CHECK(e, !text_has(e, "de volgende beleidsdoelstelling", ATTR_UNDERLINE),
           "the text before the emphasis is underlined");
+    {
+        /* The line of the emphasis wraps after "van": the space it ends in is not written, as
+         * it was underlined past the last word. */
+        static const char want[] = "het cre\xc3\xabren van";
+        size_t len, i = 0;
+        const char *out;
+        e2e_pump(e);
+        out = e2e_output(e, &len);
+        while (i + sizeof want <= len && memcmp(out + i, want, sizeof want - 1) != 0)
+            i++;
+        CHECK(e, i + sizeof want <= len, "no emphasis line ending in \"van\" was written");
+        CHECK(e, out[i + sizeof want - 1] != ' ',
+              "the space after the last word of an emphasised line is written, underlined");
+    }
 }
 
 /* On a terminal without an alternate screen (vt100) the page stays when lees quits, but its
