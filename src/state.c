@@ -37,11 +37,12 @@
  * a control character, invalid UTF-8 or an invisible or reordering character, so any bytes
  * round-trip and the file shows safely in a terminal.  Empty lines and lines starting with #
  * are ignored.  A line that is anything else, or breaks a rule (a second text with one hash, a
- * second position for a text, a second mark with one id in a text), is skipped, and so are the
- * position and mark lines of a text whose own line is skipped; of two quick marks with one
- * letter, the older one's line is skipped.  Everything else is read.  Loading writes nothing;
- * the save that replaces a damaged file first keeps a copy of it as it was (to
- * STATE.corrupt-YYYYMMDD-HHMMSS), so that whatever was skipped can still be found.
+ * second mark with one id in a text), is skipped, and so are the position and mark lines of a
+ * text whose own line is skipped; a position line not right after its text line (as lees writes
+ * it) is taken for one whose text line was lost, and is skipped with the mark lines after it; of
+ * two quick marks with one letter, the older one's line is skipped.  Everything else is read.
+ * Loading writes nothing; the save that replaces a damaged file first keeps a copy of it as it was
+ * (to STATE.corrupt-YYYYMMDD-HHMMSS), so that whatever was skipped can still be found.
  *
  * THE MERGE.  A process loads the file, changes its copy, and saves; others may have saved in
  * between.  So every change is also recorded in a journal (what changed in a text, which marks

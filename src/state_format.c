@@ -3,7 +3,8 @@
  * top of state.c (and in the man page).  The parser salvages: a line it does not understand,
  * or one that breaks a rule (a second mark with one id, a second quick mark with one letter),
  * is skipped and counted, and everything else is read, so that one bad line never costs the
- * bookmarks of every text; the caller keeps a copy of such a file before it is replaced.  A
+ * bookmarks of every text; and the lines of a text whose own line is lost are skipped with it,
+ * never read as another text's; the caller keeps a copy of such a file before it is replaced.  A
  * file cut short keeps every line before the cut.  A newer version is not read at all: its
  * lines may mean something else.  The writer writes one canonical form, so that parsing and
  * writing again gives the same bytes.  Strings are quoted with C-like escapes so that any byte
@@ -429,9 +430,9 @@ static void idset_clear(struct idset *s)
 /* The parser's working state. */
 struct parser {
     struct state *st;
-    struct state_text *text; /* the text the position and mark lines belong to */
-    bool text_skipped;       /* the last text line was skipped: its lines go with it */
-    bool has_position;
+    struct state_text *text;               /* the text the position and mark lines belong to */
+    const char *no_text;                   /* when TEXT is NULL, why its lines are skipped */
+    bool after_text;                       /* the last record line was a text line, read */
     uint64_t letters;                      /* the quick mark letters the text has, a bit each */
     size_t letter_at[52], letter_line[52]; /* the mark with each letter (index) and its line */
     struct idset hashes, ids;              /* of the texts; of the marks of this text */
@@ -498,7 +499,7 @@ static bool parse_text(struct parser *ps, struct cur *c)
     int added;
 
     ps->text = NULL;
-    ps->text_skipped = true;
+    ps->no_text = "a line of a skipped text";
     if (!sep(c) || !hex64(c, &hash))
         return bad(ps, "a text with a bad hash");
     if (!sep(c) || !date(c, &read))
@@ -520,8 +521,7 @@ static bool parse_text(struct parser *ps, struct cur *c)
     if (ps->s1.len > 0 && (t->path = strbuf_take(&ps->s1, NULL)) == NULL)
         return nomem(ps);
     ps->text = t;
-    ps->text_skipped = false;
-    ps->has_position = false;
+    ps->after_text = true;
     ps->letters = 0;
     idset_clear(&ps->ids);
     return true;
@@ -530,18 +530,28 @@ static bool parse_text(struct parser *ps, struct cur *c)
 /* Why a position or mark line has no text to go to. */
 static bool no_text(struct parser *ps)
 {
-    return bad(ps, ps->text_skipped ? "a line of a skipped text" : "a line before any text");
+    return bad(ps, ps->no_text);
 }
 
-static bool parse_position(struct parser *ps, struct cur *c)
+/*
+ * A position line; AFTER_TEXT: the record line before it was its text line.  lees writes each
+ * text's position line right after its text line, so one anywhere else is taken to be the
+ * position of a text whose own line was lost (damaged beyond reading, or joined to the line
+ * above by a lost newline): it and the mark lines after it, up to the next text line, are
+ * skipped, not read as the previous text's.  (A second position for one text is such a line.)
+ */
+static bool parse_position(struct parser *ps, struct cur *c, bool after_text)
 {
     struct state_text *t = ps->text;
     size_t off;
 
     if (t == NULL)
         return no_text(ps);
-    if (ps->has_position)
-        return bad(ps, "a second position for one text");
+    if (!after_text) {
+        ps->text = NULL;
+        ps->no_text = "a line of a text whose text line is lost";
+        return bad(ps, "a position not right after its text line");
+    }
     if (!sep(c) || !number(c, &off))
         return bad(ps, "a position with a bad offset");
     if (!sep(c) || !string(c, &ps->s1) || !done(c))
@@ -550,7 +560,6 @@ static bool parse_position(struct parser *ps, struct cur *c)
     t->pos = off;
     if ((t->pos_quote = strbuf_take(&ps->s1, &t->pos_quote_len)) == NULL)
         return nomem(ps);
-    ps->has_position = true;
     return true;
 }
 
@@ -669,12 +678,15 @@ static size_t version_line(struct cur *c)
 /* One record line (not the first, not empty, not a comment); false when it is skipped. */
 static bool parse_record(struct parser *ps, struct cur *c, bool *ended)
 {
+    bool after_text = ps->after_text;
+
+    ps->after_text = false; /* until a text line is read */
     if (keyword(c, "search"))
         return parse_search(ps, c);
     if (keyword(c, "text"))
         return parse_text(ps, c);
     if (keyword(c, "position"))
-        return parse_position(ps, c);
+        return parse_position(ps, c, after_text);
     if (keyword(c, "mark"))
         return parse_mark(ps, c);
     if (keyword(c, "end"))
@@ -704,7 +716,7 @@ static void report(const struct parser *ps, bool ended, size_t lines, bool last_
 enum state_parse_result state_parse(struct state *st, const char *data, size_t len, char *why,
                                     size_t cap)
 {
-    struct parser ps = {.st = st};
+    struct parser ps = {.st = st, .no_text = "a line before any text"};
     const char *p = data, *end = data + len;
     bool ended = false;
     enum state_parse_result r = STATE_PARSE_OK;

@@ -100,9 +100,10 @@ void state_keep_recent(struct state *st);
 /*
  * Parse LEN bytes at DATA into ST (empty, as state_new makes it).  A line that does not parse
  * or breaks a rule is skipped (with the position and mark lines of a text whose line is
- * skipped) and the rest is read: STATE_PARSE_DAMAGED, and WHY (CAP bytes) says which lines and
- * why, and whether the file was cut short.  On STATE_PARSE_NEWER nothing is read and WHY says
- * which version it is.  An empty file is an empty state.
+ * skipped or lost: a position line not right after a text line) and the rest is read:
+ * STATE_PARSE_DAMAGED, and WHY (CAP bytes) says which lines and why, and whether the file was cut
+ * short.  On STATE_PARSE_NEWER nothing is read and WHY says which version it is.  An empty file is
+ * an empty state.
  */
 enum state_parse_result state_parse(struct state *st, const char *data, size_t len, char *why,
                                     size_t cap);

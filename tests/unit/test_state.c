@@ -660,7 +660,8 @@ static void test_salvage_malformed_lines(void **state)
         {2, "search \"a\\x00b\"\n", false, "NUL", {2}},
         {4, "position -1 \"De burgemeester\"\n", false, "bad offset", {4}},
         {4, "position 99999999999999999999999 \"x\"\n", false, "bad offset", {4}},
-        {5, "position 1 \"second\"\n", true, "a second position", {5}},
+        /* a second position: a text line lost above it, so the marks after it go too */
+        {5, "position 1 \"second\"\n", true, "a position not right after", {5, 6, 7, 8}},
         {5, "mark 0000000000000001 10 2026-11-28T14:03:22Z ok -\n", false, "bad name", {5}},
         {5, "mark 0000000000000000 10 2026-11-28T14:03:22Z ok - \"\" \"\"\n", false, "bad id", {5}},
         {5,
@@ -715,6 +716,58 @@ static void test_salvage_malformed_lines(void **state)
         without(file, cases[i].skipped, kept, sizeof kept);
         check_salvage(file, kept, cases[i].skipped, cases[i].says);
     }
+}
+
+/*
+ * A text whose own line is lost (its keyword damaged, or joined to the line above by a lost
+ * newline) loses its position and marks: they are not read as the text's before it, where a
+ * newer quick mark with one of its letters would drop that text's own.
+ */
+static void test_salvage_lost_text_line(void **state)
+{
+    /* text bb's quick mark takes letter a, newer than text aa's a (line 6) */
+    static const char mark4[] =
+        "mark 0000000000000004 40 2026-11-29T09:00:00Z ok a \"vier\" \"q4\"\n";
+    static const size_t lost[] = {8, 9, 10, 0}, joined[] = {7, 8, 9, 0};
+    char file[4096], kept[4096], why[512];
+    size_t n = 0;
+    struct state *st;
+
+    (void)state;
+    for (size_t i = 1; i <= NBASE; i++)
+        n += (size_t)snprintf(file + n, sizeof file - n, "%s",
+                              i == 8    ? "tex  00000000000000bb 2026-11-27T10:00:00Z \"/b.md\"\n"
+                              : i == 10 ? mark4
+                                        : base_lines[i - 1]);
+    check_salvage(file, without(file, lost, kept, sizeof kept), lost,
+                  "a position not right after its text line");
+    st = parsed(file, strlen(file), STATE_PARSE_DAMAGED, why);
+    assert_int_equal(state_text_count(st), 1);
+    assert_int_equal(state_position(state_text_at(st, 0)), 5120);
+    assert_int_equal(state_mark_count(state_text_at(st, 0)), 3);
+    assert_true(state_mark_key(state_text_at(st, 0), 'a')->id == 2);
+    state_free(st);
+    /* line 8 joined to line 7: line 7 is bad, and lines 8 and 9 are the lost text's */
+    n = 0;
+    for (size_t i = 1; i <= NBASE; i++)
+        n += (size_t)snprintf(file + n, sizeof file - n, "%.*s",
+                              (int)strlen(base_lines[i - 1]) - (i == 7),
+                              i == 10 ? mark4 : base_lines[i - 1]);
+    check_salvage(file, without(file, joined, kept, sizeof kept), joined,
+                  "a line of a text whose text line is lost");
+    /* the same when the text before has no marks: its position line takes the join */
+    snprintf(file, sizeof file,
+             "lees-state 1\n"
+             "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+             "position 5120 \"De burgemeester\"text 00000000000000bb 2026-11-27T10:00:00Z \"\"\n"
+             "position 7 \"x\"\n"
+             "%s"
+             "text 00000000000000cc 2026-11-26T10:00:00Z \"/c.md\"\n"
+             "position 9 \"y\"\n"
+             "end\n",
+             mark4);
+    check_salvage(file, without(file, (const size_t[]){3, 4, 5, 0}, kept, sizeof kept),
+                  (const size_t[]){3, 4, 5, 0}, "a position with a bad quote");
 }
 
 /* Lines after the end line are skipped (blank ones are no damage); many skipped are counted. */
@@ -1335,6 +1388,7 @@ int main(void)
         T(test_salvage_duplicate_id),
         T(test_salvage_duplicate_letter),
         T(test_salvage_malformed_lines),
+        T(test_salvage_lost_text_line),
         T(test_salvage_after_end),
         T(test_salvage_cut_short),
         T(test_salvage_binary),
