@@ -51,6 +51,8 @@
  * added there (a quick mark's letter goes to the newer of two marks that claim it), a mark
  * deleted here is deleted there, a rename or a move applies if the mark is still there (a
  * deletion elsewhere wins), the position is taken if it was set later than the one there.
+ * Over a damaged file, the texts it lacks are added whole, and a text whose lines were skipped
+ * gets back the marks this process holds and it lacks, and its position if that line was lost.
  * Texts are matched by the hash they had at the last load or save, then their hash now, then
  * their path.  The merged result is written, becomes this state, and the journal is emptied.
  * Marks have random 64-bit ids, so a deletion or a rename names exactly one mark.
@@ -1205,7 +1207,36 @@ static void pair(struct state *st, struct state *disk)
     }
 }
 
-/* Apply ST's journal to DISK; BAD: lines of the file were skipped, so all of ST goes in. */
+/*
+ * Put back into D, a text of a damaged file (read with lines skipped or cut off), what E holds
+ * that D lost to the damage: the marks D has not, and the position when D's line was skipped.
+ * A mark E deleted is not among E's; one another process deleted comes back, as it cannot be
+ * told from one whose line was damaged (only for a text whose block was damaged, though).
+ */
+static bool restore(struct state_text *d, const struct state_text *e)
+{
+    if (!d->has_position) {
+        char *q = dup_bytes(e->pos_quote, e->pos_quote_len);
+        if (q == NULL)
+            return false;
+        free(d->pos_quote);
+        d->pos_quote = q;
+        d->pos_quote_len = e->pos_quote_len;
+        d->pos = e->pos;
+    }
+    for (size_t i = 0; d->damaged && i < e->nmarks; i++) {
+        struct smark sm = e->marks[i];
+        sm.dirty = MARK_ADDED; /* a quick mark's letter still goes to the newer */
+        if (find_mark(d, sm.m.id) == NULL && !apply_mark(d, &sm))
+            return false;
+    }
+    return true;
+}
+
+/*
+ * Apply ST's journal to DISK; BAD: lines of the file were skipped, so all of ST goes in: the
+ * texts the file lacks, and what the texts it has lost.
+ */
 static bool merge(struct state *st, struct state *disk, bool bad)
 {
     pair(st, disk);
@@ -1221,7 +1252,7 @@ static bool merge(struct state *st, struct state *disk, bool bad)
             d->peer = e;
             if (!copy_whole(d, e))
                 return false;
-        } else if (d != NULL && !apply_text(d, e)) {
+        } else if (d != NULL && (!apply_text(d, e) || (bad && !restore(d, e)))) {
             return false;
         }
     }

@@ -560,6 +560,7 @@ static bool parse_position(struct parser *ps, struct cur *c, bool after_text)
     t->pos = off;
     if ((t->pos_quote = strbuf_take(&ps->s1, &t->pos_quote_len)) == NULL)
         return nomem(ps);
+    t->has_position = true;
     return true;
 }
 
@@ -620,6 +621,7 @@ static bool claim_letter(struct parser *ps, const struct state_mark *m, size_t *
     if (!newer(&ps->text->marks[ps->letter_at[k]].m, m))
         return bad(ps, "the older of two quick marks with one letter");
     skipped(ps, ps->letter_line[k], "the older of two quick marks with one letter");
+    ps->text->damaged = true;
     *at = ps->letter_at[k];
     ps->letter_line[k] = ps->line;
     return true;
@@ -743,11 +745,16 @@ enum state_parse_result state_parse(struct state *st, const char *data, size_t l
         }
         if (c.p == c.e || *c.p == '#')
             continue;
-        if (ended)
+        if (ended) {
             skipped(&ps, ps.line, "after the end line");
-        else if (!parse_record(&ps, &c, &ended) && !ps.nomem)
+        } else if (!parse_record(&ps, &c, &ended) && !ps.nomem) {
             skipped(&ps, ps.line, ps.why);
+            if (ps.text != NULL)
+                ps.text->damaged = true; /* the line may have been one of its marks */
+        }
     }
+    if (!ended && ps.text != NULL)
+        ps.text->damaged = true; /* cut short: marks of it may have been after the cut */
     if (ps.nomem || ps.s1.failed || ps.s2.failed) {
         r = STATE_PARSE_NOMEM;
     } else if (r == STATE_PARSE_OK && len > 0 && (ps.nskipped > 0 || !ended)) {

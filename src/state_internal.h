@@ -51,6 +51,11 @@ struct state_text {
     uint64_t *deleted; /* ids of marks deleted */
     size_t ndeleted, cap_deleted;
 
+    /* Set by the parser: a line of its block was skipped or cut off (DAMAGED); its position
+     * line was read (HAS_POSITION).  A save over a damaged file puts back from this process
+     * what such a text lost. */
+    bool damaged, has_position;
+
     bool synced; /* it was in the file at the last load or save, as SYNCED_HASH */
     uint64_t synced_hash;
     bool held;               /* handed out by state_text: kept in memory until state_free */

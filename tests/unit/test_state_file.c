@@ -398,6 +398,59 @@ static void test_corrupt_found_at_save(void **state)
     state_free(st);
 }
 
+/*
+ * The file went bad after loading, in lines of a text this process holds: the save keeps what
+ * it holds of that text and the damage lost (a mark, the position), besides what it added; a
+ * text whose lines are all there keeps what others did to it (a mark deleted elsewhere).
+ */
+static void test_damaged_keeps_held_marks(void **state)
+{
+    static const char good[] =
+        "lees-state 1\n"
+        "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+        "position 5120 \"De burgemeester\"\n"
+        "mark 0000000000000001 10 2026-11-28T14:03:22Z ok - \"een\" \"q1\"\n"
+        "mark 0000000000000002 20 2026-11-28T14:03:23Z ok a \"twee\" \"q2\"\n"
+        "text 00000000000000bb 2026-11-27T10:00:00Z \"/b.md\"\n"
+        "position 7 \"x\"\n"
+        "mark 0000000000000004 40 2026-11-27T09:00:00Z ok b \"vier\" \"q4\"\n"
+        "end\n";
+    static const char later[] =
+        "lees-state 1\n"
+        "text 00000000000000aa 2026-11-28T14:05:00Z \"/a.md\"\n"
+        "position x \"De burgemeester\"\n"
+        "mark 0000000000000001 10 2026-11-28T99:03:22Z ok - \"een\" \"q1\"\n"
+        "mark 0000000000000002 20 2026-11-28T14:03:23Z ok a \"twee\" \"q2\"\n"
+        "text 00000000000000bb 2026-11-27T10:00:00Z \"/b.md\"\n"
+        "position 7 \"x\"\n"
+        "end\n";
+    const char *path = in(state, "state");
+    struct state *st, *back;
+    struct state_text *a;
+    uint64_t third;
+
+    write_file(path, good, sizeof good - 1);
+    st = test_state_load(path);
+    assert_null(state_warning(st));
+    write_file(path, later, sizeof later - 1);
+    a = state_text(st, 0xaa, "/a.md");
+    third = state_mark_add(a, "drie", 30, text, sizeof text - 1);
+    test_state_save(st);
+    assert_non_null(strstr(state_warning(st), "copied to state.corrupt-"));
+    assert_int_equal(state_mark_count(a), 3);
+    back = test_state_load(path);
+    assert_null(state_warning(back));
+    a = state_text(back, 0xaa, "/a.md");
+    assert_non_null(state_mark_find(a, 1));
+    assert_non_null(state_mark_find(a, 2));
+    assert_non_null(state_mark_find(a, third));
+    assert_int_equal(state_mark_count(a), 3);
+    assert_int_equal(state_position(a), 5120);
+    assert_int_equal(state_mark_count(state_text(back, 0xbb, "/b.md")), 0);
+    state_free(back);
+    state_free(st);
+}
+
 /* A damaged file whose copy cannot be made is never overwritten. */
 static void test_damaged_cannot_copy(void **state)
 {
@@ -1016,6 +1069,7 @@ int main(void)
         T(test_damaged_forms),
         T(test_corrupt_twice_same_second),
         T(test_corrupt_found_at_save),
+        T(test_damaged_keeps_held_marks),
         T(test_damaged_cannot_copy),
         T(test_newer_untouched),
         T(test_read_only_writes_nothing),
