@@ -909,17 +909,15 @@ static const char *unreadable(int e)
 
 /*
  * At loading, a damaged file is only read: the save that replaces it keeps its copy, so that
- * loading writes nothing (lees --bookmarks never does) and two readers make one copy.
+ * loading writes nothing (lees --bookmarks never does) and two readers make one copy.  That copy
+ * is named at that save, by whichever lees saves first, so no name is given here: one would
+ * name a file that may never be.
  */
 static void damaged_at_load(struct state *st, const char *why)
 {
-    char copy[4096];
-
-    st->copy_time = state_now();
-    state_file_copy_name(st->path, st->copy_time, copy, sizeof copy);
     /* the copy first: a status line may show no more than the start */
-    warn(st, "%s: damaged, read in part; the next save first copies it to %s: %s", st->path,
-         base_name(copy), why);
+    warn(st, "%s: damaged, read in part; a copy (%s.corrupt-*) is kept before it is saved over: %s",
+         st->path, base_name(st->path), why);
 }
 
 /* At saving, a damaged file is copied (DATA, LEN) before it is replaced; -1 with ERR if not. */
@@ -928,12 +926,10 @@ static int damaged_at_save(struct state *st, const char *why, const char *data, 
 {
     char copy[4096];
 
-    if (state_file_keep_copy(st->path, st->copy_time ? st->copy_time : state_now(), data, len, copy,
-                             sizeof copy) < 0)
+    if (state_file_keep_copy(st->path, state_now(), data, len, copy, sizeof copy) < 0)
         return lees_error_set(err, LEES_ERR_FILE,
                               "%s: damaged, and a copy of it cannot be made (%s); not saved: %s",
                               st->path, strerror(errno), why);
-    st->copy_time = 0;
     warn(st, "%s: damaged, read in part; copied to %s before it was saved: %s", st->path,
          base_name(copy), why);
     return 0;

@@ -74,9 +74,6 @@ struct state {
     char warning[1024];
     /* The file was written by a newer lees: it is never written, and saving does nothing. */
     bool frozen;
-    /* The file had damaged lines at loading: its copy, made by the save that replaces it, is
-     * named after this time (0 when there is none to make). */
-    time_t copy_time;
 };
 
 /* The result of parsing a state file. */
