@@ -34,6 +34,7 @@
 #define DOC_SCAN_PIECE (16u << 10) /* bytes scanned at a time when a section is asked for */
 #define DOC_TAIL_FIRST (16u << 10) /* doc_tail_new reads back this far first, then twice as far */
 #define DOC_TAIL_LOOK (1u << 20)   /* and at most this far */
+#define TEXT_BLANK_LOOK 256        /* blanks looked through around a plain-text heading */
 
 static size_t whole_limit = DOC_WHOLE_LIMIT;
 
@@ -143,15 +144,16 @@ bool doc_text_heading(const struct doc *doc, size_t pos, size_t next, int *level
         e--;
     if (p >= e || d[p] != '#' || !doc_atx_heading(d + p, e - p, level, &a, &b))
         return false;
-    /* The line before is blank: only blanks back to its newline (or the start). */
+    /* The line before is blank: only blanks back to its newline (or the start); a line of
+     * more blanks than TEXT_BLANK_LOOK is taken for text, so that no look is long. */
     if (p > 0) {
-        for (k = p - 1; k > 0 && blank_byte(d[k - 1]); k--)
+        for (k = p - 1; k > 0 && p - k < TEXT_BLANK_LOOK && blank_byte(d[k - 1]); k--)
             ;
         if (k > 0 && d[k - 1] != '\n')
             return false;
     }
     /* And the line after. */
-    for (k = nx; k < len && blank_byte(d[k]); k++)
+    for (k = nx; k < len && k - nx < TEXT_BLANK_LOOK && blank_byte(d[k]); k++)
         ;
     return k >= len || d[k] == '\n';
 }
@@ -823,7 +825,15 @@ int doc_open_file(const char *path, enum doc_format format, struct doc **out,
  */
 static bool can_carry(const struct doc *doc)
 {
-    if (doc->whole != NULL || doc->failed || doc->origin != 0)
+    const struct doc_slot *last;
+
+    if (doc->whole != NULL || doc->failed || doc->origin != 0 || doc->nsections == 0)
+        return false;
+    /* A plain-text heading stands alone: one judged so by the end of DOC, or by a last line
+     * not whole yet, may not be one in the longer text. */
+    last = doc_slot(doc, doc->nsections - 1);
+    if (doc->format == DOC_FORMAT_TEXT && last->sec.level > 0 && !last->sec.continued &&
+        memchr(doc->data + last->head_end, '\n', doc->len - last->head_end) == NULL)
         return false;
     return !doc->scan.done || (doc->len > 0 && doc->data[doc->len - 1] == '\n');
 }
@@ -956,6 +966,12 @@ void doc_free(struct doc *doc)
     free(doc->title);
     free(doc->name);
     free(doc);
+}
+
+/* Whether the text was parsed whole when it was opened (a short one). */
+bool doc_whole(const struct doc *doc)
+{
+    return doc->whole != NULL;
 }
 
 /* The source bytes (after a byte order mark) and their length. */

@@ -161,6 +161,9 @@ static int heading(struct doc *doc, size_t start, int level, size_t head_end)
         last->head_end = head_end;
         return 0;
     }
+    /* Sections never go back: a heading's text that a part began after is that part's text. */
+    if (start < last->sec.start)
+        return 0;
     return doc_slot_add(doc, start, (uint8_t)level, head_end);
 }
 
@@ -324,17 +327,32 @@ static int long_line(struct doc *doc, size_t look)
     struct doc_scan *sc = &doc->scan;
     size_t end = sc->pos + look;
     size_t from = doc_slot(doc, doc->nsections - 1)->sec.start;
+    bool md = doc->format == DOC_FORMAT_MARKDOWN;
 
     if (!sc->mid_line) {
         if (sc->first_content > sc->pos)
             sc->first_content = sc->pos;
-        if (doc->format == DOC_FORMAT_MARKDOWN && sc->fence == 0 && !sc->html &&
-            sc->container_col == 0 && !sc->para) {
+        if (md && sc->fence == 0 && !sc->html && sc->container_col == 0 && !sc->para) {
             sc->para = true;
             sc->para_start = sc->pos;
         }
         sc->prev_blank = false;
         sc->mid_line = true;
+        /* A part long enough already ends where the line starts, not a byte into it. */
+        if (end - from > DOC_PART && sc->pos - from >= DOC_PART && sc->pos > from &&
+            (!md || (sc->fence == 0 && !sc->html && sc->container_col == 0))) {
+            if (part(doc, sc->pos) != 0)
+                return -1;
+            from = sc->pos;
+            sc->para_start = sc->pos;
+        }
+    }
+    /* Inside a fenced code block, an HTML block or a list item a part would be parsed on its own
+     * as something else (code as prose, and what follows the fence as code): such a line is
+     * looked through whole, never cut. */
+    if (md && (sc->fence != 0 || sc->html || sc->container_col != 0)) {
+        sc->pos = end;
+        return 0;
     }
     while (end - from > DOC_PART) {
         size_t cut =
@@ -344,6 +362,8 @@ static int long_line(struct doc *doc, size_t look)
         if (part(doc, cut) != 0)
             return -1;
         from = cut;
+        /* No underline after the line can make a heading of it: it is in parts now. */
+        sc->para = false;
     }
     sc->pos = from > sc->pos ? from : sc->pos;
     /* Never stuck: what is left of the look is less than a part past the last cut. */

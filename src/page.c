@@ -309,6 +309,11 @@ void page_take_counts(struct page *page, const struct page *old)
     if (old->first_page == NULL || page->first_page != NULL || old->height != page->height ||
         old->flags != page->flags || layout_width(old->layout) != layout_width(page->layout))
         return;
+    /* A text parsed whole resolves what one parsed section by section does not (a link's
+     * reference defined further on, even in what was added): the same bytes may take other
+     * pages.  Such a text is short, and counted again at once. */
+    if (doc_whole(old->doc) || doc_whole(page->doc))
+        return;
     /* The last section found so far ends where the look for sections has got to, for now. */
     if (limit + 1 > doc_sections_found(page->doc) && !doc_index_done(page->doc))
         limit = doc_sections_found(page->doc) > 0 ? doc_sections_found(page->doc) - 1 : 0;

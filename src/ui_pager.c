@@ -106,7 +106,8 @@ static void draw_line(struct ui *ui, int row, const struct layout_line *line)
         }
         run_flush(run, &n, row, run_col);
         if (c.width == 0) {
-            put_mark(row, ui->margin + col, &c);
+            if (col > 0) /* else nothing before it on the row: left out, not put in the margin */
+                put_mark(row, ui->margin + col, &c);
             continue;
         }
         attrset(a);

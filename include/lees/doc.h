@@ -121,6 +121,9 @@ int doc_open_memory(const char *data, size_t len, const char *name, enum doc_for
 /* Release the doc, its tables and its bytes. */
 void doc_free(struct doc *doc);
 
+/* Whether the text was parsed whole when it was opened (up to the whole-parse limit): its
+ * sections may then lay out otherwise than the same bytes parsed section by section. */
+bool doc_whole(const struct doc *doc);
 /* The source bytes (after a UTF-8 byte order mark, if any) and their length. */
 const char *doc_bytes(const struct doc *doc, size_t *len);
 

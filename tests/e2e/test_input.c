@@ -384,6 +384,28 @@ static void test_combining_marks(void **state)
     e2e_send(e, "q");
 }
 
+/* A mark with nothing before it on its row, in a column centred on a wide screen, is left out,
+ * not put on the margin's last cell. */
+static void test_combining_mark_not_in_margin(void **state)
+{
+    const char *path = e2e_fixture("mark-first.md", "# C\n\n\xcc\x81"
+                                                    "abc def\n");
+    const char *args[] = {"--width=40", NULL, NULL};
+    struct e2e *e;
+    char *row;
+    int r;
+
+    args[1] = path;
+    e = lees_open(state, 24, 80, args);
+    WAIT_TEXT(e, "abc def");
+    r = text_row_of(e, "abc def");
+    row = e2e_row(e, r);
+    CHECK(e, row != NULL && strstr(row, "\xcc\x81") == NULL,
+          "the mark was put in the margin: \"%s\"", row ? row : "");
+    free(row);
+    e2e_send(e, "q");
+}
+
 int group_input(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +423,7 @@ int group_input(void)
         E2E_TEST(test_wide_characters),
         E2E_TEST(test_wide_wrap),
         E2E_TEST(test_combining_marks),
+        E2E_TEST(test_combining_mark_not_in_margin),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
 }

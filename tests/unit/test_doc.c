@@ -499,6 +499,32 @@ static void test_reopen_grown(void **state)
     doc_set_whole_limit(SIZE_MAX);
 }
 
+/* TEXT's first CUT bytes written to a file, opened and scanned whole, then the rest up to N
+ * added: doc_reopen gives the sections a fresh open does. */
+static void check_grown(const char *text, size_t cut, size_t n, enum doc_format format)
+{
+    char path[32];
+    struct doc *first, *grown, *fresh;
+    struct lees_error err;
+    int fd;
+
+    snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, cut), (ssize_t)cut);
+    assert_int_equal(doc_open_file(path, format, &first, &err), 0);
+    doc_section_count(first);
+    assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
+    close(fd);
+    assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
+    assert_int_equal(doc_open_file(path, format, &fresh, &err), 0);
+    assert_same_sections(grown, fresh);
+    doc_free(first);
+    doc_free(grown);
+    doc_free(fresh);
+    unlink(path);
+}
+
 /*
  * The state the scan of a grown text goes on in, case by case: after BEFORE (behind 70 KB of
  * prose, all of it scanned), the lines of AFTER are taken as a scan from the top takes them.
@@ -519,16 +545,12 @@ static void test_reopen_scan_state(void **state)
         {"", "# Kop\n\ntekst\n"}, /* after blank lines only: the first section's heading */
     };
     static char text[100000];
-    char path[32];
-    struct lees_error err;
 
     (void)state;
     doc_set_whole_limit(0);
     for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
         for (int blank_top = 0; blank_top < 2; blank_top++) {
             size_t n = 0, cut;
-            struct doc *first, *grown, *fresh;
-            int fd;
             /* Prose without a blank line, so that the part it is in is due to end; or blank
              * lines only, so that what follows may be the first section's heading. */
             while (n < 70000)
@@ -536,21 +558,7 @@ static void test_reopen_scan_state(void **state)
             n += (size_t)sprintf(text + n, "%s", cases[c][0]);
             cut = n;
             n += (size_t)sprintf(text + n, "%s", cases[c][1]);
-            snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
-            fd = mkstemp(path);
-            assert_true(fd >= 0);
-            assert_int_equal(write(fd, text, cut), (ssize_t)cut);
-            assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &first, &err), 0);
-            doc_section_count(first);
-            assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
-            close(fd);
-            assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
-            assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
-            assert_same_sections(grown, fresh);
-            doc_free(first);
-            doc_free(grown);
-            doc_free(fresh);
-            unlink(path);
+            check_grown(text, cut, n, DOC_FORMAT_MARKDOWN);
         }
     }
     doc_set_whole_limit(SIZE_MAX);
@@ -646,6 +654,82 @@ static void test_long_line_grown(void **state)
     doc_free(fresh);
     unlink(path);
     free(text);
+    doc_set_whole_limit(SIZE_MAX);
+}
+
+/* Sections tile DOC in order, none failed. */
+static void assert_in_order(const struct doc *doc)
+{
+    size_t n = doc_section_count(doc);
+
+    assert_false(doc_failed(doc));
+    for (size_t i = 1; i < n; i++) {
+        assert_true(doc_section(doc, i)->start >= doc_section(doc, i - 1)->start);
+        assert_int_equal(doc_section(doc, i)->start, doc_section(doc, i - 1)->end);
+    }
+}
+
+/* BEFORE, 300000 bytes of FILL in one line, then AFTER, at TEXT. */
+static void sandwich(char *text, const char *before, char fill, const char *after)
+{
+    size_t n = (size_t)sprintf(text, "%s", before);
+    memset(text + n, fill, 300000);
+    sprintf(text + n + 300000, "%s", after);
+}
+
+/*
+ * A long line cut into parts is no heading's text after: an underline under it makes no
+ * section that goes back (they came out of order, one ending before it began).  Inside a fenced
+ * block it is not cut at all: each part would be parsed as prose, and what follows the fence
+ * as code.  A plain-text heading's blank line after is looked for only so far.
+ */
+static void test_long_line_blocks(void **state)
+{
+    char *text = malloc(300000 + 200);
+    struct doc *doc;
+    const struct doc_block *b;
+    size_t nb, at;
+
+    (void)state;
+    assert_non_null(text);
+    sandwich(text, "# H\n\n", 'x', "\n===\n\ntekst\n");
+    doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
+    assert_in_order(doc);
+    doc_free(doc);
+
+    sandwich(text, "# Top\n\n```\n", 'x', "\n```\n\nNa het hek, proza.\n\n# Volgende\n");
+    doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN);
+    assert_in_order(doc);
+    at = (size_t)(strstr(text, "Na het hek") - text);
+    b = doc_section_blocks(doc, doc_section_at(doc, at), &nb);
+    for (size_t i = 0; i < nb; i++)
+        if (b[i].start <= at && at < b[i].end)
+            assert_int_equal(b[i].kind, DOC_BLOCK_PARA);
+    for (size_t i = 0; i < doc_section_count(doc); i++)
+        assert_true(doc_section(doc, i)->start <= 11 || doc_section(doc, i)->start > 300011);
+    doc_free(doc);
+
+    sandwich(text, "# a\n", ' ', "\ntekst\n");
+    doc = doc_of(text, DOC_FORMAT_TEXT);
+    assert_int_equal(doc_section(doc, 0)->level, 0); /* a line of blanks that long is text */
+    doc_free(doc);
+    free(text);
+}
+
+/* A plain text that ended in a heading, and grew: the heading stood alone only at the old end,
+ * and is no heading now; doc_reopen opens it anew rather than carry it over. */
+static void test_reopen_text_heading_at_end(void **state)
+{
+    static char text[120000];
+    size_t n = 0;
+
+    (void)state;
+    while (n < 100000)
+        n += (size_t)sprintf(text + n, "regel %zu\n", n);
+    n += (size_t)sprintf(text + n, "\n# Titel\n");
+    n += (size_t)sprintf(text + n, "code here\nmore\n");
+    doc_set_whole_limit(0);
+    check_grown(text, n - 15, n, DOC_FORMAT_TEXT);
     doc_set_whole_limit(SIZE_MAX);
 }
 
@@ -1509,6 +1593,8 @@ int main(void)
         cmocka_unit_test(test_reopen_grown),
         cmocka_unit_test(test_long_line_parts),
         cmocka_unit_test(test_long_line_grown),
+        cmocka_unit_test(test_long_line_blocks),
+        cmocka_unit_test(test_reopen_text_heading_at_end),
         cmocka_unit_test(test_reopen_scan_state),
         cmocka_unit_test(test_reopen_not_grown),
         cmocka_unit_test(test_looks_binary),

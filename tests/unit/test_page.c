@@ -60,6 +60,25 @@ static void test_goto_top(void **state)
     doc_free(doc);
 }
 
+/* Page numbers are taken over only between texts found section by section: one parsed whole
+ * may lay its sections out otherwise (a link's reference defined further on), and is short. */
+static void test_take_counts_not_from_whole(void **state)
+{
+    const char *text = fixture();
+    struct doc *whole = doc_of(text, DOC_FORMAT_TEXT),
+               *scanned = scanned_doc_of(text, DOC_FORMAT_TEXT);
+    struct page *old = page_new(whole, 40, 5, 0), *fresh = page_new(scanned, 40, 5, 0);
+
+    (void)state;
+    assert_int_equal(page_total(old), 10);
+    page_take_counts(fresh, old);
+    assert_false(page_section_counted(fresh, 1));
+    page_free(old);
+    page_free(fresh);
+    doc_free(whole);
+    doc_free(scanned);
+}
+
 static void test_counts_and_section_starts(void **state)
 {
     const char *text = fixture();
@@ -354,6 +373,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counts_and_section_starts),
         cmocka_unit_test(test_goto_top),
+        cmocka_unit_test(test_take_counts_not_from_whole),
         cmocka_unit_test(test_page_of_offset),
         cmocka_unit_test(test_goto_clamps),
         cmocka_unit_test(test_lines_scroll_through_section_ends),
