@@ -139,6 +139,42 @@ static bool fence_close(const struct doc_scan *sc, const struct line *l)
            only(l, sc->fence, false, 0);
 }
 
+/*
+ * Whether the line is a table's delimiter row as written with pipes at the start ("|---|:--:|"):
+ * pipes, dashes, colons and blanks only, a dash among them.  Under a line that starts with a
+ * pipe too, md4c (with tables) takes the two for a table's head, not a paragraph and a setext
+ * underline.  (Tables written without the pipes at the start are left to md4c alone.)
+ */
+static bool table_delimiter(const struct line *l)
+{
+    bool dash = false, pipe = false;
+
+    if (l->i >= l->n || l->s[l->i] != '|')
+        return false;
+    for (size_t k = l->i; k < l->n; k++) {
+        char c = l->s[k];
+        if (c == '-')
+            dash = true;
+        else if (c == '|')
+            pipe = true;
+        else if (c != ':' && c != ' ' && c != '\t')
+            return false;
+    }
+    return dash && pipe;
+}
+
+/* Whether the line before START starts with a pipe (after blanks). */
+static bool pipe_before(const struct doc *doc, size_t start)
+{
+    size_t a = start > 0 ? start - 1 : 0;
+
+    while (a > 0 && doc->data[a - 1] != '\n')
+        a--;
+    while (a + 1 < start && (doc->data[a] == ' ' || doc->data[a] == '\t'))
+        a++;
+    return a + 1 < start && doc->data[a] == '|';
+}
+
 /* A heading at START; the lines of its text end at HEAD_END. */
 static int heading(struct doc *doc, size_t start, int level, size_t head_end)
 {
@@ -147,6 +183,7 @@ static int heading(struct doc *doc, size_t start, int level, size_t head_end)
     struct doc_slot *last = doc_slot(doc, doc->nsections - 1);
 
     doc->scan.para = false;
+    doc->scan.table = false;
     doc->scan.container_col = 0;
     /* Nothing before the first heading: it is the first section, not a second. */
     if (doc->nsections == 1 && first->sec.level == 0 && doc->scan.first_content >= start) {
@@ -183,6 +220,7 @@ static int markdown_line(struct doc *doc, const struct line *l, size_t start, si
     if (blank(l)) {
         sc->para = false;
         sc->html = false;
+        sc->table = false;
         sc->blank_seen = true;
         return 0;
     }
@@ -203,14 +241,21 @@ static int markdown_line(struct doc *doc, const struct line *l, size_t start, si
     c = l->s[l->i];
     if (fence_open(sc, l)) {
         sc->para = false;
+        sc->table = false;
         return 0;
     }
     if (c == '#' && doc_atx_heading(l->s, l->n, &level, &a, &b))
         return heading(doc, start, level, next);
+    if (sc->para && sc->container_col == 0 && table_delimiter(l) && pipe_before(doc, start)) {
+        sc->para = false;
+        sc->table = true;
+        return 0;
+    }
     if (sc->para && sc->container_col == 0 && (c == '=' || c == '-') && only(l, c, false, 1))
         return heading(doc, sc->para_start, c == '=' ? 1 : 2, next);
     if (thematic_break(l)) {
         sc->para = false;
+        sc->table = false;
         return 0;
     }
     item = c == '>' ? l->col + 1 : list_item(l);
@@ -218,16 +263,18 @@ static int markdown_line(struct doc *doc, const struct line *l, size_t start, si
         sc->container_col = item;
         sc->blank_seen = false;
         sc->para = false;
+        sc->table = false;
         return 0;
     }
     if (html_start(l)) {
         sc->html = true;
         sc->para = false;
+        sc->table = false;
         return 0;
     }
     if (sc->container_col > 0)
         return 0; /* a lazy continuation of the item's paragraph */
-    if (!sc->para) {
+    if (!sc->para && !sc->table) {
         sc->para = true;
         sc->para_start = start;
     }
@@ -408,7 +455,7 @@ int doc_scan_step(struct doc *doc, size_t budget)
             (md ? sc->fence == 0 && !sc->html && sc->container_col == 0 : s[0] != '#')) {
             if (sc->first_content > sc->pos)
                 sc->first_content = sc->pos;
-            if (md && !sc->para) {
+            if (md && !sc->para && !sc->table) {
                 sc->para = true;
                 sc->para_start = sc->pos;
             }
@@ -419,6 +466,7 @@ int doc_scan_step(struct doc *doc, size_t budget)
             if (md && sc->fence == 0) {
                 sc->para = false;
                 sc->html = false;
+                sc->table = false;
                 sc->blank_seen = true;
             }
             sc->pos = next;

@@ -54,6 +54,7 @@ struct doc_scan {
     size_t first_content; /* start of the first line with text, SIZE_MAX before it */
     bool prev_blank;      /* the line before was blank */
     bool mid_line;        /* pos is inside a line longer than a part, cut there */
+    bool table;           /* in a table's rows: no paragraph for an underline to end */
 };
 
 #define DOC_SLAB 1024 /* sections per slab: slots never move once made */

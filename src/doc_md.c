@@ -35,6 +35,7 @@ struct md_state {
     unsigned list_id, prev_list_id; /* to keep tight list items together */
     int table;                      /* tables open (md4c nests none, but counts are safe) */
     size_t table_lo, table_hi;      /* the source its cells' text spans, SIZE_MAX/0 for none */
+    size_t table_after;             /* where the text before the table ended */
 };
 
 static uint16_t md_style(const struct md_state *st)
@@ -88,34 +89,63 @@ static void md_end(struct md_state *st)
     st->fixup_run = -1;
 }
 
+/* The end of the line at A, before END. */
+static size_t line_end_at(const char *d, size_t a, size_t end)
+{
+    const char *nl = memchr(d + a, '\n', end - a);
+    return nl != NULL ? (size_t)(nl - d) : end;
+}
+
+/* Whether the line [A, E) holds nothing but blanks and quote markers. */
+static bool bare_line(const char *d, size_t a, size_t e)
+{
+    for (; a < e; a++)
+        if (d[a] != ' ' && d[a] != '\t' && d[a] != '\r' && d[a] != '>')
+            return false;
+    return true;
+}
+
 /*
  * A table, shown as its source lines, kept and cut like code: its columns stay lined up as
  * written (a table laid out anew to fit the width is for later), and no cell runs into the
- * next as a paragraph would join them.  The lines from the first cell's text to the last's.
+ * next as a paragraph would join them.  Its lines: from the first that is not bare after the
+ * text before it, through the last cell's text and any rows after it (a row of empty cells has
+ * no text); a quote's markers and the indentation of a list item are left to the containers
+ * drawn before each line.
  */
 static void md_table_lines(struct md_state *st)
 {
     const char *d = st->doc->data;
-    size_t lo = st->table_lo, hi = st->table_hi;
+    size_t lo = st->table_after, hi;
 
-    if (lo >= hi)
+    while (lo < st->end && d[lo] != '\n' && lo > st->start && d[lo - 1] != '\n')
+        lo++; /* past the rest of the line the text before ended in */
+    if (lo < st->end && d[lo] == '\n' && lo > st->start && d[lo - 1] != '\n')
+        lo++;
+    while (lo < st->end && bare_line(d, lo, line_end_at(d, lo, st->end)))
+        lo = line_end_at(d, lo, st->end) + 1;
+    if (lo >= st->end)
         return;
-    while (lo > st->start && d[lo - 1] != '\n')
-        lo--;
-    while (hi < st->end && d[hi] != '\n')
-        hi++;
+    hi = line_end_at(d, st->table_lo < st->table_hi ? st->table_hi : lo, st->end);
+    while (hi + 1 < st->end) {
+        size_t next = line_end_at(d, hi + 1, st->end);
+        if (bare_line(d, hi + 1, next) || memchr(d + hi + 1, '|', next - hi - 1) == NULL)
+            break;
+        hi = next;
+    }
     st->last_end = lo;
     md_begin(st, DOC_BLOCK_CODE, 0);
     for (size_t a = lo; a < hi;) {
-        const char *nl = memchr(d + a, '\n', hi - a);
-        size_t eol = nl != NULL ? (size_t)(nl - d) : hi, e = eol;
-        while (e > a && d[e - 1] == '\r')
+        size_t eol = line_end_at(d, a, hi), e = eol, b = a;
+        while (st->depth > 0 && b < eol && (d[b] == ' ' || d[b] == '\t' || d[b] == '>'))
+            b++;
+        while (e > b && d[e - 1] == '\r')
             e--;
-        if (e > a)
-            docb_run(st->p, a, e, DOC_RUN_TEXT, 0);
-        if (nl != NULL)
+        if (e > b)
+            docb_run(st->p, b, e, DOC_RUN_TEXT, 0);
+        if (eol < hi)
             docb_run(st->p, e, eol + 1, DOC_RUN_BREAK, 0);
-        a = nl != NULL ? eol + 1 : hi;
+        a = eol + 1;
     }
     md_end(st);
     st->last_end = hi;
@@ -131,6 +161,7 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
                 md_end(st);
             st->table_lo = SIZE_MAX;
             st->table_hi = 0;
+            st->table_after = st->last_end;
         }
         return 0; /* its rows and cells are its lines */
     }

@@ -1556,6 +1556,22 @@ static void test_looks_binary_fast_path(void **state)
     }
 }
 
+/* A table's rows under its delimiter are no paragraph: a line of dashes or equals signs after
+ * them is no setext underline, for the section scanner as for md4c. */
+static void test_table_not_setext(void **state)
+{
+    static const char *const texts[] = {
+        "# A\n\n| h | i |\n|---|---|\n| j | k |\n---\n\nna\n",
+        "# A\n\n| h | i |\n| --- | --- |\n| j | k |\n===\n\nna\n",
+        "# A\n\nh | i\n--|--\nj | k\n===\n\nna\n", /* no table to md4c 0.4.8 */
+        "# A\n\n| h |\n|:-:|\n| j |\n\nKop\n---\n\nna\n",
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        assert_same_as_whole(texts[i], DOC_FORMAT_MARKDOWN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1568,6 +1584,7 @@ int main(void)
         cmocka_unit_test(test_containers),
         cmocka_unit_test(test_plain_text),
         cmocka_unit_test(test_table_lines),
+        cmocka_unit_test(test_table_not_setext),
         cmocka_unit_test(test_sections_found_without_parsing),
         cmocka_unit_test(test_interview_found_without_parsing),
         cmocka_unit_test(test_section_cache),
