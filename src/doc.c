@@ -127,7 +127,8 @@ void docb_clear(struct doc_parse *p)
     p->nblocks = p->cap_blocks = p->nruns = p->cap_runs = 0;
 }
 
-static bool blank_byte(char c)
+/* Whether C is a blank a plain-text line may hold and still be blank. */
+bool doc_blank_byte(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
@@ -147,13 +148,13 @@ bool doc_text_heading(const struct doc *doc, size_t pos, size_t next, int *level
     /* The line before is blank: only blanks back to its newline (or the start); a line of
      * more blanks than TEXT_BLANK_LOOK is taken for text, so that no look is long. */
     if (p > 0) {
-        for (k = p - 1; k > 0 && p - k < TEXT_BLANK_LOOK && blank_byte(d[k - 1]); k--)
+        for (k = p - 1; k > 0 && p - k < TEXT_BLANK_LOOK && doc_blank_byte(d[k - 1]); k--)
             ;
         if (k > 0 && d[k - 1] != '\n')
             return false;
     }
     /* And the line after. */
-    for (k = nx; k < len && k - nx < TEXT_BLANK_LOOK && blank_byte(d[k]); k++)
+    for (k = nx; k < len && k - nx < TEXT_BLANK_LOOK && doc_blank_byte(d[k]); k++)
         ;
     return k >= len || d[k] == '\n';
 }

@@ -302,6 +302,13 @@ static bool plain_start(unsigned char c)
            c == '(' || c == '[' || c == '.' || c == ',' || c == '!' || c == '?';
 }
 
+/* Whether the scan is outside every block but a paragraph: no fence, HTML block or list item
+ * (or quote) open, where a line is a paragraph's, and where a part may begin. */
+static bool at_top_level(const struct doc_scan *sc)
+{
+    return sc->fence == 0 && !sc->html && sc->container_col == 0;
+}
+
 /*
  * In plain text a part begins at the first line at or after a multiple of DOC_PART in the whole
  * text (at least a quarter of a part after its section's start), not DOC_PART after the part
@@ -331,8 +338,7 @@ static bool part_starts(const struct doc *doc, const char *s, size_t n, size_t s
         return doc->origin + start >= plain_part_due(doc->origin + from);
     if (start - from < DOC_PART)
         return false;
-    return sc->prev_blank && sc->fence == 0 && !sc->html && sc->container_col == 0 && n > 0 &&
-           plain_start((unsigned char)s[0]);
+    return sc->prev_blank && at_top_level(sc) && n > 0 && plain_start((unsigned char)s[0]);
 }
 
 static int part(struct doc *doc, size_t start)
@@ -379,7 +385,7 @@ static int long_line(struct doc *doc, size_t look)
     if (!sc->mid_line) {
         if (sc->first_content > sc->pos)
             sc->first_content = sc->pos;
-        if (md && sc->fence == 0 && !sc->html && sc->container_col == 0 && !sc->para) {
+        if (md && at_top_level(sc) && !sc->para) {
             sc->para = true;
             sc->para_start = sc->pos;
         }
@@ -387,7 +393,7 @@ static int long_line(struct doc *doc, size_t look)
         sc->mid_line = true;
         /* A part long enough already ends where the line starts, not a byte into it. */
         if (end - from > DOC_PART && sc->pos - from >= DOC_PART && sc->pos > from &&
-            (!md || (sc->fence == 0 && !sc->html && sc->container_col == 0))) {
+            (!md || at_top_level(sc))) {
             if (part(doc, sc->pos) != 0)
                 return -1;
             from = sc->pos;
@@ -397,7 +403,7 @@ static int long_line(struct doc *doc, size_t look)
     /* Inside a fenced code block, an HTML block or a list item a part would be parsed on its own
      * as something else (code as prose, and what follows the fence as code): such a line is
      * looked through whole, never cut. */
-    if (md && (sc->fence != 0 || sc->html || sc->container_col != 0)) {
+    if (md && !at_top_level(sc)) {
         sc->pos = end;
         return 0;
     }
@@ -451,8 +457,7 @@ int doc_scan_step(struct doc *doc, size_t budget)
             return -1;
         sc->prev_blank = n == 0 || (n == 1 && s[0] == '\r');
         /* Most lines are prose: they go by at the cost of a look at their first byte. */
-        if (n > 0 && plain_start((unsigned char)s[0]) &&
-            (md ? sc->fence == 0 && !sc->html && sc->container_col == 0 : s[0] != '#')) {
+        if (n > 0 && plain_start((unsigned char)s[0]) && (md ? at_top_level(sc) : s[0] != '#')) {
             if (sc->first_content > sc->pos)
                 sc->first_content = sc->pos;
             if (md && !sc->para && !sc->table) {

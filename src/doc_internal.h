@@ -122,6 +122,9 @@ int doc_parse_text(const struct doc *doc, size_t start, size_t end, struct doc_p
 /* Whether the line at S (N bytes, no newline) is an ATX heading; fills its level and text. */
 bool doc_atx_heading(const char *s, size_t n, int *level, size_t *text_start, size_t *text_end);
 
+/* Whether C is a blank a plain-text line may hold and still be blank (space, tab, CR, FF, VT). */
+bool doc_blank_byte(char c);
+
 /*
  * Whether the plain-text line at POS (the next one starts at NEXT, or NEXT is the end) is a
  * heading, of *LEVEL: an ATX line ("# Notes") that stands alone, after a blank line or the

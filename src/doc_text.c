@@ -12,7 +12,7 @@
 static bool is_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\f' && s[i] != '\v')
+        if (!doc_blank_byte(s[i]))
             return false;
     return true;
 }

@@ -1027,16 +1027,27 @@ int state_load(const char *path, struct state **out, struct lees_error *err)
 
 /* ---- saving: the merge ---- */
 
+/* E's reading position, and its quote, into D; false (D as it was) when out of memory. */
+static bool take_position(struct state_text *d, const struct state_text *e)
+{
+    char *q = dup_bytes(e->pos_quote, e->pos_quote_len);
+
+    if (q == NULL)
+        return false;
+    free(d->pos_quote);
+    d->pos_quote = q;
+    d->pos_quote_len = e->pos_quote_len;
+    d->pos = e->pos;
+    return true;
+}
+
 /* Copy everything of E into D (D fresh); false when out of memory. */
 static bool copy_whole(struct state_text *d, const struct state_text *e)
 {
     d->hash = e->hash;
     d->read = e->read;
-    d->pos = e->pos;
-    free(d->pos_quote);
-    if ((d->pos_quote = dup_bytes(e->pos_quote, e->pos_quote_len)) == NULL)
+    if (!take_position(d, e))
         return false;
-    d->pos_quote_len = e->pos_quote_len;
     if (e->path != NULL && (d->path = dup_bytes(e->path, strlen(e->path))) == NULL)
         return false;
     for (size_t i = 0; i < e->nmarks; i++) {
@@ -1108,15 +1119,8 @@ static bool apply_text(struct state_text *d, const struct state_text *e)
         free(d->path);
         d->path = p;
     }
-    if ((e->dirty & TEXT_POSITION) && e->read >= d->read) {
-        char *q = dup_bytes(e->pos_quote, e->pos_quote_len);
-        if (q == NULL)
-            return false;
-        free(d->pos_quote);
-        d->pos_quote = q;
-        d->pos_quote_len = e->pos_quote_len;
-        d->pos = e->pos;
-    }
+    if ((e->dirty & TEXT_POSITION) && e->read >= d->read && !take_position(d, e))
+        return false;
     if ((e->dirty & TEXT_READ) && e->read > d->read)
         d->read = e->read;
     for (size_t i = 0; i < e->ndeleted; i++) {
@@ -1211,15 +1215,8 @@ static void pair(struct state *st, struct state *disk)
  */
 static bool restore(struct state_text *d, const struct state_text *e)
 {
-    if (!d->has_position) {
-        char *q = dup_bytes(e->pos_quote, e->pos_quote_len);
-        if (q == NULL)
-            return false;
-        free(d->pos_quote);
-        d->pos_quote = q;
-        d->pos_quote_len = e->pos_quote_len;
-        d->pos = e->pos;
-    }
+    if (!d->has_position && !take_position(d, e))
+        return false;
     for (size_t i = 0; d->damaged && i < e->nmarks; i++) {
         struct smark sm = e->marks[i];
         sm.dirty = MARK_ADDED; /* a quick mark's letter still goes to the newer */

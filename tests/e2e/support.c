@@ -477,3 +477,13 @@ long cpu_ticks(int pid)
     fclose(f);
     return user < 0 || sys < 0 ? -1 : user + sys;
 }
+
+/* The CPU ticks PID uses in the next MS milliseconds, or -1. */
+long cpu_ticks_in(int pid, int ms)
+{
+    long before = cpu_ticks(pid), after;
+
+    usleep((useconds_t)ms * 1000);
+    after = cpu_ticks(pid);
+    return before < 0 || after < 0 ? -1 : after - before;
+}

@@ -81,6 +81,8 @@ bool wait_status(struct e2e *e, int timeout_ms);
 
 /* CPU ticks (user and system) process PID has used, or -1. */
 long cpu_ticks(int pid);
+/* The CPU ticks PID uses in the next MS milliseconds, or -1. */
+long cpu_ticks_in(int pid, int ms);
 
 /* The first and the last non-blank row above the status line, or -1. */
 int first_text_row(struct e2e *e);

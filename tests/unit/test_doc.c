@@ -733,12 +733,26 @@ static void test_reopen_text_heading_at_end(void **state)
     doc_set_whole_limit(SIZE_MAX);
 }
 
+/* FIRST's file at PATH, changed, opened again: as doc_open_file opens it, titled TITLE. */
+static void assert_reopened_anew(const struct doc *first, const char *path, const char *title)
+{
+    struct doc *again, *fresh;
+    struct lees_error err;
+
+    assert_int_equal(doc_reopen(first, path, &again, &err), 0);
+    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
+    assert_same_sections(again, fresh);
+    assert_string_equal(doc_title(again), title);
+    doc_free(again);
+    doc_free(fresh);
+}
+
 /* A file cut short or replaced is opened anew by doc_reopen, as doc_open_file opens it. */
 static void test_reopen_not_grown(void **state)
 {
     char path[] = "/tmp/lees-test-XXXXXX";
     static char text[200000];
-    struct doc *first, *again, *fresh;
+    struct doc *first, *again;
     struct lees_error err;
     size_t n = 0;
     int fd;
@@ -755,12 +769,7 @@ static void test_reopen_not_grown(void **state)
     /* Cut short, then longer again than it was: the first bytes are not the old ones. */
     assert_int_equal(ftruncate(fd, 0), 0);
     assert_int_equal(pwrite(fd, "# Nieuw\n\n", 9, 0), 9);
-    assert_int_equal(doc_reopen(first, path, &again, &err), 0);
-    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
-    assert_same_sections(again, fresh);
-    assert_string_equal(doc_title(again), "Nieuw");
-    doc_free(again);
-    doc_free(fresh);
+    assert_reopened_anew(first, path, "Nieuw");
     close(fd);
     /* Replaced by a longer file at the same path. */
     unlink(path);
@@ -769,12 +778,7 @@ static void test_reopen_not_grown(void **state)
     assert_int_equal(write(fd, "# Ander\n\n", 9), 9);
     assert_int_equal(write(fd, text, n), (ssize_t)n);
     close(fd);
-    assert_int_equal(doc_reopen(first, path, &again, &err), 0);
-    assert_int_equal(doc_open_file(path, DOC_FORMAT_MARKDOWN, &fresh, &err), 0);
-    assert_same_sections(again, fresh);
-    assert_string_equal(doc_title(again), "Ander");
-    doc_free(again);
-    doc_free(fresh);
+    assert_reopened_anew(first, path, "Ander");
     doc_free(first);
     unlink(path);
     assert_int_equal(doc_reopen(first = doc_of("# x\n", DOC_FORMAT_MARKDOWN), path, &again, &err),
