@@ -169,6 +169,13 @@ bool page_number_known(const struct page *page)
  * section is counted. */
 bool page_index_step(struct page *page, size_t budget)
 {
+    /* The page on screen is numbered first, as the status line shows its number: after G was
+     * stopped on `yes | lees`, page 1 stayed "?" while 200 MB of it were looked through. */
+    if (!page_number_known(page)) {
+        if (page_index_upto(page, page->section + 1, budget) != 0)
+            return true; /* out of memory: go as far as is counted */
+        return false;
+    }
     if (!doc_index_done(page->doc)) {
         /* Sections are found first, so that page numbers get counted from the top. */
         doc_index_step(page->doc, budget < SIZE_MAX / PAGE_SCAN_PER_BYTE

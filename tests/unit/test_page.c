@@ -368,6 +368,44 @@ static void test_counting_makes_no_titles(void **state)
     free(text);
 }
 
+/* The idle count numbers the page on screen before it looks through the rest of a long text for
+ * sections: page 1 of 200 MB from a pipe stayed "?" for seconds. */
+static void test_count_numbers_page_first(void **state)
+{
+    static const char section[] = "## Deel\n\nterm\n\n";
+    size_t n = 60000, len = (sizeof section - 1) * n;
+    char *text = malloc(len + 1);
+    struct doc *doc;
+    struct page *p;
+
+    (void)state;
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + i * (sizeof section - 1), section, sizeof section - 1);
+    text[len] = '\0';
+    doc = scanned_doc_of(text, DOC_FORMAT_MARKDOWN); /* not looked through yet */
+    p = page_new(doc, 40, 10, 0);
+    assert_non_null(p);
+    page_row(p, 0);
+    assert_false(page_number_known(p));
+    page_index_step(p, 4096);
+    assert_true(page_number_known(p));
+    assert_int_equal(page_number(p), 1);
+    assert_false(doc_index_done(doc));
+    page_goto_top(p, doc_section(doc, 3000)->start);
+    while (!page_number_known(p))
+        page_index_step(p, 4096);
+    assert_int_equal(page_number(p), 3001);
+    assert_false(doc_index_done(doc));
+    while (!page_index_step(p, 4096))
+        ;
+    assert_true(doc_index_done(doc));
+    assert_int_equal(page_total(p), 60000);
+    page_free(p);
+    doc_free(doc);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_interview_pages),
         cmocka_unit_test(test_goto_counts_only_as_far),
         cmocka_unit_test(test_counting_makes_no_titles),
+        cmocka_unit_test(test_count_numbers_page_first),
     };
     return cmocka_run_group_tests_name("page", tests, NULL, NULL);
 }
