@@ -34,7 +34,7 @@ struct md_state {
     size_t indent;                  /* code indentation md4c made up, to take from the source */
     unsigned list_id, prev_list_id; /* to keep tight list items together */
     int table;                      /* tables open (md4c nests none, but counts are safe) */
-    size_t table_lo, table_hi;      /* the source its cells' text spans, SIZE_MAX/0 for none */
+    size_t table_rows;              /* rows of the open table, its header's included */
     size_t table_after;             /* where the text before the table ended */
 };
 
@@ -109,8 +109,9 @@ static bool bare_line(const char *d, size_t a, size_t e)
  * A table, shown as its source lines, kept and cut like code: its columns stay lined up as
  * written (a table laid out anew to fit the width is for later), and no cell runs into the
  * next as a paragraph would join them.  Its lines: from the first that is not bare after the
- * text before it, through the last cell's text and any rows after it (a row of empty cells has
- * no text); a quote's markers and the indentation of a list item are left to the containers
+ * text before it, one for each row and one for the delimiter row under the header (a row is one
+ * line; md4c tells the rows, and whatever follows them is a block of its own, even with a '|'
+ * in it); a quote's markers and the indentation of a list item are left to the containers
  * drawn before each line.
  */
 static void md_table_lines(struct md_state *st)
@@ -126,13 +127,9 @@ static void md_table_lines(struct md_state *st)
         lo = line_end_at(d, lo, st->end) + 1;
     if (lo >= st->end)
         return;
-    hi = line_end_at(d, st->table_lo < st->table_hi ? st->table_hi : lo, st->end);
-    while (hi + 1 < st->end) {
-        size_t next = line_end_at(d, hi + 1, st->end);
-        if (bare_line(d, hi + 1, next) || memchr(d + hi + 1, '|', next - hi - 1) == NULL)
-            break;
-        hi = next;
-    }
+    hi = line_end_at(d, lo, st->end);
+    for (size_t k = 0; k < st->table_rows && hi + 1 < st->end; k++)
+        hi = line_end_at(d, hi + 1, st->end);
     st->last_end = lo;
     md_begin(st, DOC_BLOCK_CODE, 0);
     for (size_t a = lo; a < hi;) {
@@ -159,10 +156,11 @@ static int md_enter_block(MD_BLOCKTYPE type, void *detail, void *userdata)
         if (type == MD_BLOCK_TABLE && st->table++ == 0) {
             if (st->p->in_block)
                 md_end(st);
-            st->table_lo = SIZE_MAX;
-            st->table_hi = 0;
+            st->table_rows = 0;
             st->table_after = st->last_end;
         }
+        if (type == MD_BLOCK_TR)
+            st->table_rows++;
         return 0; /* its rows and cells are its lines */
     }
     if (st->p->in_block)
@@ -315,13 +313,16 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
     bool in_source = text >= doc->data + st->start && text + size <= doc->data + st->end;
     size_t off = in_source ? (size_t)(text - doc->data) : st->last_end;
 
-    if (st->table > 0) {
-        /* Only where the table's lines are: they are shown as written (md_table_lines). */
-        if (in_source && off < st->table_lo)
-            st->table_lo = off;
-        if (in_source && off + size > st->table_hi)
-            st->table_hi = off + size;
-        return 0;
+    if (st->table > 0)
+        return 0; /* its lines are shown as written (md_table_lines) */
+    if (in_source && off < st->last_end && type != MD_TEXT_NULLCHAR) {
+        /* After a NUL in a code block md4c goes on from the NUL itself, taken already. */
+        size_t taken = st->last_end - off;
+        if (taken >= size)
+            return 0;
+        off += taken;
+        size -= (MD_SIZE)taken;
+        text += taken;
     }
     if (!p->in_block)
         md_begin(st, DOC_BLOCK_PARA, 0); /* text straight in a tight list item */

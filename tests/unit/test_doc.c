@@ -1576,6 +1576,68 @@ static void test_table_not_setext(void **state)
         assert_same_as_whole(texts[i], DOC_FORMAT_MARKDOWN);
 }
 
+/*
+ * Every source byte is shown once at most: a block's runs, and the blocks, follow the source
+ * without overlapping (a break may take no byte).  A table took a line after it with a '|' in
+ * it (a list item's, shown twice), and after a NUL in a code block md4c hands over the rest of
+ * the line from the NUL itself (shown twice, and a search went back over it wrongly).
+ */
+static void test_runs_follow_the_source(void **state)
+{
+    static const char *const pieces[] = {
+        "a",           "b c",     " ",    "\n",         "\n\n",    "| a | b |\n|---|---|\n",
+        "| 1 | 2 |\n", "x | y\n", "- ",   "> ",         "\n```\n", "    ",
+        "`",           "*",       "_",    "[a](b)",     "<b>",     "&amp;",
+        "\0",          "\\",      "  \n", "# ",         "\n===\n", "1. ",
+        "\xC3\xA9",    "\t",      "~~",   "<http://x>", "| |\n",   "\n- [ ] t\n"};
+    unsigned long rng = 1;
+    char text[2048];
+
+    (void)state;
+    for (int iter = 0; iter < 3000; iter++) {
+        size_t len = 0, want = 20 + iter % 400;
+        for (int whole = 0; whole < 2; whole++) {
+            struct doc *doc;
+            size_t last = 0;
+            if (whole == 0) {
+                len = 0;
+                while (len < want) {
+                    rng = rng * 6364136223846793005ul + 1442695040888963407ul;
+                    const char *p = pieces[(rng >> 33) % (sizeof pieces / sizeof pieces[0])];
+                    size_t n = p[0] == '\0' ? 1 : strlen(p);
+                    memcpy(text + len, p, n);
+                    len += n;
+                }
+            }
+            doc_set_whole_limit(whole ? SIZE_MAX : 0);
+            assert_int_equal(
+                doc_open_memory(text, len, "t", DOC_FORMAT_MARKDOWN, &doc, &(struct lees_error){0}),
+                0);
+            doc_set_whole_limit(SIZE_MAX);
+            for (size_t sec = 0; sec < doc_section_count(doc); sec++) {
+                size_t nb;
+                const struct doc_block *b = doc_section_blocks(doc, sec, &nb);
+                for (size_t i = 0; i < nb; i++) {
+                    const struct doc_run *r = doc_block_runs(doc, &b[i]);
+                    for (uint32_t k = 0; k < b[i].nruns; k++) {
+                        if (r[k].start < last || r[k].end < r[k].start) {
+                            print_message("text: \"");
+                            for (size_t z = 0; z < len; z++)
+                                print_message(text[z] >= ' ' && text[z] < 127 ? "%c" : "\\x%02x",
+                                              (unsigned char)text[z]);
+                            print_message("\"\n");
+                            fail_msg("section %zu block %zu run %u [%zu,%zu) after %zu", sec, i, k,
+                                     r[k].start, r[k].end, last);
+                        }
+                        last = r[k].end;
+                    }
+                }
+            }
+            doc_free(doc);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1620,6 +1682,7 @@ int main(void)
         cmocka_unit_test(test_reopen_not_grown),
         cmocka_unit_test(test_looks_binary),
         cmocka_unit_test(test_looks_binary_fast_path),
+        cmocka_unit_test(test_runs_follow_the_source),
     };
     return cmocka_run_group_tests_name("doc", tests, NULL, NULL);
 }
