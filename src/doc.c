@@ -1272,6 +1272,17 @@ size_t doc_section_size(const struct doc *doc, size_t s)
     return slot->sec.end - slot->sec.start;
 }
 
+/* The source bytes of section S, without parsing it or making its title. */
+void doc_section_span(const struct doc *doc, size_t s, size_t *start, size_t *end)
+{
+    const struct doc_slot *slot;
+
+    scan_until_section((struct doc *)doc, s + 1);
+    slot = doc_slot(doc, s);
+    *start = slot->sec.start;
+    *end = slot->sec.end;
+}
+
 /* The first section after S and its parts. */
 size_t doc_section_after(const struct doc *doc, size_t s)
 {

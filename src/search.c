@@ -23,8 +23,13 @@
  * it folds as the slow path does.  A pattern " X" that starts with white space takes the slow
  * path, but only in blocks where the fast path finds X.  SEARCH_SLOW forces the slow path, and
  * the unit suite checks on random texts that both paths give the same matches as a plain
- * reference.  On 100 MB of the interview's paragraphs a search from the top for a word only at
- * the end takes about 50 ms and 16 KB; the slow path and a regex take about 0.6 s.
+ * reference.
+ *
+ * Before a section is parsed for its blocks, its source is looked through for a place a match
+ * may start, and a section without one is passed over (section_look): parsing was 3/4 of a
+ * search.  On 100 MB of the interview's paragraphs a search from the top for a word only at
+ * the end takes about 90 ms (330 ms parsing every section); the slow path and a regex, which
+ * parse every section, about 0.6 s.
  *
  * Folding from the middle of a block gives the same bytes as folding the whole block only from
  * a unit boundary (unit_floor), and for the slow path only from a unit whose folding does not
@@ -177,11 +182,38 @@ static const struct doc_block *bpos_block(const struct doc *doc, struct bpos p)
     return blocks != NULL && p.i < n ? &blocks[p.i] : NULL;
 }
 
-/* The first block of a section from P->sec on that has any; false when none has. */
-static bool bpos_forward(const struct doc *doc, struct bpos *p)
+/* What a search does with a section before it parses it (section_look). */
+enum section_look {
+    SECTION_PARSE, /* a match may be in it */
+    SECTION_PASS,  /* none can be: passed over */
+    SECTION_STOP,  /* the search gives up here */
+};
+
+static enum section_look section_look(struct search *s, size_t sec, bool back);
+static bool give_up(struct search *s);
+
+/*
+ * The first block of a section from P->sec on that has any; false when none has (or a search S
+ * gave up).  With S, a section entered at its start whose source rules out a match
+ * (section_look) is not parsed, and none starting at or after TO is looked at: no block there
+ * is wanted, and passing over them would go on to the next section that may hold a match, at
+ * the end of the text maybe, for every step of a count.
+ */
+static bool bpos_forward(const struct doc *doc, struct search *s, size_t to, struct bpos *p)
 {
     for (; doc_section_exists(doc, p->sec); p->sec++, p->i = 0) {
-        size_t n;
+        size_t n, start, end;
+        if (s != NULL && p->i == 0) {
+            enum section_look look;
+            doc_section_span(doc, p->sec, &start, &end);
+            if (start >= to)
+                return false;
+            look = section_look(s, p->sec, false);
+            if (look == SECTION_STOP)
+                return false;
+            if (look == SECTION_PASS)
+                continue;
+        }
         doc_section_blocks(doc, p->sec, &n);
         if (p->i < n)
             return true;
@@ -189,28 +221,38 @@ static bool bpos_forward(const struct doc *doc, struct bpos *p)
     return false;
 }
 
-/* The block after P; false at the end of the text. */
-static bool bpos_next(const struct doc *doc, struct bpos *p)
+/* The block after P; false at the end of the text, or of what is wanted (TO, bpos_forward). */
+static bool bpos_next(struct search *s, size_t to, struct bpos *p)
 {
     p->i++;
-    return bpos_forward(doc, p);
+    return bpos_forward(s->doc, s, to, p);
 }
 
-/* The block before P; false at the start of the text. */
-static bool bpos_prev(const struct doc *doc, struct bpos *p)
+/* The block before P; false at the start of the text (or when S gave up). */
+static bool bpos_prev(struct search *s, struct bpos *p)
 {
     while (p->i == 0) {
         if (p->sec == 0)
             return false;
         p->sec--;
-        doc_section_blocks(doc, p->sec, &p->i);
+        switch (section_look(s, p->sec, true)) {
+        case SECTION_STOP:
+            return false;
+        case SECTION_PASS:
+            continue; /* p->i stays 0: on to the section before */
+        case SECTION_PARSE:
+            break;
+        }
+        doc_section_blocks(s->doc, p->sec, &p->i);
     }
     p->i--;
     return true;
 }
 
-/* The first block whose end lies after OFFSET (blocks are in source order); false when none. */
-static bool bpos_at(const struct doc *doc, size_t offset, struct bpos *p)
+/* The first block whose end lies after OFFSET (blocks are in source order); false when none.
+ * S, when not NULL, passes over sections after OFFSET's as bpos_forward does, up to TO. */
+static bool bpos_at(const struct doc *doc, struct search *s, size_t offset, size_t to,
+                    struct bpos *p)
 {
     size_t n, lo = 0, hi;
     const struct doc_block *blocks;
@@ -226,15 +268,15 @@ static bool bpos_at(const struct doc *doc, size_t offset, struct bpos *p)
             lo = mid + 1;
     }
     p->i = lo;
-    return bpos_forward(doc, p);
+    return bpos_forward(doc, s, to, p);
 }
 
 /* The last block of the text; false when it has none. */
-static bool bpos_last(const struct doc *doc, struct bpos *p)
+static bool bpos_last(struct search *s, struct bpos *p)
 {
-    p->sec = doc_section_count(doc) - 1;
-    doc_section_blocks(doc, p->sec, &p->i);
-    return bpos_prev(doc, p);
+    p->sec = doc_section_count(s->doc) - 1;
+    doc_section_blocks(s->doc, p->sec, &p->i);
+    return bpos_prev(s, p);
 }
 
 /* The start of the unit that holds byte Q of text [LO, HI), LO being a unit boundary. */
@@ -440,6 +482,38 @@ static bool try_unit(struct search *s, const struct walk *base, uint32_t r, size
     return true;
 }
 
+/* The first byte at or after P, before HI, where a candidate may start (HI when none does). */
+static size_t next_candidate(const struct search *s, size_t p, size_t hi)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+
+    /* Eight bytes at a time while none is P0 (in either case) or non-ASCII. */
+    while (hi - p >= 8) {
+        uint64_t w, t;
+        memcpy(&w, d + p, 8);
+        t = (w | s->swar_or) ^ s->swar_eq;
+        if ((((t - SWAR_ONES) & ~t) | w) & SWAR_HIGHS)
+            break;
+        p += 8;
+    }
+    while (p < hi && !s->interest[d[p]])
+        p++;
+    return p;
+}
+
+/* The start of the unit that holds the candidate at P, in text [LO, HI) from a unit boundary,
+ * and its length *ULEN: a non-ASCII byte after an ASCII letter may be a mark on it. */
+static size_t unit_at(const struct search *s, size_t lo, size_t p, size_t hi, size_t *ulen)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+
+    if (d[p] >= 0x80 && p > lo && d[p - 1] < 0x80 &&
+        (*ulen = fold_unit_len(s->data + p - 1, hi - p + 1)) > 1)
+        return p - 1;
+    *ulen = fold_unit_len(s->data + p, hi - p);
+    return p;
+}
+
 /* The candidates of text run R from unit boundary LO, in order. */
 static bool scan_text(struct search *s, const struct walk *base, uint32_t r, size_t lo,
                       struct sink *k)
@@ -450,18 +524,7 @@ static bool scan_text(struct search *s, const struct walk *base, uint32_t r, siz
 
     while (p < hi) {
         size_t u, ulen;
-        /* Eight bytes at a time while none is P0 (in either case) or non-ASCII. */
-        while (hi - p >= 8) {
-            uint64_t w, t;
-            memcpy(&w, d + p, 8);
-            t = (w | s->swar_or) ^ s->swar_eq;
-            if ((((t - SWAR_ONES) & ~t) | w) & SWAR_HIGHS)
-                break;
-            p += 8;
-        }
-        while (p < hi && !s->interest[d[p]])
-            p++;
-        if (p >= hi)
+        if ((p = next_candidate(s, p, hi)) >= hi)
             break;
         if (d[p] < 0x80 && (p + 1 == hi || d[p + 1] < 0x80)) {
             /* An ASCII byte that folds to P0: compare plain ASCII directly. */
@@ -499,16 +562,7 @@ static bool scan_text(struct search *s, const struct walk *base, uint32_t r, siz
             p++;
             continue;
         }
-        /* A unit with a non-ASCII byte: the ASCII letter before a mark starts it. */
-        u = p;
-        if (d[p] < 0x80) {
-            ulen = fold_unit_len(s->data + p, hi - p);
-        } else if (p > lo && d[p - 1] < 0x80 &&
-                   (ulen = fold_unit_len(s->data + p - 1, hi - p + 1)) > 1) {
-            u = p - 1;
-        } else {
-            ulen = fold_unit_len(s->data + p, hi - p);
-        }
+        u = unit_at(s, lo, p, hi, &ulen);
         if (!try_unit(s, base, r, u, ulen, k))
             return false;
         p = u + ulen;
@@ -539,6 +593,194 @@ static bool scan_walk(struct search *s, const struct doc_block *b, struct sink *
         }
     }
     return true;
+}
+
+/* ---- Sections passed over ---- */
+
+/*
+ * Parsing is most of a search's time (md4c, 3 of every 4 ms), and most sections hold no match,
+ * so a section's source is looked through first, and parsed only when a match may start in it.
+ * The shown text of a block is made of its runs (doc.h): source bytes as they stand, and where
+ * they are not (soft and hard breaks, entities, NULs) the source holds white space, '\\', '&'
+ * or a NUL.  Between two runs lies hidden source, which starts with markup (emphasis, code,
+ * links, images, HTML, escapes, table pipes, closing '#'s) or white space.  So where a match
+ * starts at a unit of the source, the source after it goes on with the pattern's bytes for as
+ * long as it holds plain ASCII; the first byte of anything else may begin what is hidden or
+ * shown otherwise, and there the section is parsed.  A candidate is found as scan_text finds
+ * one, and every '&' and NUL is one too (an entity, a U+FFFD).
+ */
+
+/*
+ * ASCII shown as itself right after what is shown before it: not white space, a control, or in
+ * Markdown a byte that may start something hidden or shown otherwise there (emphasis, code, a
+ * link or an image, an autolink's '<' and closing '>', an escape or a hard break).  HTML and a
+ * table's pipes are shown as written; a '(' or ')' hides a link's destination only after a
+ * ']'; a quote's '>', a list's marker and a heading's closing '#' come after white space; an
+ * '&' (an entity) never gets here (raw_may_match).
+ */
+static bool raw_plain(unsigned char c, bool md)
+{
+    if (c <= ' ' || c >= 0x7f)
+        return false;
+    if (!md)
+        return true;
+    switch (c) {
+    case '*':
+    case '_':
+    case '`':
+    case '~':
+    case '<':
+    case '>':
+    case '[':
+    case ']':
+    case '!':
+    case '\\':
+        return false;
+    default:
+        return true;
+    }
+}
+
+/*
+ * Whether the white space at Q in [Q, HI) is shown as a space, or ends the block: when a line
+ * break is in it (a soft or hard break is shown as one space), or something shown as it stands
+ * follows it.  Spaces are hidden before a line break and at a code span's inner edges, before
+ * its closing '`', which the parse is left to tell.  (A heading's closing '#'s end its block.)
+ */
+static bool raw_space_shown(const struct search *s, size_t q, size_t hi, bool md)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+
+    while (q < hi && (d[q] == ' ' || d[q] == '\t'))
+        q++;
+    if (q >= hi)
+        return false;
+    return d[q] == '\n' || d[q] == '\r' || d[q] >= 0x80 || raw_plain(d[q], md);
+}
+
+/* Fold the unit of N bytes at U into S's scratch buffer: its folded bytes, NULL when out of
+ * memory. */
+static const char *raw_fold(struct search *s, size_t u, size_t n, size_t *len)
+{
+    fold_clear(s->scratch);
+    if (fold_append(s->scratch, s->data + u, n, u, s->fold) != 0)
+        return NULL;
+    return fold_bytes(s->scratch, len);
+}
+
+/* Whether the pattern from byte I on may be shown from source byte Q on, in source [Q, HI):
+ * false only when what stands there is shown as it is, and differs. */
+static bool raw_goes_on(struct search *s, size_t q, size_t hi, size_t i, bool md)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+
+    while (i < s->plen) {
+        unsigned char c;
+        const char *f;
+        size_t ulen, n;
+
+        if (q >= hi)
+            return true;
+        c = d[q];
+        if (ascii_space(c))
+            return s->pat[i] == ' ' || !raw_space_shown(s, q, hi, md);
+        if (c < 0x80 && !raw_plain(c, md))
+            return true;
+        if (c < 0x80 && (q + 1 == hi || d[q + 1] < 0x80)) {
+            if ((s->fold & FOLD_CASE) && c >= 'A' && c <= 'Z')
+                c = (unsigned char)(c - 'A' + 'a');
+            if (c != (unsigned char)s->pat[i])
+                return false;
+            i++;
+            q++;
+            continue;
+        }
+        /* A unit with a non-ASCII byte (an ASCII letter before a mark starts it). */
+        ulen = fold_unit_len(s->data + q, hi - q);
+        if ((f = raw_fold(s, q, ulen, &n)) == NULL)
+            return true;
+        if (n > s->plen - i)
+            n = s->plen - i;
+        if (memcmp(f, s->pat + i, n) != 0)
+            return false;
+        i += n;
+        q += ulen;
+    }
+    return true;
+}
+
+/* Whether a match may start at the unit of ULEN bytes at U, which holds a non-ASCII byte. */
+static bool raw_unit_may_start(struct search *s, size_t u, size_t ulen, size_t hi, bool md)
+{
+    size_t n;
+    const char *f = raw_fold(s, u, ulen, &n);
+
+    if (f == NULL)
+        return true;
+    for (size_t j = 0; j < n; j++) {
+        size_t m;
+        if (f[j] != s->pat[0])
+            continue;
+        m = n - j < s->plen ? n - j : s->plen;
+        if (memcmp(f + j, s->pat, m) != 0)
+            continue;
+        if (m == s->plen || raw_goes_on(s, u + ulen, hi, m, md))
+            return true;
+        /* raw_goes_on may have folded other units into the scratch buffer */
+        if ((f = raw_fold(s, u, ulen, &n)) == NULL)
+            return true;
+    }
+    return false;
+}
+
+/* Whether a match of S (the fast path's) may start in source [LO, HI), a section's. */
+static bool raw_may_match(struct search *s, size_t lo, size_t hi)
+{
+    const unsigned char *d = (const unsigned char *)s->data;
+    bool md = doc_format_of(s->doc) == DOC_FORMAT_MARKDOWN;
+    size_t p = lo;
+
+    /* An entity may start a match, and so may a NUL (shown as U+FFFD) for a pattern that starts
+     * with U+FFFD: rare enough to parse for. */
+    if (memchr(d + lo, '&', hi - lo) != NULL ||
+        ((unsigned char)s->pat[0] == 0xEF && memchr(d + lo, '\0', hi - lo) != NULL))
+        return true;
+    while (p < hi) {
+        size_t u, ulen;
+        if ((p = next_candidate(s, p, hi)) >= hi)
+            break;
+        if (d[p] < 0x80 && (p + 1 == hi || d[p + 1] < 0x80)) {
+            if (raw_goes_on(s, p + 1, hi, 1, md))
+                return true;
+            p++;
+            continue;
+        }
+        u = unit_at(s, lo, p, hi, &ulen);
+        if (raw_unit_may_start(s, u, ulen, hi, md))
+            return true;
+        p = u + ulen;
+    }
+    return false;
+}
+
+/*
+ * Whether section SEC is to be parsed: not when a literal search's fast path (or the core of
+ * " X") finds in its source no place a match may start.  A search that gives up here (SECTION_STOP)
+ * sets S->resume where to go on from: the section's start going forward, its end going back.
+ */
+static enum section_look section_look(struct search *s, size_t sec, bool back)
+{
+    struct search *f = s->walk ? s : s->core;
+    size_t start, end;
+
+    if (f == NULL)
+        return SECTION_PARSE;
+    doc_section_span(s->doc, sec, &start, &end);
+    if (give_up(s)) {
+        s->resume = back ? end : start;
+        return SECTION_STOP;
+    }
+    return raw_may_match(f, start, end) ? SECTION_PARSE : SECTION_PASS;
 }
 
 /* ---- The slow path and regex ---- */
@@ -918,8 +1160,11 @@ static void scan(struct search *s, struct sink *k)
 {
     struct bpos p;
 
-    if (!bpos_at(s->doc, k->from, &p))
+    if (!bpos_at(s->doc, s, k->from, k->to, &p)) {
+        if (s->interrupted && s->resume < k->from)
+            s->resume = k->from;
         return;
+    }
     do {
         const struct doc_block *b = bpos_block(s->doc, p);
         if (b == NULL || b->start >= k->to)
@@ -930,7 +1175,9 @@ static void scan(struct search *s, struct sink *k)
                 s->resume = b->start > k->from ? b->start : k->from;
             break;
         }
-    } while (!k->done && bpos_next(s->doc, &p));
+    } while (!k->done && bpos_next(s, k->to, &p));
+    if (s->interrupted && s->resume < k->from)
+        s->resume = k->from; /* a section passed over started before it */
 }
 
 /* ---- Patterns ---- */
@@ -1354,8 +1601,12 @@ static bool prev_scan(struct search *s, size_t before, struct search_match *m)
 
     if (before == 0)
         return false;
-    if (!bpos_at(s->doc, before - 1, &p) && !bpos_last(s->doc, &p))
+    /* Forward from BEFORE, no section is passed over: they would all be looked at twice. */
+    if (!bpos_at(s->doc, NULL, before - 1, SIZE_MAX, &p) && !bpos_last(s, &p)) {
+        if (s->interrupted && s->resume > before)
+            s->resume = before;
         return false;
+    }
     do {
         const struct doc_block *b = bpos_block(s->doc, p);
         size_t hi;
@@ -1395,7 +1646,9 @@ static bool prev_scan(struct search *s, size_t before, struct search_match *m)
             }
             hi = lo;
         }
-    } while (bpos_prev(s->doc, &p));
+    } while (bpos_prev(s, &p));
+    if (s->interrupted && s->resume > before)
+        s->resume = before; /* a section passed over ended after it */
     return false;
 }
 
@@ -1453,7 +1706,7 @@ size_t search_range(struct search *s, size_t start, size_t end, struct search_ma
     size_t n = 0;
     struct bpos p;
 
-    if (end <= start || max == 0 || !bpos_at(s->doc, start, &p))
+    if (end <= start || max == 0 || !bpos_at(s->doc, s, start, end, &p))
         return 0;
     do {
         const struct doc_block *b = bpos_block(s->doc, p);
@@ -1476,7 +1729,7 @@ size_t search_range(struct search *s, size_t start, size_t end, struct search_ma
         k.max = max - n;
         scan_block(s, b, &k);
         n += k.n;
-    } while (n < max && bpos_next(s->doc, &p));
+    } while (n < max && bpos_next(s, end, &p));
     return n;
 }
 
@@ -1775,7 +2028,7 @@ bool search_suggest_step(struct search_suggestion *sg, size_t budget)
         size_t q;
 
         /* Nothing can be nearer than a word at distance 0. */
-        if (sg->g.best == 0 || !bpos_forward(sg->doc, &sg->p)) {
+        if (sg->g.best == 0 || !bpos_forward(sg->doc, NULL, SIZE_MAX, &sg->p)) {
             sg->done = true;
             break;
         }

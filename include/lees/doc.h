@@ -204,6 +204,10 @@ bool doc_section_continued(const struct doc *doc, size_t s);
  * work measured out over tens of thousands of sections (counting pages and key terms). */
 size_t doc_section_size(const struct doc *doc, size_t s);
 
+/* The source bytes section S (which exists) spans, [*START, *END), without parsing it or making
+ * its title: what a search looks at before it asks for the section's blocks. */
+void doc_section_span(const struct doc *doc, size_t s, size_t *start, size_t *end);
+
 /* The *N blocks of section S (which must exist), parsed on first use; NULL with *N 0 when out
  * of memory (doc_failed then says so). */
 const struct doc_block *doc_section_blocks(const struct doc *doc, size_t s, size_t *n);
