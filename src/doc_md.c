@@ -105,6 +105,28 @@ static bool bare_line(const char *d, size_t a, size_t e)
     return true;
 }
 
+/* Past the list marker at B ("-", "+", "*", or up to nine digits and "." or ")") and the
+ * white space after it, in a line ending at EOL; B itself when none stands there. */
+static size_t past_list_marker(const char *d, size_t b, size_t eol)
+{
+    size_t m = b;
+
+    if (m < eol && (d[m] == '-' || d[m] == '+' || d[m] == '*')) {
+        m++;
+    } else {
+        while (m < eol && m - b < 9 && d[m] >= '0' && d[m] <= '9')
+            m++;
+        if (m == b || m >= eol || (d[m] != '.' && d[m] != ')'))
+            return b;
+        m++;
+    }
+    if (m < eol && d[m] != ' ' && d[m] != '\t')
+        return b;
+    while (m < eol && (d[m] == ' ' || d[m] == '\t'))
+        m++;
+    return m;
+}
+
 /*
  * A table, shown as its source lines, kept and cut like code: its columns stay lined up as
  * written (a table laid out anew to fit the width is for later), and no cell runs into the
@@ -118,6 +140,7 @@ static void md_table_lines(struct md_state *st)
 {
     const char *d = st->doc->data;
     size_t lo = st->table_after, hi;
+    bool opens_item = st->marker_pending; /* its first line holds the item's marker */
 
     while (lo < st->end && d[lo] != '\n' && lo > st->start && d[lo - 1] != '\n')
         lo++; /* past the rest of the line the text before ended in */
@@ -136,6 +159,8 @@ static void md_table_lines(struct md_state *st)
         size_t eol = line_end_at(d, a, hi), e = eol, b = a;
         while (st->depth > 0 && b < eol && (d[b] == ' ' || d[b] == '\t' || d[b] == '>'))
             b++;
+        if (a == lo && opens_item)
+            b = past_list_marker(d, b, eol); /* drawn as the item's bullet or number */
         while (e > b && d[e - 1] == '\r')
             e--;
         if (e > b)
