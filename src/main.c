@@ -442,22 +442,34 @@ static struct state_text *text_in_state(struct state *st, const char *real, cons
     return text;
 }
 
-/* Standard input's entry, once it has all come in (ui_options.find_text). */
-static struct state_text *stdin_in_state(struct state *st, const struct doc *doc)
+/* DOC's entry, looked for once it is known (ui_options.find_text): standard input once it has
+ * all come in, or a text whose entry was left until after the first screen; FILE is the file
+ * it came from, NULL for none. */
+static struct state_text *find_in_state(struct state *st, const struct doc *doc, const char *file)
 {
-    return text_in_state(st, NULL, doc);
+    char *real = file != NULL ? realpath(file, NULL) : NULL;
+    struct state_text *text = text_in_state(st, real, doc);
+
+    free(real);
+    return text;
 }
 
-/* The state file, and DOC's entry in it (none yet when DOC is NULL: standard input still
- * coming in); NULL with a WARNING when there is none to keep. */
+/*
+ * The state file, and DOC's entry in it (none yet when DOC is NULL: standard input still
+ * coming in); NULL with a WARNING when there is none to keep.  With LATER not NULL, a state
+ * that holds no text leaves the entry to be looked for later (*LATER set): there is no place in
+ * it to open at, and the first screen need not wait for the text's samples to be read.
+ */
 static struct state *open_state(const struct options *opt, const struct doc *doc,
-                                struct state_text **text, char *warning, size_t cap)
+                                struct state_text **text, bool *later, char *warning, size_t cap)
 {
     char path[4096], *real = NULL;
     struct state *st = NULL;
     struct lees_error err = {0};
 
     *text = NULL;
+    if (later != NULL)
+        *later = false;
     warning[0] = '\0';
     if (opt->no_state)
         return NULL;
@@ -475,6 +487,10 @@ static struct state *open_state(const struct options *opt, const struct doc *doc
         snprintf(warning, cap, "%s", state_warning(st));
     if (doc == NULL)
         return st;
+    if (later != NULL && state_text_count(st) == 0) {
+        *later = true;
+        return st;
+    }
     if (opt->file != NULL && strcmp(opt->file, "-") != 0)
         real = realpath(opt->file, NULL);
     *text = text_in_state(st, real, doc);
@@ -592,7 +608,7 @@ int main(int argc, char **argv)
         return n < 0 ? 2 : n > 0 ? 0 : 1; /* as grep */
     }
     if (opt.print_bookmarks) {
-        state = open_state(&opt, doc, &text, state_warn, sizeof state_warn);
+        state = open_state(&opt, doc, &text, NULL, state_warn, sizeof state_warn);
         if (state_warn[0] != '\0')
             print_error(state_warn);
         rc = print_bookmarks(doc, text);
@@ -615,10 +631,12 @@ int main(int argc, char **argv)
 
         bool coming = stream != NULL && !stream_ended(stream);
         /* Standard input still coming in is known in the state by all of it: once it is in. */
-        state = open_state(&opt, coming ? NULL : doc, &text, state_warn, sizeof state_warn);
+        bool later;
+        state = open_state(&opt, coming ? NULL : doc, &text, &later, state_warn, sizeof state_warn);
         uo.stream = coming ? stream : NULL;
         uo.stream_format = opt.format;
-        uo.find_text = stdin_in_state;
+        uo.find_text = find_in_state;
+        uo.text_later = later;
         uo.width = opt.width;
         uo.page = opt.page;
         uo.ask_binary = !opt.force && doc_looks_binary(doc);

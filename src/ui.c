@@ -505,6 +505,12 @@ static void loop(struct ui *ui)
         if (dirty)
             draw(ui);
         dirty = true;
+        if (ui->text_later) {
+            /* After the first screen: there was no place in the state to open at. */
+            ui->text_later = false;
+            if (ui->state != NULL && ui->find_text != NULL && !ui_stream_live(ui))
+                ui->text = ui->find_text(ui->state, ui->doc, ui->follow.path);
+        }
         if (ui->tail.doc != NULL) {
             tail_settle(ui); /* keys typed meanwhile wait for it: 20 ms for 100 MB */
             continue;
@@ -676,6 +682,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     install_signals();
     ui.state = opt->state;
     ui.text = opt->text;
+    ui.find_text = opt->find_text;
+    ui.text_later = opt->text_later && opt->text == NULL;
     ui.follow.path = opt->file;
     if (opt->file != NULL)
         glyph_sanitize(ui.follow.shown, sizeof ui.follow.shown, opt->file, strlen(opt->file));

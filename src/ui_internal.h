@@ -155,8 +155,11 @@ struct ui {
         bool final;             /* it holds every byte: the text is whole */
         bool changed;           /* a snapshot came in: draw */
         bool place_asked;       /* do not go to the saved position once whole */
-        struct state_text *(*find_text)(struct state *st, const struct doc *doc);
     } stream;
+    /* ui_options.find_text, and whether the entry is still to be looked for after the first
+     * draw (ui_options.text_later). */
+    struct state_text *(*find_text)(struct state *st, const struct doc *doc, const char *file);
+    bool text_later;
     /* F: following the end of a text that grows (ui_follow.c). */
     struct {
         bool on;

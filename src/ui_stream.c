@@ -74,8 +74,8 @@ static void adopt(struct ui *ui, struct doc *doc, struct page *page, struct term
     clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);
     if (stream_ended(s)) {
         ui->stream.final = true;
-        if (ui->state != NULL && ui->stream.find_text != NULL)
-            ui->text = ui->stream.find_text(ui->state, doc);
+        if (ui->state != NULL && ui->find_text != NULL)
+            ui->text = ui->find_text(ui->state, doc, NULL);
     }
 }
 
@@ -133,7 +133,6 @@ void ui_stream_start(struct ui *ui, const struct ui_options *opt)
     struct doc *doc;
 
     ui->stream.s = s;
-    ui->stream.find_text = opt->find_text;
     ui->stream.place_asked = opt->place_asked;
     ui->stream.format = doc_format_of(ui->doc);
     clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);

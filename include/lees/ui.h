@@ -34,8 +34,14 @@ struct ui_options {
     enum doc_format stream_format; /* as asked (--format): the doc is empty when nothing has
                                       come yet, and ui_run waits for the first bytes itself,
                                       once the terminal is set up, so that both go on at once */
-    /* Once the stream has ended: the text's entry in the state (the key is its whole content). */
-    struct state_text *(*find_text)(struct state *st, const struct doc *doc);
+    /* The text's entry in the state, looked for once it is known (the key is its content):
+     * standard input once it has all come in (FILE NULL), and after the first screen a text
+     * whose entry was not looked for before it (text_later; FILE is the file it came from, or
+     * NULL). */
+    struct state_text *(*find_text)(struct state *st, const struct doc *doc, const char *file);
+    /* The state held no text at start, so there is no place to go back to: the entry is
+     * looked for after the first screen, not before it (hashing 100 MB's samples, 35 µs). */
+    int text_later;
 };
 
 /* Show DOC until the user quits; 0, -1 with ERR when the terminal cannot be used, or the

@@ -310,6 +310,55 @@ static void test_reopen_position(void **state)
     WAIT_STATUS(e, "match 1/2");
 }
 
+/* A file read with a state that holds no text yet (its entry is looked for after the first
+ * screen, not before): its place is kept under its path and its content, so it opens there
+ * again, and again once the file has been renamed. */
+static void test_first_text_in_state(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    char path[4096], moved[4096], *saved, *real;
+    size_t len;
+    int top;
+    struct e2e *e;
+
+    snprintf(path, sizeof path, "%s/first-%d.txt", e2e_fixture_dir(), (int)getpid());
+    snprintf(moved, sizeof moved, "%s/moved-%d.txt", e2e_fixture_dir(), (int)getpid());
+    {
+        char *text = slurp(numbered_file(300), &len);
+        FILE *f = fopen(path, "w");
+        assert_non_null(text);
+        assert_non_null(f);
+        assert_int_equal(fwrite(text, 1, len, f), len);
+        fclose(f);
+        free(text);
+    }
+    const char *args[] = {path, NULL};
+    e = lees_open_env(state, 24, 80, args, env);
+    WAIT_TEXT(e, "line 01");
+    e2e_send(e, "  ");
+    WAIT_PAGE(e, 3);
+    top = line_number_at(e, first_text_row(e));
+    quit(e);
+    saved = slurp(state_file_in(dir), NULL);
+    real = realpath(path, NULL);
+    CHECK(e, saved != NULL && real != NULL && strstr(saved, real) != NULL,
+          "the state file does not name %s", path);
+    free(saved);
+    free(real);
+
+    e = lees_open_env(state, 24, 80, args, env);
+    CHECK(e, wait_top_line(e, top, T_WAIT), "reopened, line %d should be at the top", top);
+    quit(e);
+
+    assert_int_equal(rename(path, moved), 0);
+    const char *moved_args[] = {moved, NULL};
+    e = lees_open_env(state, 24, 80, moved_args, env);
+    CHECK(e, wait_top_line(e, top, T_WAIT), "renamed, line %d should be at the top", top);
+    quit(e);
+    remove(moved);
+}
+
 /* The mark keys say what they wait for, and say at once when bookmarks are off; a bookmark
  * without a letter is not renamed to nothing; --section past the last says so. */
 static void test_mark_keys_say_so(void **state)
@@ -552,12 +601,13 @@ static void test_sigterm_saves(void **state)
 int group_marks(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_bookmark_add),       E2E_TEST(test_quick_marks),
-        E2E_TEST(test_bookmark_list_keys), E2E_TEST(test_reopen_position),
-        E2E_TEST(test_no_state),           E2E_TEST(test_state_modes),
-        E2E_TEST(test_corrupt_state),      E2E_TEST(test_hangup_saves),
-        E2E_TEST(test_sighup_saves),       E2E_TEST(test_sigterm_saves),
-        E2E_TEST(test_exact_places),       E2E_TEST(test_mark_keys_say_so),
+        E2E_TEST(test_bookmark_add),        E2E_TEST(test_quick_marks),
+        E2E_TEST(test_bookmark_list_keys),  E2E_TEST(test_reopen_position),
+        E2E_TEST(test_first_text_in_state), E2E_TEST(test_no_state),
+        E2E_TEST(test_state_modes),         E2E_TEST(test_corrupt_state),
+        E2E_TEST(test_hangup_saves),        E2E_TEST(test_sighup_saves),
+        E2E_TEST(test_sigterm_saves),       E2E_TEST(test_exact_places),
+        E2E_TEST(test_mark_keys_say_so),
     };
     return cmocka_run_group_tests_name("bookmarks", tests, NULL, NULL);
 }
