@@ -442,6 +442,15 @@ static void move_to_front(struct state *st, struct state_text *t)
     }
 }
 
+/* The entry kept under PATH, looked at and left as it is. */
+struct state_text *state_text_at_path(struct state *st, const char *path)
+{
+    for (size_t i = 0; i < st->ntexts && path != NULL; i++)
+        if (st->texts[i]->path != NULL && strcmp(st->texts[i]->path, path) == 0)
+            return st->texts[i];
+    return NULL;
+}
+
 /* The entry for a text, found or created, and marked as read. */
 struct state_text *state_text(struct state *st, uint64_t hash, const char *path)
 {
@@ -462,9 +471,7 @@ struct state_text *state_text(struct state *st, uint64_t hash, const char *path)
             t->dirty |= TEXT_PATH;
         }
     } else {
-        for (size_t i = 0; i < st->ntexts && t == NULL && path != NULL; i++)
-            if (st->texts[i]->path != NULL && strcmp(st->texts[i]->path, path) == 0)
-                t = st->texts[i];
+        t = state_text_at_path(st, path);
         if (t != NULL) {
             t->hash = hash; /* edited */
             t->dirty |= TEXT_HASH;

@@ -492,6 +492,28 @@ static int next_key(struct ui *ui, bool *worked)
     return key;
 }
 
+/*
+ * After the first screen, the text's entry looked for by its content (ui_options.text_later):
+ * none had been, or the one kept under the file's path had.  True when it is another entry,
+ * whose place the page went to (the file now holds a text kept under another path).
+ */
+static bool text_found_later(struct ui *ui)
+{
+    struct state_text *t;
+
+    ui->text_later = false;
+    if (ui->state == NULL || ui->find_text == NULL || ui_stream_live(ui))
+        return false;
+    t = ui->find_text(ui->state, ui->doc, ui->follow.path);
+    if (t == NULL || t == ui->text)
+        return false;
+    ui->text = t;
+    if (ui->stream.place_asked) /* ui_options.place_asked, for any text */
+        return false;
+    page_goto_top(ui->page, state_position(t));
+    return true;
+}
+
 static void loop(struct ui *ui)
 {
     int errors = 0;
@@ -505,12 +527,8 @@ static void loop(struct ui *ui)
         if (dirty)
             draw(ui);
         dirty = true;
-        if (ui->text_later) {
-            /* After the first screen: there was no place in the state to open at. */
-            ui->text_later = false;
-            if (ui->state != NULL && ui->find_text != NULL && !ui_stream_live(ui))
-                ui->text = ui->find_text(ui->state, ui->doc, ui->follow.path);
-        }
+        if (ui->text_later && text_found_later(ui))
+            continue; /* another entry's place: drawn at once */
         if (ui->tail.doc != NULL) {
             tail_settle(ui); /* keys typed meanwhile wait for it: 20 ms for 100 MB */
             continue;
@@ -683,7 +701,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui.state = opt->state;
     ui.text = opt->text;
     ui.find_text = opt->find_text;
-    ui.text_later = opt->text_later && opt->text == NULL;
+    ui.text_later = opt->text_later;
     ui.follow.path = opt->file;
     if (opt->file != NULL)
         glyph_sanitize(ui.follow.shown, sizeof ui.follow.shown, opt->file, strlen(opt->file));

@@ -131,6 +131,10 @@ int state_hash_read(size_t len, state_read_fn read, const void *ctx, uint64_t *o
  */
 struct state_text *state_text(struct state *st, uint64_t hash, const char *path);
 
+/* The entry kept under PATH, NULL when none: a look that changes nothing, for opening a text
+ * at its place before its hash is known (state_text then makes it the entry). */
+struct state_text *state_text_at_path(struct state *st, const char *path);
+
 /*
  * The number of texts known (those in the file at the last load or save, and those handed out
  * by state_text since), and the I-th, the most recently read first.

@@ -39,8 +39,9 @@ struct ui_options {
      * whose entry was not looked for before it (text_later; FILE is the file it came from, or
      * NULL). */
     struct state_text *(*find_text)(struct state *st, const struct doc *doc, const char *file);
-    /* The state held no text at start, so there is no place to go back to: the entry is
-     * looked for after the first screen, not before it (hashing 100 MB's samples, 35 µs). */
+    /* The entry is looked for by content after the first screen, not before it (hashing 100
+     * MB's samples, 35 µs): TEXT is NULL (the state held no text) or the entry kept under the
+     * file's path, which the look replaces when the file now holds another kept text. */
     int text_later;
 };
 

@@ -310,6 +310,20 @@ static void test_reopen_position(void **state)
     WAIT_STATUS(e, "match 1/2");
 }
 
+/* Copy the file FROM to TO. */
+static void copy_to(const char *from, const char *to)
+{
+    size_t len;
+    char *text = slurp(from, &len);
+    FILE *f = fopen(to, "w");
+
+    assert_non_null(text);
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    fclose(f);
+    free(text);
+}
+
 /* A file read with a state that holds no text yet (its entry is looked for after the first
  * screen, not before): its place is kept under its path and its content, so it opens there
  * again, and again once the file has been renamed. */
@@ -318,21 +332,12 @@ static void test_first_text_in_state(void **state)
     const char *dir;
     const char *env[] = {state_home_env(&dir), NULL};
     char path[4096], moved[4096], *saved, *real;
-    size_t len;
     int top;
     struct e2e *e;
 
     snprintf(path, sizeof path, "%s/first-%d.txt", e2e_fixture_dir(), (int)getpid());
     snprintf(moved, sizeof moved, "%s/moved-%d.txt", e2e_fixture_dir(), (int)getpid());
-    {
-        char *text = slurp(numbered_file(300), &len);
-        FILE *f = fopen(path, "w");
-        assert_non_null(text);
-        assert_non_null(f);
-        assert_int_equal(fwrite(text, 1, len, f), len);
-        fclose(f);
-        free(text);
-    }
+    copy_to(numbered_file(300), path);
     const char *args[] = {path, NULL};
     e = lees_open_env(state, 24, 80, args, env);
     WAIT_TEXT(e, "line 01");
@@ -356,7 +361,23 @@ static void test_first_text_in_state(void **state)
     e = lees_open_env(state, 24, 80, moved_args, env);
     CHECK(e, wait_top_line(e, top, T_WAIT), "renamed, line %d should be at the top", top);
     quit(e);
+
+    /* Another text kept under a path, which then comes to hold the first one: it opens where
+     * the first was left (found by its content), not where the other was. */
+    copy_to(numbered_file(200), path);
+    e = lees_open_env(state, 24, 80, args, env);
+    WAIT_TEXT(e, "line 01");
+    e2e_send(e, "     ");
+    WAIT_PAGE(e, 6);
+    CHECK(e, line_number_at(e, first_text_row(e)) != top, "pages 3 and 6 start alike");
+    quit(e);
+    copy_to(moved, path);
+    e = lees_open_env(state, 24, 80, args, env);
+    CHECK(e, wait_top_line(e, top, T_WAIT),
+          "a kept text put in place of another should open at its own place, line %d", top);
+    quit(e);
     remove(moved);
+    remove(path);
 }
 
 /* The mark keys say what they wait for, and say at once when bookmarks are off; a bookmark

@@ -229,6 +229,13 @@ static void test_text_identity(void **state)
     assert_null(state_text_path(b));
     assert_int_equal(state_text_count(st), 3);
     assert_null(state_text_at(st, 3));
+    /* looked for by path alone (before the hash is known): found, and left as it is */
+    fake_now++;
+    assert_ptr_equal(state_text_at_path(st, "/texts/renamed.md"), a);
+    assert_int_equal(state_text_read(a), fake_now - 1);
+    assert_ptr_equal(state_text_at(st, 0), b);
+    assert_null(state_text_at_path(st, "/texts/none.md"));
+    assert_null(state_text_at_path(st, NULL));
     state_free(st);
 }
 
