@@ -697,7 +697,9 @@ static bool raw_goes_on(struct search *s, size_t q, size_t hi, size_t i, bool md
         }
         /* A unit with a non-ASCII byte (an ASCII letter before a mark starts it). */
         ulen = fold_unit_len(s->data + q, hi - q);
-        if ((f = raw_fold(s, q, ulen, &n)) == NULL)
+        /* A space it folds to merges with white space after it (fold.h): "\xC2\xA0 " is
+         * one space, which the parse is left to tell. */
+        if ((f = raw_fold(s, q, ulen, &n)) == NULL || memchr(f, ' ', n) != NULL)
             return true;
         if (n > s->plen - i)
             n = s->plen - i;
@@ -724,7 +726,7 @@ static bool raw_unit_may_start(struct search *s, size_t u, size_t ulen, size_t h
         m = n - j < s->plen ? n - j : s->plen;
         if (memcmp(f + j, s->pat, m) != 0)
             continue;
-        if (m == s->plen || raw_goes_on(s, u + ulen, hi, m, md))
+        if (m == s->plen || memchr(f + j, ' ', m) != NULL || raw_goes_on(s, u + ulen, hi, m, md))
             return true;
         /* raw_goes_on may have folded other units into the scratch buffer */
         if ((f = raw_fold(s, u, ulen, &n)) == NULL)

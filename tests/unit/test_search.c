@@ -1164,6 +1164,35 @@ static void test_sections_passed_over(void **state)
     }
 }
 
+/* Sections passed over: white space that a non-ASCII unit folds to merges with the white space
+ * after it ("slot" U+00A0 " woord" shows "slot woord"). */
+static void test_passed_over_spaces_merge(void **state)
+{
+    static struct search_match ref[MAXM], got[MAXM];
+    static const char *const texts[] = {
+        "# a\n\nx\n\n# b\n\nslot\xC2\xA0 woord\n",
+        "# a\n\nx\n\n# b\n\nslot\xC2\xA0\xC2\xA0woord\n",
+        "# a\n\nx\n\n# b\n\nslot\xC2\xA0\nwoord\n",
+        "# a\n\nx\n\n# b\n\nslot\xE3\x80\x80\xC2\xADwoord\n",
+        "# a\n\nx\n\n# b\n\nslot\xC2\xB4 woord\n",
+    };
+
+    (void)state;
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        for (int format = 0; format < 2; format++) {
+            struct doc *doc;
+            doc_set_whole_limit(0);
+            assert_int_equal(doc_open_memory(texts[t], strlen(texts[t]), "test", format ? TXT : MD,
+                                             &doc, &(struct lees_error){0}),
+                             0);
+            doc_set_whole_limit(SIZE_MAX);
+            compare_paths(doc, "slot woord", 10, 0, ref, got);
+            compare_paths(doc, "t woo", 5, 0, ref, got);
+            doc_free(doc);
+        }
+    }
+}
+
 /* One block longer than every buffer and window: streaming, windows back, counts per chunk. */
 static void test_long_block(void **state)
 {
@@ -1411,6 +1440,7 @@ int main(void)
         cmocka_unit_test(test_suggest_in_steps),
         cmocka_unit_test(test_fast_path_equals_slow_path),
         cmocka_unit_test(test_sections_passed_over),
+        cmocka_unit_test(test_passed_over_spaces_merge),
         cmocka_unit_test(test_long_block),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_interrupted_resumes),
