@@ -404,7 +404,7 @@ static int md_text(MD_TEXTTYPE type, const MD_CHAR *text, MD_SIZE size, void *us
             docb_run(p, st->last_end, st->last_end, DOC_RUN_BREAK, md_style(st));
             st->fixup_run = (long)p->nruns - 1;
             return 0;
-        } else if (type == MD_TEXT_CODE && all_spaces(text, size)) {
+        } else if (type == MD_TEXT_CODE && st->code == 0 && all_spaces(text, size)) {
             st->indent += size; /* code indentation, from md4c's own string of spaces */
             return 0;
         } else if (size == 1 && text[0] == ' ') {

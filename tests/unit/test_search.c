@@ -1193,6 +1193,37 @@ static void test_passed_over_spaces_merge(void **state)
     }
 }
 
+/* A code span's line break is shown as a space (md4c hands it over as a " " of its own, which
+ * is no code block's indentation): "`slot\nwoord`" shows "slot woord", and a section holding
+ * it alone is parsed for "slot woord", passed over for "slotwoord". */
+static void test_code_span_line_break(void **state)
+{
+    static struct search_match ref[MAXM], got[MAXM];
+    static const char *const texts[] = {
+        "# a\n\nx\n\n# b\n\n`slot\nwoord`\n",       "# a\n\nx\n\n# b\n\n`slot\n`woord\n",
+        "# a\n\nx\n\n# b\n\n`slot\n   `woord\n",    "# a\n\nx\n\n# b\n\n> `slot\n> `woord\n",
+        "# a\n\nx\n\n# b\n\n- `slot\r\n  woord`\n", "# a\n\nx\n\n# b\n\n``slot\nwoord``\n",
+    };
+
+    (void)state;
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        struct doc *doc;
+        struct search *s;
+        doc_set_whole_limit(0);
+        assert_int_equal(
+            doc_open_memory(texts[t], strlen(texts[t]), "test", MD, &doc, &(struct lees_error){0}),
+            0);
+        doc_set_whole_limit(SIZE_MAX);
+        compare_paths(doc, "slotwoord", 9, 0, ref, got);
+        compare_paths(doc, "slot woord", 10, 0, ref, got);
+        compare_paths(doc, "tw", 2, 0, ref, got);
+        s = new_search(doc, "slot woord", 0);
+        assert_int_equal(search_count(s, 0, NULL), 1);
+        search_free(s);
+        doc_free(doc);
+    }
+}
+
 /* One block longer than every buffer and window: streaming, windows back, counts per chunk. */
 static void test_long_block(void **state)
 {
@@ -1441,6 +1472,7 @@ int main(void)
         cmocka_unit_test(test_fast_path_equals_slow_path),
         cmocka_unit_test(test_sections_passed_over),
         cmocka_unit_test(test_passed_over_spaces_merge),
+        cmocka_unit_test(test_code_span_line_break),
         cmocka_unit_test(test_long_block),
         cmocka_unit_test(test_interrupted),
         cmocka_unit_test(test_interrupted_resumes),
