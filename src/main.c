@@ -459,11 +459,14 @@ static struct state_text *find_in_state(struct state *st, const struct doc *doc,
  * coming in); NULL with a WARNING when there is none to keep.  With LATER not NULL, the first
  * screen does not wait for the text's samples to be read and hashed (35 µs for 100 MB): a
  * state that holds no text has no place to open at, and a file kept under its path opens at
- * that entry's place; *LATER says the entry is still to be looked for by content (the same
- * one unless the file now holds a text kept under another path).
+ * that entry's place (*AT, where its position stands in DOC); *LATER says the entry is still
+ * to be looked for by content (the same one unless the file now holds a text kept under
+ * another path).  Until then the entry is left as it is: it may be another text's, whose
+ * marks and position must not be found again in this one.
  */
 static struct state *open_state(const struct options *opt, const struct doc *doc,
-                                struct state_text **text, bool *later, char *warning, size_t cap)
+                                struct state_text **text, bool *later, size_t *at, char *warning,
+                                size_t cap)
 {
     char path[4096], *real = NULL;
     struct state *st = NULL;
@@ -498,7 +501,7 @@ static struct state *open_state(const struct options *opt, const struct doc *doc
     if (later != NULL && real != NULL && (*text = state_text_at_path(st, real)) != NULL) {
         size_t len;
         const char *bytes = doc_bytes(doc, &len);
-        state_reanchor(*text, bytes, len); /* the file may have been edited */
+        *at = state_position_in(*text, bytes, len); /* the file may have been edited */
         *later = true;
         free(real);
         return st;
@@ -618,7 +621,7 @@ int main(int argc, char **argv)
         return n < 0 ? 2 : n > 0 ? 0 : 1; /* as grep */
     }
     if (opt.print_bookmarks) {
-        state = open_state(&opt, doc, &text, NULL, state_warn, sizeof state_warn);
+        state = open_state(&opt, doc, &text, NULL, NULL, state_warn, sizeof state_warn);
         if (state_warn[0] != '\0')
             print_error(state_warn);
         rc = print_bookmarks(doc, text);
@@ -642,7 +645,8 @@ int main(int argc, char **argv)
         bool coming = stream != NULL && !stream_ended(stream);
         /* Standard input still coming in is known in the state by all of it: once it is in. */
         bool later;
-        state = open_state(&opt, coming ? NULL : doc, &text, &later, state_warn, sizeof state_warn);
+        state = open_state(&opt, coming ? NULL : doc, &text, &later, &uo.text_at, state_warn,
+                           sizeof state_warn);
         uo.stream = coming ? stream : NULL;
         uo.stream_format = opt.format;
         uo.find_text = find_in_state;

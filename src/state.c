@@ -846,6 +846,18 @@ size_t state_reanchor(struct state_text *t, const char *bytes, size_t len)
     return lost;
 }
 
+/* Where the reading position stands in BYTES, as state_reanchor finds it. */
+size_t state_position_in(const struct state_text *t, const char *bytes, size_t len)
+{
+    size_t at;
+
+    if (bytes == NULL)
+        len = 0;
+    if (!anchor(bytes, len, t->pos, t->pos_quote, t->pos_quote_len, &at))
+        at = t->pos < len ? t->pos : len;
+    return at;
+}
+
 /* ---- history ---- */
 
 /* Add a search pattern. */

@@ -494,8 +494,9 @@ static int next_key(struct ui *ui, bool *worked)
 
 /*
  * After the first screen, the text's entry looked for by its content (ui_options.text_later):
- * none had been, or the one kept under the file's path had.  True when it is another entry,
- * whose place the page went to (the file now holds a text kept under another path).
+ * none had been, or the one kept under the file's path was guessed (ui->text_guess, not
+ * touched until now).  True when it is another entry, whose place the page went to (the file
+ * now holds a text kept under another path).
  */
 static bool text_found_later(struct ui *ui)
 {
@@ -505,9 +506,9 @@ static bool text_found_later(struct ui *ui)
     if (ui->state == NULL || ui->find_text == NULL || ui_stream_live(ui))
         return false;
     t = ui->find_text(ui->state, ui->doc, ui->follow.path);
-    if (t == NULL || t == ui->text)
-        return false;
     ui->text = t;
+    if (t == NULL || t == ui->text_guess)
+        return false;           /* the page is at its place already (state_position_in) */
     if (ui->stream.place_asked) /* ui_options.place_asked, for any text */
         return false;
     page_goto_top(ui->page, state_position(t));
@@ -699,7 +700,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     endwin();
     install_signals();
     ui.state = opt->state;
-    ui.text = opt->text;
+    ui.text = opt->text_later ? NULL : opt->text;
+    ui.text_guess = opt->text_later ? opt->text : NULL;
     ui.find_text = opt->find_text;
     ui.text_later = opt->text_later;
     ui.follow.path = opt->file;
@@ -727,6 +729,8 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui_search_history_load(&ui);
     if (ui.text != NULL && !opt->place_asked)
         page_goto_top(ui.page, state_position(ui.text)); /* where it was left */
+    else if (ui.text_guess != NULL && !opt->place_asked)
+        page_goto_top(ui.page, opt->text_at); /* where the text kept under its path was left */
     if (opt->follow) {
         /* +F: the end, and what comes after it; any other place asked for is not gone to. */
         ui_follow_start(&ui);
@@ -760,6 +764,10 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     if (!(opt->ask_binary || (ui.stream.doc != NULL && !opt->force && doc_looks_binary(doc))) ||
         confirm_binary(doc)) {
         loop(&ui);
+        /* A hangup or a termination before the first screen: the entry is still to be found,
+         * or the place would be saved to none, or to a text that was in this file before. */
+        if (ui.text_later)
+            text_found_later(&ui);
         /* Quit, hangup or termination alike: the place is kept. */
         ui_marks_save(&ui);
     }

@@ -157,9 +157,11 @@ struct ui {
         bool place_asked;       /* do not go to the saved position once whole */
     } stream;
     /* ui_options.find_text, and whether the entry is still to be looked for after the first
-     * draw (ui_options.text_later). */
+     * draw (ui_options.text_later); TEXT_GUESS, the entry kept under the file's path that the
+     * first screen opened at, which TEXT is not until the look says so. */
     struct state_text *(*find_text)(struct state *st, const struct doc *doc, const char *file);
     bool text_later;
+    const struct state_text *text_guess;
     /* F: following the end of a text that grows (ui_follow.c). */
     struct {
         bool on;

@@ -205,6 +205,11 @@ const struct state_mark *state_mark_key(const struct state_text *t, char key);
  */
 size_t state_reanchor(struct state_text *t, const char *bytes, size_t len);
 
+/* Where state_reanchor would put the reading position in LEN bytes at BYTES, changing nothing:
+ * the place to open an entry kept under the file's path at before its hash says the entry is
+ * this text's (the file may now hold another text, whose marks must not be moved to it). */
+size_t state_position_in(const struct state_text *t, const char *bytes, size_t len);
+
 /*
  * Add PATTERN to the search history, as its most recent entry (an earlier equal one is
  * removed; only the last STATE_MAX_HISTORY are kept).  Returns 0, or -1 (errno ENOMEM).

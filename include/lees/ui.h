@@ -41,8 +41,11 @@ struct ui_options {
     struct state_text *(*find_text)(struct state *st, const struct doc *doc, const char *file);
     /* The entry is looked for by content after the first screen, not before it (hashing 100
      * MB's samples, 35 µs): TEXT is NULL (the state held no text) or the entry kept under the
-     * file's path, which the look replaces when the file now holds another kept text. */
+     * file's path, which the look replaces when the file now holds another kept text.  Such an
+     * entry is only a guess until then: the first screen is at TEXT_AT (state_position_in),
+     * and nothing is changed in it, nor saved to it, before the look says it is this text's. */
     int text_later;
+    size_t text_at;
 };
 
 /* Show DOC until the user quits; 0, -1 with ERR when the terminal cannot be used, or the

@@ -380,6 +380,61 @@ static void test_first_text_in_state(void **state)
     remove(path);
 }
 
+/* A file kept in the state under its path that now holds another, shorter text, kept under
+ * another path: opening it leaves the first text's entry as it was (its place is not looked
+ * for in the other text, where it would be cut to that text's end and its marks lost), so
+ * that the first text, found again elsewhere, opens where it was left. */
+static void test_kept_path_other_text(void **state)
+{
+    const char *dir;
+    const char *env[] = {state_home_env(&dir), NULL};
+    char path[4096], aside[4096], other[4096], *saved;
+    int top;
+    struct e2e *e;
+
+    snprintf(path, sizeof path, "%s/kept-%d.txt", e2e_fixture_dir(), (int)getpid());
+    snprintf(aside, sizeof aside, "%s/aside-%d.txt", e2e_fixture_dir(), (int)getpid());
+    snprintf(other, sizeof other, "%s/other-%d.txt", e2e_fixture_dir(), (int)getpid());
+    copy_to(numbered_file(300), path);
+    {
+        char text[30 * 8 + 1];
+        size_t len = 0;
+        for (int i = 1; i <= 30; i++)
+            len += (size_t)snprintf(text + len, sizeof text - len, "row %02d\n", i);
+        copy_to(e2e_fixture("rows-30.txt", text), other);
+    }
+    const char *args[] = {path, NULL}, *other_args[] = {other, NULL}, *aside_args[] = {aside, NULL};
+    e = lees_open_env(state, 24, 80, args, env);
+    WAIT_TEXT(e, "line 01");
+    e2e_send(e, "         ");
+    WAIT_PAGE(e, 10);
+    top = line_number_at(e, first_text_row(e));
+    e2e_send(e, "ma");
+    WAIT_STATUS(e, "Mark 'a set");
+    quit(e);
+    e = lees_open_env(state, 24, 80, other_args, env);
+    WAIT_TEXT(e, "row 01");
+    quit(e);
+
+    /* the first text's file is moved aside, and the other text is put in its place */
+    assert_int_equal(rename(path, aside), 0);
+    copy_to(other, path);
+    e = lees_open_env(state, 24, 80, args, env);
+    WAIT_TEXT(e, "row 01");
+    quit(e);
+    saved = slurp(state_file_in(dir), NULL);
+    CHECK(e, saved != NULL && strstr(saved, " lost ") == NULL,
+          "opening the other text under the first one's path marked the first one's mark lost");
+    free(saved);
+
+    e = lees_open_env(state, 24, 80, aside_args, env);
+    CHECK(e, wait_top_line(e, top, T_WAIT), "moved aside, line %d should be at the top", top);
+    quit(e);
+    remove(path);
+    remove(aside);
+    remove(other);
+}
+
 /* The mark keys say what they wait for, and say at once when bookmarks are off; a bookmark
  * without a letter is not renamed to nothing; --section past the last says so. */
 static void test_mark_keys_say_so(void **state)
@@ -622,12 +677,19 @@ static void test_sigterm_saves(void **state)
 int group_marks(void)
 {
     const struct CMUnitTest tests[] = {
-        E2E_TEST(test_bookmark_add),        E2E_TEST(test_quick_marks),
-        E2E_TEST(test_bookmark_list_keys),  E2E_TEST(test_reopen_position),
-        E2E_TEST(test_first_text_in_state), E2E_TEST(test_no_state),
-        E2E_TEST(test_state_modes),         E2E_TEST(test_corrupt_state),
-        E2E_TEST(test_hangup_saves),        E2E_TEST(test_sighup_saves),
-        E2E_TEST(test_sigterm_saves),       E2E_TEST(test_exact_places),
+        E2E_TEST(test_bookmark_add),
+        E2E_TEST(test_quick_marks),
+        E2E_TEST(test_bookmark_list_keys),
+        E2E_TEST(test_reopen_position),
+        E2E_TEST(test_first_text_in_state),
+        E2E_TEST(test_kept_path_other_text),
+        E2E_TEST(test_no_state),
+        E2E_TEST(test_state_modes),
+        E2E_TEST(test_corrupt_state),
+        E2E_TEST(test_hangup_saves),
+        E2E_TEST(test_sighup_saves),
+        E2E_TEST(test_sigterm_saves),
+        E2E_TEST(test_exact_places),
         E2E_TEST(test_mark_keys_say_so),
     };
     return cmocka_run_group_tests_name("bookmarks", tests, NULL, NULL);

@@ -983,6 +983,46 @@ static void test_reanchor(void **state)
     state_free(st);
 }
 
+/* Where the position would be found again in a text, without finding it: moved, kept, cut to the
+ * end, and the entry (position, quote, marks, journal) left as it was. */
+static void test_position_in(void **state)
+{
+    static const char before[] = "Intro. The mayor spoke about inclusion. Then he left.";
+    static const char after[] =
+        "NEW PREFACE. Intro. The mayor spoke about inclusion. Then he left.";
+    static const char other[] = "Short.";
+    struct state *st = state_new(in(state, "state"));
+    struct state_text *t = state_text(st, 1, "/t");
+    size_t at = (size_t)(strstr(before, "mayor") - before);
+    uint64_t id = state_mark_add(t, "mayor", at, before, sizeof before - 1);
+    unsigned dirty;
+
+    assert_int_equal(state_position_set(t, at, before, sizeof before - 1), 0);
+    t->dirty = 0;
+    t->marks[0].dirty = 0;
+    dirty = t->dirty;
+    assert_int_equal(state_position_in(t, before, sizeof before - 1), at);
+    assert_int_equal(state_position_in(t, after, sizeof after - 1),
+                     (size_t)(strstr(after, "mayor") - after));
+    assert_int_equal(state_position_in(t, other, sizeof other - 1), sizeof other - 1);
+    assert_int_equal(state_position_in(t, NULL, 0), 0);
+    /* nothing changed */
+    assert_int_equal(state_position(t), at);
+    assert_int_equal(t->pos_quote_len, STATE_QUOTE_MAX);
+    assert_memory_equal(t->pos_quote, before + at, STATE_QUOTE_MAX);
+    assert_int_equal(state_mark_find(t, id)->offset, at);
+    assert_false(state_mark_find(t, id)->lost);
+    assert_int_equal(t->dirty, dirty);
+    assert_int_equal(t->marks[0].dirty, 0);
+    assert_false(state_dirty(st));
+    /* as state_reanchor then finds it */
+    assert_int_equal(state_reanchor(t, after, sizeof after - 1), 0);
+    assert_int_equal(state_position(t), (size_t)(strstr(after, "mayor") - after));
+    state_reanchor(t, other, sizeof other - 1);
+    assert_int_equal(state_position(t), sizeof other - 1);
+    state_free(st);
+}
+
 /* Marks moved and lost by re-anchoring are saved so, and the file's entry takes the new hash. */
 static void test_reanchor_saved(void **state)
 {
@@ -1402,6 +1442,7 @@ int main(void)
         T(test_reanchor),
         T(test_reanchor_saved),
         T(test_reanchor_nearest),
+        T(test_position_in),
         T(test_merge_two_writers),
         T(test_merge_quick_letter),
         T(test_merge_delete_wins),
