@@ -189,7 +189,7 @@ enum section_look {
     SECTION_STOP,  /* the search gives up here */
 };
 
-static enum section_look section_look(struct search *s, size_t sec, bool back);
+static enum section_look section_look(struct search *s, size_t start, size_t end, bool back);
 static bool give_up(struct search *s);
 
 /*
@@ -208,7 +208,7 @@ static bool bpos_forward(const struct doc *doc, struct search *s, size_t to, str
             doc_section_span(doc, p->sec, &start, &end);
             if (start >= to)
                 return false;
-            look = section_look(s, p->sec, false);
+            look = section_look(s, start, end, false);
             if (look == SECTION_STOP)
                 return false;
             if (look == SECTION_PASS)
@@ -231,11 +231,14 @@ static bool bpos_next(struct search *s, size_t to, struct bpos *p)
 /* The block before P; false at the start of the text (or when S gave up). */
 static bool bpos_prev(struct search *s, struct bpos *p)
 {
+    size_t start, end;
+
     while (p->i == 0) {
         if (p->sec == 0)
             return false;
         p->sec--;
-        switch (section_look(s, p->sec, true)) {
+        doc_section_span(s->doc, p->sec, &start, &end);
+        switch (section_look(s, start, end, true)) {
         case SECTION_STOP:
             return false;
         case SECTION_PASS:
@@ -482,6 +485,12 @@ static bool try_unit(struct search *s, const struct walk *base, uint32_t r, size
     return true;
 }
 
+/* An ASCII byte other than white space, folded as S folds: A-Z lowercased with FOLD_CASE. */
+static unsigned char ascii_folded(const struct search *s, unsigned char c)
+{
+    return (s->fold & FOLD_CASE) && c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
 /* The first byte at or after P, before HI, where a candidate may start (HI when none does). */
 static size_t next_candidate(const struct search *s, size_t p, size_t hi)
 {
@@ -542,9 +551,7 @@ static bool scan_text(struct search *s, const struct walk *base, uint32_t r, siz
                     mismatch = s->pat[i] != ' ';
                     break;
                 }
-                if ((s->fold & FOLD_CASE) && c >= 'A' && c <= 'Z')
-                    c = (unsigned char)(c - 'A' + 'a');
-                if (c != (unsigned char)s->pat[i]) {
+                if (ascii_folded(s, c) != (unsigned char)s->pat[i]) {
                     mismatch = true;
                     break;
                 }
@@ -603,11 +610,12 @@ static bool scan_walk(struct search *s, const struct doc_block *b, struct sink *
  * The shown text of a block is made of its runs (doc.h): source bytes as they stand, and where
  * they are not (soft and hard breaks, entities, NULs) the source holds white space, '\\', '&'
  * or a NUL.  Between two runs lies hidden source, which starts with markup (emphasis, code,
- * links, images, HTML, escapes, table pipes, closing '#'s) or white space.  So where a match
- * starts at a unit of the source, the source after it goes on with the pattern's bytes for as
- * long as it holds plain ASCII; the first byte of anything else may begin what is hidden or
- * shown otherwise, and there the section is parsed.  A candidate is found as scan_text finds
- * one, and every '&' and NUL is one too (an entity, a U+FFFD).
+ * links, images, autolinks, escapes) or white space.  So where a match starts at a unit of the
+ * source, the source after it goes on with the pattern's bytes for as long as it holds plain
+ * ASCII (raw_plain); the first byte of anything else may begin what is hidden or shown
+ * otherwise, and there the section is parsed.  A candidate is found as scan_text finds one; a
+ * section with an '&' anywhere (an entity) is parsed, and one with a NUL when the pattern starts
+ * with the U+FFFD it is shown as.
  */
 
 /*
@@ -687,9 +695,7 @@ static bool raw_goes_on(struct search *s, size_t q, size_t hi, size_t i, bool md
         if (c < 0x80 && !raw_plain(c, md))
             return true;
         if (c < 0x80 && (q + 1 == hi || d[q + 1] < 0x80)) {
-            if ((s->fold & FOLD_CASE) && c >= 'A' && c <= 'Z')
-                c = (unsigned char)(c - 'A' + 'a');
-            if (c != (unsigned char)s->pat[i])
+            if (ascii_folded(s, c) != (unsigned char)s->pat[i])
                 return false;
             i++;
             q++;
@@ -766,18 +772,17 @@ static bool raw_may_match(struct search *s, size_t lo, size_t hi)
 }
 
 /*
- * Whether section SEC is to be parsed: not when a literal search's fast path (or the core of
- * " X") finds in its source no place a match may start.  A search that gives up here (SECTION_STOP)
- * sets S->resume where to go on from: the section's start going forward, its end going back.
+ * Whether the section of source [START, END) is to be parsed: not when a literal search's fast
+ * path (or the core of " X") finds in it no place a match may start.  A search that gives up
+ * here (SECTION_STOP) sets S->resume where to go on from: the section's start going forward,
+ * its end going back.
  */
-static enum section_look section_look(struct search *s, size_t sec, bool back)
+static enum section_look section_look(struct search *s, size_t start, size_t end, bool back)
 {
     struct search *f = s->walk ? s : s->core;
-    size_t start, end;
 
     if (f == NULL)
         return SECTION_PARSE;
-    doc_section_span(s->doc, sec, &start, &end);
     if (give_up(s)) {
         s->resume = back ? end : start;
         return SECTION_STOP;
