@@ -1265,11 +1265,10 @@ bool doc_section_continued(const struct doc *doc, size_t s)
 /* The bytes of section S, without making its title. */
 size_t doc_section_size(const struct doc *doc, size_t s)
 {
-    const struct doc_slot *slot;
+    size_t start, end;
 
-    scan_until_section((struct doc *)doc, s + 1); /* its end is known once the next one is */
-    slot = doc_slot(doc, s);
-    return slot->sec.end - slot->sec.start;
+    doc_section_span(doc, s, &start, &end);
+    return end - start;
 }
 
 /* The source bytes of section S, without parsing it or making its title. */
@@ -1277,7 +1276,7 @@ void doc_section_span(const struct doc *doc, size_t s, size_t *start, size_t *en
 {
     const struct doc_slot *slot;
 
-    scan_until_section((struct doc *)doc, s + 1);
+    scan_until_section((struct doc *)doc, s + 1); /* its end is known once the next one is */
     slot = doc_slot(doc, s);
     *start = slot->sec.start;
     *end = slot->sec.end;
