@@ -508,8 +508,8 @@ static bool text_found_later(struct ui *ui)
     t = ui->find_text(ui->state, ui->doc, ui->follow.path);
     ui->text = t;
     if (t == NULL || t == ui->text_guess)
-        return false;           /* the page is at its place already (state_position_in) */
-    if (ui->stream.place_asked) /* ui_options.place_asked, for any text */
+        return false; /* the page is at its place already (state_position_in) */
+    if (ui->place_asked)
         return false;
     page_goto_top(ui->page, state_position(t));
     return true;
@@ -704,6 +704,7 @@ int ui_run(const struct doc *doc, const struct ui_options *opt, struct lees_erro
     ui.text_guess = opt->text_later ? opt->text : NULL;
     ui.find_text = opt->find_text;
     ui.text_later = opt->text_later;
+    ui.place_asked = opt->place_asked;
     ui.follow.path = opt->file;
     if (opt->file != NULL)
         glyph_sanitize(ui.follow.shown, sizeof ui.follow.shown, opt->file, strlen(opt->file));

@@ -154,14 +154,15 @@ struct ui {
         struct timespec at;     /* when it was made */
         bool final;             /* it holds every byte: the text is whole */
         bool changed;           /* a snapshot came in: draw */
-        bool place_asked;       /* do not go to the saved position once whole */
     } stream;
     /* ui_options.find_text, and whether the entry is still to be looked for after the first
      * draw (ui_options.text_later); TEXT_GUESS, the entry kept under the file's path that the
-     * first screen opened at, which TEXT is not until the look says so. */
+     * first screen opened at, which TEXT is not until the look says so.  PLACE_ASKED: the
+     * entry found later (or standard input's, once whole) is not gone to. */
     struct state_text *(*find_text)(struct state *st, const struct doc *doc, const char *file);
     bool text_later;
     const struct state_text *text_guess;
+    bool place_asked;
     /* F: following the end of a text that grows (ui_follow.c). */
     struct {
         bool on;

@@ -120,7 +120,7 @@ static bool swap(struct ui *ui)
         return true;
     }
     /* Whole now: the place kept in the state file, unless the reader has moved or asked. */
-    if (ui->stream.final && ui->text != NULL && !ui->stream.place_asked && at_top)
+    if (ui->stream.final && ui->text != NULL && !ui->place_asked && at_top)
         page_goto_top(ui->page, state_position(ui->text));
     return true;
 }
@@ -133,7 +133,6 @@ void ui_stream_start(struct ui *ui, const struct ui_options *opt)
     struct doc *doc;
 
     ui->stream.s = s;
-    ui->stream.place_asked = opt->place_asked;
     ui->stream.format = doc_format_of(ui->doc);
     clock_gettime(CLOCK_MONOTONIC, &ui->stream.at);
     if (s == NULL)
