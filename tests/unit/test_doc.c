@@ -420,6 +420,44 @@ static size_t reopen_text(char *text, size_t n, bool headings, unsigned *seed)
 }
 
 /*
+ * TEXT's first CUT bytes written to a file and opened, its sections looked for through SCAN
+ * bytes (SIZE_MAX: to its end), then the rest up to N added: doc_reopen gives the sections a
+ * fresh open does.  True when the reopened doc carried over more than 16 KiB of the scan.
+ */
+static bool check_grown(const char *text, size_t cut, size_t n, enum doc_format format, size_t scan)
+{
+    char path[32];
+    struct doc *first, *grown, *fresh;
+    struct lees_error err;
+    size_t progress;
+    bool carried;
+    int fd;
+
+    snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, cut), (ssize_t)cut);
+    assert_int_equal(doc_open_file(path, format, &first, &err), 0);
+    if (scan == SIZE_MAX)
+        doc_section_count(first);
+    else
+        doc_index_step(first, scan);
+    progress = doc_index_progress(first);
+    assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
+    close(fd);
+    assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
+    assert_int_equal(doc_format_of(grown), format);
+    carried = progress > 16384 && doc_index_progress(grown) >= progress;
+    assert_int_equal(doc_open_file(path, format, &fresh, &err), 0);
+    assert_same_sections(grown, fresh);
+    doc_free(first);
+    doc_free(grown);
+    doc_free(fresh);
+    unlink(path);
+    return carried;
+}
+
+/*
  * A long text that grew (a log, a book being written), opened again with doc_reopen: the
  * sections found before carry over and the scan goes on from where it was, to the same
  * sections a scan from the top finds, whatever the lines (fences open across the old end, a
@@ -430,9 +468,7 @@ static size_t reopen_text(char *text, size_t n, bool headings, unsigned *seed)
 static void test_reopen_grown(void **state)
 {
     static char text[400000];
-    char path[32];
     unsigned seed = 11;
-    struct lees_error err;
     int carried = 0;
 
     (void)state;
@@ -444,10 +480,8 @@ static void test_reopen_grown(void **state)
         enum doc_format format = k % 5 == 4 ? DOC_FORMAT_TEXT : DOC_FORMAT_MARKDOWN;
         size_t bom = k % 7 == 1 ? (size_t)sprintf(text, "\xEF\xBB\xBF") : 0;
         size_t n = bom + reopen_text(text + bom, sizeof text - 200, k % 3 != 0, &seed);
-        size_t cut, progress;
-        struct doc *first, *grown, *fresh;
+        size_t cut;
         const char *at;
-        int fd;
 
         seed = seed * 1103515245u + 12345u;
         cut = 70000 + (seed >> 8) % (n - 140000);
@@ -472,57 +506,12 @@ static void test_reopen_grown(void **state)
                 continue;
             cut = (size_t)(at - text) + strlen(how[1]);
         }
-        snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
-        fd = mkstemp(path);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, text, cut), (ssize_t)cut);
-        assert_int_equal(doc_open_file(path, format, &first, &err), 0);
-        if (k % 4 != 3)
-            doc_section_count(first); /* scanned to its end */
-        else
-            doc_index_step(first, (seed >> 4) % cut); /* part of the way, or hardly */
-        progress = doc_index_progress(first);
-        assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
-        close(fd);
-        assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
-        assert_int_equal(doc_format_of(grown), format);
-        if (progress > 16384 && doc_index_progress(grown) >= progress)
+        /* scanned to its end, or part of the way, or hardly */
+        if (check_grown(text, cut, n, format, k % 4 != 3 ? SIZE_MAX : (seed >> 4) % cut))
             carried++;
-        assert_int_equal(doc_open_file(path, format, &fresh, &err), 0);
-        assert_same_sections(grown, fresh);
-        doc_free(first);
-        doc_free(grown);
-        doc_free(fresh);
-        unlink(path);
     }
     assert_true(carried >= 40);
     doc_set_whole_limit(SIZE_MAX);
-}
-
-/* TEXT's first CUT bytes written to a file, opened and scanned whole, then the rest up to N
- * added: doc_reopen gives the sections a fresh open does. */
-static void check_grown(const char *text, size_t cut, size_t n, enum doc_format format)
-{
-    char path[32];
-    struct doc *first, *grown, *fresh;
-    struct lees_error err;
-    int fd;
-
-    snprintf(path, sizeof path, "/tmp/lees-test-XXXXXX");
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, cut), (ssize_t)cut);
-    assert_int_equal(doc_open_file(path, format, &first, &err), 0);
-    doc_section_count(first);
-    assert_int_equal(write(fd, text + cut, n - cut), (ssize_t)(n - cut));
-    close(fd);
-    assert_int_equal(doc_reopen(first, path, &grown, &err), 0);
-    assert_int_equal(doc_open_file(path, format, &fresh, &err), 0);
-    assert_same_sections(grown, fresh);
-    doc_free(first);
-    doc_free(grown);
-    doc_free(fresh);
-    unlink(path);
 }
 
 /*
@@ -558,7 +547,7 @@ static void test_reopen_scan_state(void **state)
             n += (size_t)sprintf(text + n, "%s", cases[c][0]);
             cut = n;
             n += (size_t)sprintf(text + n, "%s", cases[c][1]);
-            check_grown(text, cut, n, DOC_FORMAT_MARKDOWN);
+            check_grown(text, cut, n, DOC_FORMAT_MARKDOWN, SIZE_MAX);
         }
     }
     doc_set_whole_limit(SIZE_MAX);
@@ -729,7 +718,7 @@ static void test_reopen_text_heading_at_end(void **state)
     n += (size_t)sprintf(text + n, "\n# Titel\n");
     n += (size_t)sprintf(text + n, "code here\nmore\n");
     doc_set_whole_limit(0);
-    check_grown(text, n - 15, n, DOC_FORMAT_TEXT);
+    check_grown(text, n - 15, n, DOC_FORMAT_TEXT, SIZE_MAX);
     doc_set_whole_limit(SIZE_MAX);
 }
 
